@@ -1,0 +1,46 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "newsdb",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "newsdb", targets: ["newsdb"]),
+        .library(name: "Store", targets: ["Store"]),
+        .library(name: "Sync", targets: ["Sync"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        .target(
+            name: "Store",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            plugins: ["EmbedMigrations"]
+        ),
+        .target(name: "Sync", dependencies: ["Store"]),
+        .executableTarget(
+            name: "newsdb",
+            dependencies: [
+                "Store",
+                "Sync",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Turns migrations/*.sql into Swift source at build time, so a copied binary carries its schema.
+        .executableTarget(name: "embed-migrations", path: "Tools/embed-migrations"),
+        .plugin(
+            name: "EmbedMigrations",
+            capability: .buildTool(),
+            dependencies: ["embed-migrations"]
+        ),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "SyncTests", dependencies: ["Sync"]),
+        .testTarget(name: "newsdbTests", dependencies: ["newsdb", "Store"]),
+    ]
+)

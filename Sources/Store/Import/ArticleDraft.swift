@@ -1,0 +1,74 @@
+import Foundation
+
+/// An article as read from a file, before it is stored: the fields an importer found, already cleaned.
+public struct ArticleDraft: Sendable, Equatable {
+    /// The headline (one line, never empty).
+    public var title: String
+    /// The subtitle or standfirst.
+    public var dek: String?
+    /// The author(s).
+    public var byline: String?
+    /// The publication or outlet.
+    public var source: String?
+    /// The article's URL.
+    public var url: String?
+    /// The publication date (`2026-03-14`) or instant in UTC (`2026-03-14T09:30:00Z`).
+    public var publishedAt: String?
+    /// The body; paragraphs separated by a blank line (never empty).
+    public var body: String
+
+    /// Creates a draft; text fields are normalized to Unicode NFC and trimmed, empty optional fields become nil.
+    public init(
+        title: String, dek: String? = nil, byline: String? = nil, source: String? = nil, url: String? = nil,
+        publishedAt: String? = nil, body: String
+    ) {
+        self.title = Self.clean(title) ?? ""
+        self.dek = Self.clean(dek)
+        self.byline = Self.clean(byline)
+        self.source = Self.clean(source)
+        self.url = Self.clean(url)
+        self.publishedAt = Self.clean(publishedAt)
+        self.body = Self.clean(body) ?? ""
+    }
+
+    /// The article id: SHA-256 (hex) of the canonical URL when there is one, else of the title and body with
+    /// white space collapsed, so that two machines importing the same article agree on its id.
+    public var id: String {
+        if let url, let canonical = CanonicalURL.string(url) {
+            return sha256Hex(canonical)
+        }
+        return sha256Hex(Self.collapsingWhitespace(title) + "\n\n" + Self.collapsingWhitespace(body))
+    }
+
+    /// A digest of every stored field, to tell an unchanged re-import from a changed one.
+    var contentHash: String {
+        let fields = [title, dek ?? "", byline ?? "", source ?? "", url ?? "", publishedAt ?? "", body]
+        return sha256Hex(fields.joined(separator: "\u{1F}"))
+    }
+
+    /// The number of words in the body: runs of letters, digits and connecting marks.
+    var wordCount: Int {
+        var count = 0
+        var inWord = false
+        for scalar in body.unicodeScalars {
+            let isWordScalar = scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+            if isWordScalar && !inWord { count += 1 }
+            if isWordScalar {
+                inWord = true
+            } else if scalar.properties.isWhitespace {
+                inWord = false
+            }
+        }
+        return count
+    }
+
+    private static func clean(_ text: String?) -> String? {
+        guard let text else { return nil }
+        let trimmed = text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    private static func collapsingWhitespace(_ text: String) -> String {
+        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+}

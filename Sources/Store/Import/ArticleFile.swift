@@ -1,0 +1,100 @@
+import Foundation
+
+/// One input to read articles from, and the rules for finding and decoding such inputs.
+struct ArticleFile: Sendable {
+    /// The extensions newsdb reads when it searches a folder (case-insensitive).
+    static let folderExtensions: Set<String> = ["txt", "text", "md", "json", "jsonl", "ndjson"]
+    private static let jsonLinesExtensions: Set<String> = ["jsonl", "ndjson"]
+
+    /// The path or name shown in messages.
+    let name: String
+    /// The file's bytes, when they came from somewhere other than a path.
+    let data: Data?
+
+    /// Expands inputs into files: folders recursively (article extensions only, hidden entries skipped,
+    /// in name order), files as given.
+    /// - Returns: The files, and the inputs that could not be used (missing paths, folders with no articles).
+    static func expand(_ inputs: [ImportInput]) -> (files: [ArticleFile], skipped: [SkippedFile]) {
+        var files: [ArticleFile] = []
+        var skipped: [SkippedFile] = []
+        let manager = FileManager.default
+        for input in inputs {
+            switch input {
+            case .data(let data, let name):
+                files.append(ArticleFile(name: name, data: data))
+            case .path(let path):
+                var isFolder: ObjCBool = false
+                guard manager.fileExists(atPath: path, isDirectory: &isFolder) else {
+                    skipped.append(SkippedFile(path: path, reason: "no such file or folder"))
+                    continue
+                }
+                guard isFolder.boolValue else {
+                    files.append(ArticleFile(name: path, data: nil))
+                    continue
+                }
+                let found = articleFiles(in: path)
+                if found.isEmpty {
+                    skipped.append(SkippedFile(path: path, reason: "no article files (.txt, .json, .jsonl) in this folder"))
+                }
+                files += found.map { ArticleFile(name: $0, data: nil) }
+            }
+        }
+        return (files, skipped)
+    }
+
+    private static func articleFiles(in folder: String) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(
+            at: URL(fileURLWithPath: folder), includingPropertiesForKeys: [.isRegularFileKey],
+            options: [.skipsHiddenFiles])
+        else { return [] }
+        var paths: [String] = []
+        for case let url as URL in enumerator where folderExtensions.contains(url.pathExtension.lowercased()) {
+            paths.append(url.path)
+        }
+        return paths.sorted()
+    }
+
+    /// Reads and parses the file's articles.
+    /// - Parameter source: The publication to record when the file names none.
+    /// - Throws: `StoreError` with a reason fit for a `SkippedFile` (not valid UTF-8, empty, no body, bad JSON).
+    func read(source: String?) throws -> [ArticleDraft] {
+        let bytes = try data ?? load()
+        guard !bytes.contains(0) else {
+            throw StoreError(.invalidInput, "contains NUL bytes; it is not a text file")
+        }
+        guard var text = String(validating: bytes, as: UTF8.self) else {
+            throw StoreError(.invalidInput, "not valid UTF-8; convert it first (for example with iconv)")
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        guard text.contains(where: { !$0.isWhitespace }) else { throw StoreError(.invalidInput, "the file is empty") }
+
+        var drafts: [ArticleDraft]
+        let fileExtension = URL(fileURLWithPath: name).pathExtension.lowercased()
+        if Self.jsonLinesExtensions.contains(fileExtension) {
+            drafts = try JSONArticle.parse(Data(text.utf8), lines: true)
+        } else if fileExtension == "json" || (!["txt", "text", "md"].contains(fileExtension) && Self.looksLikeJSON(text)) {
+            drafts = try JSONArticle.parse(Data(text.utf8), lines: false)
+        } else {
+            drafts = [try PlainTextArticle.parse(text)]
+        }
+        if let source {
+            for index in drafts.indices where drafts[index].source == nil {
+                drafts[index].source = source
+            }
+        }
+        return drafts
+    }
+
+    private func load() throws -> Data {
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: name), options: .mappedIfSafe)
+        } catch {
+            throw StoreError(.io, "cannot read it: \(StoreError.describe(error))", underlying: error)
+        }
+    }
+
+    private static func looksLikeJSON(_ text: String) -> Bool {
+        guard let first = text.first(where: { !$0.isWhitespace }) else { return false }
+        return first == "{" || first == "["
+    }
+}

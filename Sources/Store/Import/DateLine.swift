@@ -1,0 +1,137 @@
+import Foundation
+
+/// Recognizes a line of an article that is only a publication date, in the forms news sites print:
+/// `2026-03-14`, `2026-03-14T09:30:00Z`, `March 14, 2026`, `14 March 2026`, `Sat, 14 Mar 2026 09:30 GMT`,
+/// `May.05 - 2024 10:44 AM CET`, optionally after `Published`, `Updated`, `Posted` or `Date:`.
+///
+/// The result is `YYYY-MM-DD` when the line gives no time or no time zone, and an instant in UTC
+/// (`YYYY-MM-DDTHH:MM:SSZ`) when it gives both. A line with any other word is not a date line.
+enum DateLine {
+    private static let months: [String: Int] = [
+        "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4, "may": 5,
+        "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
+        "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+    ]
+    private static let weekdays: Set<String> = [
+        "mon", "monday", "tue", "tues", "tuesday", "wed", "wednesday", "thu", "thur", "thurs", "thursday",
+        "fri", "friday", "sat", "saturday", "sun", "sunday",
+    ]
+    private static let fillers: Set<String> = ["published", "updated", "posted", "date", "on", "at", "last", "st", "nd", "rd", "th"]
+    /// Offsets in minutes east of UTC.
+    private static let zones: [String: Int] = [
+        "utc": 0, "gmt": 0, "z": 0, "bst": 60, "cet": 60, "cest": 120, "eet": 120, "eest": 180, "msk": 180,
+        "ist": 330, "jst": 540, "aest": 600, "est": -300, "edt": -240, "cst": -360, "cdt": -300, "mst": -420,
+        "mdt": -360, "pst": -480, "pdt": -420,
+    ]
+
+    /// The date or instant a line states, or nil when the line is anything but a date.
+    static func parse(_ line: String) -> String? {
+        let text = line.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty, text.count <= 64 else { return nil }
+        if let iso = parseISO(text) { return iso }
+
+        var year: Int?, month: Int?, day: Int?
+        var hour: Int?, minute = 0, second = 0
+        var meridiem: String?
+        var zone: Int?
+        for token in tokens(text) {
+            if let value = months[token] {
+                guard month == nil else { return nil }
+                month = value
+            } else if weekdays.contains(token) || fillers.contains(token) {
+                continue
+            } else if token == "am" || token == "pm" {
+                meridiem = token
+            } else if let offset = zones[token] {
+                zone = offset
+            } else if token.contains(":") {
+                let parts = token.split(separator: ":").map { Int($0) }
+                guard hour == nil, (2...3).contains(parts.count), parts.allSatisfy({ $0 != nil }) else { return nil }
+                hour = parts[0]
+                minute = parts[1]!
+                second = parts.count == 3 ? parts[2]! : 0
+            } else if let number = Int(token) {
+                if token.count == 4, year == nil {
+                    year = number
+                } else if token.count <= 2, day == nil {
+                    day = number
+                } else {
+                    return nil
+                }
+            } else {
+                return nil
+            }
+        }
+        guard let year, let month, let day, (1900...2200).contains(year), isValid(year, month, day) else { return nil }
+        guard var hour else { return format(year, month, day) }
+        if let meridiem {
+            guard (1...12).contains(hour) else { return nil }
+            hour = hour % 12 + (meridiem == "pm" ? 12 : 0)
+        }
+        guard (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second) else { return nil }
+        guard let zone else { return format(year, month, day) }
+        return instant(year, month, day, hour, minute, second, offsetMinutes: zone)
+    }
+
+    /// Lowercased tokens: runs of letters, and runs of digits and colons (`10:44`); everything else separates.
+    private static func tokens(_ text: String) -> [String] {
+        enum Kind { case letters, digits }
+        var result: [String] = []
+        var current = ""
+        var kind: Kind?
+        func flush() {
+            let token = current.trimmingCharacters(in: CharacterSet(charactersIn: ":"))
+            if !token.isEmpty { result.append(token) }
+            current = ""
+        }
+        for character in text.lowercased() {
+            let next: Kind? = character.isLetter ? .letters : (character.isNumber || character == ":") ? .digits : nil
+            if next != kind || next == nil { flush() }
+            if next != nil { current.append(character) }
+            kind = next
+        }
+        flush()
+        return result
+    }
+
+    /// `YYYY-MM-DD`, or a full ISO 8601 instant with a zone.
+    private static func parseISO(_ text: String) -> String? {
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.count >= 10, scalars[4] == "-", scalars[7] == "-",
+            let year = Int(String(String.UnicodeScalarView(scalars[0..<4]))),
+            let month = Int(String(String.UnicodeScalarView(scalars[5..<7]))),
+            let day = Int(String(String.UnicodeScalarView(scalars[8..<10]))),
+            isValid(year, month, day)
+        else { return nil }
+        if scalars.count == 10 { return format(year, month, day) }
+        do {
+            return Timestamp.string(try Date(text, strategy: .iso8601))
+        } catch {
+            return nil  // not an ISO 8601 instant, so not a date line
+        }
+    }
+
+    private static func isValid(_ year: Int, _ month: Int, _ day: Int) -> Bool {
+        var components = DateComponents()
+        components.year = year
+        components.month = month
+        components.day = day
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return (1...12).contains(month) && (1...31).contains(day) && components.isValidDate(in: calendar)
+    }
+
+    private static func format(_ year: Int, _ month: Int, _ day: Int) -> String {
+        func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(year)-\(pad(month))-\(pad(day))"
+    }
+
+    private static func instant(
+        _ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int, offsetMinutes: Int
+    ) -> String? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: offsetMinutes * 60)!
+        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        return calendar.date(from: components).map(Timestamp.string)
+    }
+}

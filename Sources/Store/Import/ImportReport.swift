@@ -1,0 +1,62 @@
+import Foundation
+
+/// What importing did to one article.
+public enum ArticleImportStatus: String, Sendable, Codable {
+    /// A new article was stored.
+    case imported
+    /// The article was already stored with the same content; nothing changed.
+    case unchanged
+    /// The article was stored with different content and now holds the imported one.
+    case updated
+}
+
+/// One article an import handled.
+public struct ImportedArticle: Sendable, Equatable, Codable {
+    /// The article id.
+    public let id: String
+    /// The headline.
+    public let title: String
+    /// What the import did.
+    public let status: ArticleImportStatus
+    /// The file it came from (`-` for standard input).
+    public let file: String
+}
+
+/// A file an import skipped, and why.
+public struct SkippedFile: Sendable, Equatable, Codable {
+    /// The path as given or found (`-` for standard input).
+    public let path: String
+    /// One line saying what is wrong with it.
+    public let reason: String
+}
+
+/// The outcome of an import: every article handled and every file skipped.
+public struct ImportReport: Sendable, Equatable, Codable {
+    /// The articles, in the order they were read.
+    public internal(set) var articles: [ImportedArticle] = []
+    /// The files skipped, in the order they were read.
+    public internal(set) var skipped: [SkippedFile] = []
+
+    /// How many articles were new.
+    public var importedCount: Int { articles.count { $0.status == .imported } }
+    /// How many articles were already stored as they are.
+    public var unchangedCount: Int { articles.count { $0.status == .unchanged } }
+    /// How many stored articles changed.
+    public var updatedCount: Int { articles.count { $0.status == .updated } }
+}
+
+/// How far an import has got, for progress bars.
+public struct ImportProgress: Sendable {
+    /// Files finished (stored or skipped).
+    public let filesDone: Int
+    /// Files to read in all.
+    public let filesTotal: Int
+}
+
+/// Something to import: a file or folder path, or bytes already read (standard input).
+public enum ImportInput: Sendable {
+    /// A file, or a folder searched recursively for article files.
+    case path(String)
+    /// Bytes read elsewhere, named for messages (`-` for standard input).
+    case data(Data, name: String)
+}

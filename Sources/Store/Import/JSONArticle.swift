@@ -1,0 +1,88 @@
+import Foundation
+
+/// Reads articles from JSON: one object, an array of objects, or JSON Lines (one object per line).
+///
+/// Fields: `title` and `body` (required strings), and optional strings `url`, `author` (or `byline`), `source`,
+/// `published` (ISO 8601 or a date as articles print it) and `dek`. Other fields are ignored.
+enum JSONArticle {
+    /// Parses every article in `data`.
+    /// - Parameter lines: Read the data as JSON Lines even when it also parses as one JSON document.
+    /// - Throws: `StoreError` `.invalidInput` naming the line (JSON Lines) or the array position of the first bad
+    ///   article; a file is all or nothing.
+    static func parse(_ data: Data, lines: Bool) throws -> [ArticleDraft] {
+        if !lines {
+            do {
+                let document = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+                if let array = document as? [Any] {
+                    guard !array.isEmpty else { throw StoreError(.invalidInput, "the JSON array holds no articles") }
+                    return try array.enumerated().map { index, element in
+                        try draft(element, at: "article \(index + 1)")
+                    }
+                }
+                return [try draft(document, at: nil)]
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                // Not one JSON document: it may be JSON Lines; if it is not, that error says which line is bad.
+            }
+        }
+        var drafts: [ArticleDraft] = []
+        var lineNumber = 0
+        for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            lineNumber += 1
+            guard line.contains(where: { !Self.isJSONWhitespace($0) }) else { continue }
+            let object: Any
+            do {
+                object = try JSONSerialization.jsonObject(with: Data(line), options: [.fragmentsAllowed])
+            } catch {
+                throw StoreError(.invalidInput, "line \(lineNumber): not valid JSON")
+            }
+            drafts.append(try draft(object, at: "line \(lineNumber)"))
+        }
+        guard !drafts.isEmpty else { throw StoreError(.invalidInput, "the file is empty") }
+        return drafts
+    }
+
+    private static func isJSONWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+
+    private static func draft(_ value: Any, at place: String?) throws -> ArticleDraft {
+        let prefix = place.map { "\($0): " } ?? ""
+        guard let object = value as? [String: Any] else {
+            throw StoreError(.invalidInput, "\(prefix)an article must be a JSON object")
+        }
+        func string(_ key: String) throws -> String? {
+            switch object[key] {
+            case nil, is NSNull: return nil
+            case let text as String: return text
+            default: throw StoreError(.invalidInput, "\(prefix)field \"\(key)\" must be a string")
+            }
+        }
+        guard let title = try string("title"), !title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw StoreError(.invalidInput, "\(prefix)field \"title\" is missing or empty")
+        }
+        guard let body = try string("body"), !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw StoreError(.invalidInput, "\(prefix)the article has no body (field \"body\" is missing or empty)")
+        }
+        guard !title.contains(where: \.isNewline) else {
+            throw StoreError(.invalidInput, "\(prefix)field \"title\" must be one line")
+        }
+        let url = try string("url")
+        if let url, !url.isEmpty, CanonicalURL.string(url) == nil {
+            throw StoreError(.invalidInput, "\(prefix)field \"url\" is not an absolute http(s) URL: \(url.prefix(80))")
+        }
+        var published: String?
+        if let text = try string("published"), !text.isEmpty {
+            guard let date = DateLine.parse(text) else {
+                throw StoreError(.invalidInput, "\(prefix)field \"published\" is not a date newsdb can read: \(text.prefix(40))")
+            }
+            published = date
+        }
+        let paragraphs = PlainTextArticle.paragraphsOf(body).map { $0.joined(separator: "\n") }
+        return ArticleDraft(
+            title: title, dek: try string("dek"), byline: try string("author") ?? string("byline"),
+            source: try string("source"), url: url, publishedAt: published,
+            body: paragraphs.joined(separator: "\n\n"))
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+/// Reads the plain-text article format: the first non-empty line is the title; an optional short line after it
+/// is the dek; a line such as `Author: NAME`, `Written by NAME` or `By NAME` is the byline; a line that is only a
+/// date is the publication date; the rest is the body, paragraphs kept.
+///
+/// The dek is the paragraph right after the title when it is one line of at most 200 characters that does not end
+/// like a sentence (`.`, `!`, `?`) and more text follows it. Byline and date lines are looked for among the first
+/// paragraphs; a byline may also stand alone near the end (`Author: NAME` after the story), as many sites print it.
+enum PlainTextArticle {
+    static let maximumDekLength = 200
+    private static let headerParagraphs = 4
+    private static let bylinePrefixes = ["author:", "authors:", "written by ", "by ", "reporting by ", "byline:"]
+
+    /// Parses one article.
+    /// - Parameter text: The file's text, already decoded.
+    /// - Returns: The draft, with `source` left nil.
+    /// - Throws: `StoreError` `.invalidInput` when there is no title or no body.
+    static func parse(_ text: String) throws -> ArticleDraft {
+        var paragraphs = paragraphsOf(text)
+        guard !paragraphs.isEmpty else { throw StoreError(.invalidInput, "the file is empty") }
+        // The title is the first line; anything under it in the same paragraph is the next paragraph.
+        var first = paragraphs.removeFirst()
+        let title = first.removeFirst()
+        if !first.isEmpty { paragraphs.insert(first, at: 0) }
+
+        var dek: String?
+        var byline: String?
+        var published: String?
+        var consumed = 0
+        while consumed < headerParagraphs, paragraphs.count > 1, paragraphs[0].count == 1 {
+            let line = paragraphs[0][0]
+            if byline == nil, let name = bylineName(line) {
+                byline = name
+            } else if published == nil, let date = DateLine.parse(line) {
+                published = date
+            } else if consumed == 0, isDek(line) {
+                dek = line
+            } else {
+                break
+            }
+            paragraphs.removeFirst()
+            consumed += 1
+        }
+        if byline == nil, let position = paragraphs.lastIndex(where: { $0.count == 1 && bylineName($0[0]) != nil }),
+            paragraphs.count > 1
+        {
+            byline = bylineName(paragraphs[position][0])
+            paragraphs.remove(at: position)
+        }
+        let body = paragraphs.map { $0.joined(separator: "\n") }.joined(separator: "\n\n")
+        guard !body.isEmpty else { throw StoreError(.invalidInput, "the article has a title but no body") }
+        return ArticleDraft(title: title, dek: dek, byline: byline, publishedAt: published, body: body)
+    }
+
+    /// Paragraphs as lists of lines: line endings normalized, each line trimmed, blank lines separating.
+    static func paragraphsOf(_ text: String) -> [[String]] {
+        var paragraphs: [[String]] = []
+        var current: [String] = []
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty {
+                if !current.isEmpty { paragraphs.append(current) }
+                current = []
+            } else {
+                current.append(line)
+            }
+        }
+        if !current.isEmpty { paragraphs.append(current) }
+        return paragraphs
+    }
+
+    /// The name in a byline line, or nil when the line is not a byline.
+    static func bylineName(_ line: String) -> String? {
+        guard line.count <= 100 else { return nil }
+        let lowered = line.lowercased()
+        guard let prefix = bylinePrefixes.first(where: { lowered.hasPrefix($0) }) else { return nil }
+        let name = line.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: ":")))
+        // "By the time the vote closed" is a sentence, not a byline: a name starts with a capital and is short.
+        guard let initial = name.first, initial.isUppercase,
+            name.split(separator: " ").count <= 10, !name.hasSuffix(".") || name.count <= 3
+        else { return nil }
+        return name
+    }
+
+    private static func isDek(_ line: String) -> Bool {
+        guard line.count <= maximumDekLength else { return false }
+        let end = line.trimmingCharacters(in: CharacterSet(charactersIn: "\"'”’)»"))
+        guard let last = end.last else { return false }
+        return !".!?:;".contains(last)
+    }
+}

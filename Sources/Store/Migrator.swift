@@ -1,0 +1,186 @@
+import Foundation
+import GRDB
+
+/// Applies the migrations built into the binary to a database, one transaction per migration, and checks
+/// that what a database has already applied is what this binary carries.
+///
+/// The bookkeeping table `newsdb_migrations` records each applied migration with its checksum;
+/// `PRAGMA user_version` mirrors the schema version for tools such as the `sqlite3` shell.
+enum Migrator {
+    static let bookkeepingTable = "newsdb_migrations"
+
+    /// Reads the migration state of the database at `path` through a read-only connection, changing nothing on disk.
+    /// - Throws: `StoreError` when the file is not a newsdb database, was written by a newer newsdb, or has
+    ///   applied migrations that differ from this binary's.
+    static func inspect(path: String) throws -> MigrationStatus {
+        guard FileManager.default.fileExists(atPath: path) else {
+            return MigrationStatus(databaseExists: false, applied: [], pending: Migration.embedded)
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(NewsDatabase.busyTimeout)
+        configuration.label = "newsdb.inspect"
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let applied = try queue.read { db in try appliedMigrations(db, path: path) }
+            return try status(applied: applied)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.cannotOpen(path: path, error)
+        }
+    }
+
+    /// The migrations recorded in the database, after checking it is a newsdb database at all.
+    static func appliedMigrations(_ db: Database, path: String) throws -> [AppliedMigration] {
+        if try db.tableExists(bookkeepingTable) {
+            return try Row.fetchAll(
+                db, sql: "SELECT version, name, checksum, applied_at FROM \(bookkeepingTable) ORDER BY version"
+            ).map { row in
+                AppliedMigration(version: row[0], name: row[1], checksum: row[2], appliedAt: row[3])
+            }
+        }
+        let tableCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_schema") ?? 0
+        if tableCount > 0 {
+            throw StoreError(
+                .cannotOpen,
+                "\(path) is an SQLite database but not a newsdb database; give another path with --db")
+        }
+        return []
+    }
+
+    /// Compares what a database has applied with what this binary carries.
+    /// - Throws: `StoreError` `.schemaTooNew` or `.migrationMismatch`.
+    static func status(applied: [AppliedMigration]) throws -> MigrationStatus {
+        let known = Migration.embedded
+        if let newest = applied.last, newest.version > Migration.latestVersion {
+            throw StoreError(
+                .schemaTooNew,
+                "this database was written by a newer newsdb (schema \(newest.version), this binary knows "
+                    + "\(Migration.latestVersion)); upgrade newsdb")
+        }
+        for (index, record) in applied.enumerated() {
+            let expected = known[index]
+            guard record.version == expected.version else {
+                throw StoreError(
+                    .migrationMismatch,
+                    "this database skipped migration \(expected.fileName); it was not written by newsdb's migrator")
+            }
+            guard record.checksum == expected.checksum else {
+                throw StoreError(
+                    .migrationMismatch,
+                    "migration \(expected.fileName) differs from the one applied to this database (applied "
+                        + "\(record.checksum.prefix(12)), this binary has \(expected.checksum.prefix(12))); "
+                        + "use the newsdb that wrote this database, or restore the original migration")
+            }
+        }
+        return MigrationStatus(
+            databaseExists: true, applied: applied, pending: Array(known.dropFirst(applied.count)))
+    }
+
+    /// Applies every pending migration, each in its own immediate transaction, after taking a backup
+    /// when the database already holds data and `backup` is true.
+    ///
+    /// Safe against another process migrating the same file at once: each transaction re-reads the applied
+    /// migrations and skips what the other process already applied.
+    /// - Parameters:
+    ///   - pool: The database, already open.
+    ///   - path: Its file path, for messages and the backup's name.
+    ///   - created: Whether the file was just created (reported back in the outcome).
+    ///   - backup: Whether to copy a database that holds data before changing its schema.
+    ///   - now: The clock used for timestamps.
+    /// - Throws: `StoreError` (`.backupFailed`, `.migrationFailed`, `.migrationMismatch`, `.schemaTooNew`).
+    static func migrate(
+        _ pool: DatabasePool, path: String, created: Bool, backup: Bool, now: @Sendable () -> Date
+    ) throws -> MigrationOutcome {
+        let before = try pool.read { db in try status(applied: appliedMigrations(db, path: path)) }
+        guard !before.pending.isEmpty else {
+            return MigrationOutcome(
+                created: created, fromVersion: before.currentVersion, toVersion: before.currentVersion,
+                applied: [], backupPath: nil)
+        }
+        var backupPath: String?
+        if backup && before.holdsData {
+            backupPath = try writeBackup(pool, path: path, version: before.currentVersion, now: now())
+        }
+        var applied: [Migration] = []
+        for migration in before.pending {
+            if try apply(migration, to: pool, path: path, now: now()) {
+                applied.append(migration)
+            }
+        }
+        return MigrationOutcome(
+            created: created, fromVersion: before.currentVersion,
+            toVersion: Migration.latestVersion, applied: applied, backupPath: backupPath)
+    }
+
+    /// Applies one migration in its own transaction, with a foreign-key check before commit.
+    /// - Returns: false when another process applied it first.
+    private static func apply(_ migration: Migration, to pool: DatabasePool, path: String, now: Date) throws -> Bool {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                // Table rebuilds inside a migration need foreign keys off; the check below catches violations.
+                try db.execute(sql: "PRAGMA foreign_keys = OFF")
+                var didApply = false
+                let outcome = Result { try db.inTransaction(.immediate) {
+                    let current = try status(applied: appliedMigrations(db, path: path))
+                    guard current.currentVersion == migration.version - 1 else { return .commit }
+                    try db.execute(sql: """
+                        CREATE TABLE IF NOT EXISTS \(bookkeepingTable) (
+                            version     INTEGER PRIMARY KEY,
+                            name        TEXT NOT NULL,
+                            checksum    TEXT NOT NULL,
+                            applied_at  TEXT NOT NULL
+                        )
+                        """)
+                    try db.execute(sql: migration.sql)
+                    if let violation = try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") {
+                        throw StoreError(
+                            .migrationFailed,
+                            "migration \(migration.fileName) leaves a broken reference in table \(violation[0] as String); "
+                                + "nothing was changed")
+                    }
+                    try db.execute(
+                        sql: "INSERT INTO \(bookkeepingTable) (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
+                        arguments: [migration.version, migration.name, migration.checksum, Timestamp.string(now)])
+                    try db.execute(sql: "PRAGMA user_version = \(migration.version)")
+                    didApply = true
+                    return .commit
+                } }
+                try db.execute(sql: "PRAGMA foreign_keys = ON")
+                try outcome.get()
+                return didApply
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(
+                .migrationFailed,
+                "migration \(migration.fileName) failed and was rolled back: \(StoreError.describe(error))",
+                underlying: error)
+        }
+    }
+
+    /// Copies the database next to itself with `VACUUM INTO`, readable by its owner only.
+    /// - Returns: The backup's path.
+    private static func writeBackup(_ pool: DatabasePool, path: String, version: Int, now: Date) throws -> String {
+        let stamp = Timestamp.compactString(now)
+        let backupPath = "\(path).schema-\(version).\(stamp).bak"
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "VACUUM INTO ?", arguments: [backupPath])
+            }
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: backupPath)
+        } catch {
+            if FileManager.default.fileExists(atPath: backupPath) {
+                try? FileManager.default.removeItem(atPath: backupPath)  // a partial copy is worse than none; the error below says what failed
+            }
+            throw StoreError(
+                .backupFailed,
+                "could not back up the database to \(backupPath) before migrating: \(StoreError.describe(error)); "
+                    + "free some space, or pass --no-backup",
+                underlying: error)
+        }
+        return backupPath
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import GRDB
+
+extension NewsDatabase {
+    /// The shortest id prefix newsdb accepts, as git does for commits.
+    public static let minimumPrefixLength = 4
+
+    /// Articles, most recently imported first.
+    /// - Parameter limit: The most to return; nil for all.
+    /// - Throws: `StoreError`.
+    public func articles(limit: Int? = nil) throws -> [ArticleSummary] {
+        try read("listing articles") { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT \(ArticleSummary.columns) FROM articles ORDER BY imported_at DESC, seq DESC LIMIT ?",
+                arguments: [limit ?? -1]
+            ).map(ArticleSummary.init(row:))
+        }
+    }
+
+    /// The article whose id is `idOrPrefix` or starts with it.
+    /// - Parameter idOrPrefix: A whole id or a unique prefix of at least ``minimumPrefixLength`` characters.
+    /// - Throws: `StoreError` `.notFound` when nothing matches, `.ambiguous` (listing the candidates) when several
+    ///   do, `.invalidInput` when the prefix is too short or not hexadecimal.
+    public func article(_ idOrPrefix: String) throws -> Article {
+        try read("reading an article") { db in
+            let id = try Self.resolveArticleID(idOrPrefix, db)
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(Article.columns) FROM articles WHERE id = ?", arguments: [id])
+            else { throw StoreError(.notFound, "no article matches '\(idOrPrefix)'; run `newsdb list`") }
+            return Article(row: row)
+        }
+    }
+
+    /// The full id of the one article whose id starts with `prefix`.
+    static func resolveArticleID(_ prefix: String, _ db: Database) throws -> String {
+        let prefix = prefix.lowercased()
+        guard prefix.count >= minimumPrefixLength else {
+            throw StoreError(.invalidInput, "article id '\(prefix)' is too short; give at least \(minimumPrefixLength) characters")
+        }
+        guard prefix.count <= 64, prefix.allSatisfy(\.isHexDigit) else {
+            throw StoreError(.notFound, "no article matches '\(prefix)' (ids are hexadecimal); run `newsdb list`")
+        }
+        // A range scan over the unique index on id: every id with this prefix sorts between the two bounds.
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT id, title FROM articles WHERE id >= ? AND id < ? ORDER BY id LIMIT 6",
+            arguments: [prefix, prefix + "g"])
+        switch rows.count {
+        case 0:
+            throw StoreError(.notFound, "no article matches '\(prefix)'; run `newsdb list`")
+        case 1:
+            return rows[0]["id"]
+        default:
+            let candidates = rows.prefix(5).map { row -> String in
+                let id: String = row["id"]
+                let title: String = row["title"]
+                return "\(id.prefix(12)) \(title.prefix(40))"
+            }
+            let more = rows.count > 5 ? ", …" : ""
+            throw StoreError(
+                .ambiguous,
+                "article id '\(prefix)' is ambiguous: \(candidates.joined(separator: "; "))\(more); give more characters")
+        }
+    }
+}

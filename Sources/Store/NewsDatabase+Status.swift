@@ -1,0 +1,39 @@
+import Foundation
+import GRDB
+
+/// A summary of a database: where it is, its schema, what it holds and who it is.
+public struct DatabaseStatus: Sendable, Equatable, Codable {
+    /// The database file.
+    public let path: String
+    /// The schema version of the database.
+    public let schemaVersion: Int
+    /// The newest schema version this binary knows.
+    public let latestSchemaVersion: Int
+    /// This replica.
+    public let replica: Replica
+    /// The number of articles.
+    public let articles: Int
+    /// The size of the database file and its write-ahead log, in bytes.
+    public let sizeBytes: Int64
+}
+
+extension NewsDatabase {
+    /// A summary of the database.
+    /// - Throws: `StoreError`.
+    public func status() throws -> DatabaseStatus {
+        let (version, replica, articles) = try read("reading the status") { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT max(version) FROM \(Migrator.bookkeepingTable)") ?? 0,
+                try Self.fetchReplica(db),
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0
+            )
+        }
+        let size = [path, path + "-wal"].reduce(Int64(0)) { total, file in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: file)  // a missing -wal file counts as 0
+            return total + ((attributes?[.size] as? NSNumber)?.int64Value ?? 0)
+        }
+        return DatabaseStatus(
+            path: path, schemaVersion: version, latestSchemaVersion: Migration.latestVersion, replica: replica,
+            articles: articles, sizeBytes: size)
+    }
+}

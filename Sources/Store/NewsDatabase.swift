@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+
+/// A newsdb database: one SQLite file in WAL mode, opened through a GRDB `DatabasePool`, so that a server and
+/// command-line invocations can use the same file at once.
+///
+/// Opening migrates the schema to the one this binary carries (unless asked not to). Every write method is one
+/// transaction that keeps the database's invariants.
+public struct NewsDatabase: Sendable {
+    /// How long a writer waits for another process's write transaction before giving up.
+    static let busyTimeout: TimeInterval = 10
+
+    /// The database file's path.
+    public let path: String
+    /// What opening did to the schema.
+    public let migration: MigrationOutcome
+    let pool: DatabasePool
+    let clock: @Sendable () -> Date
+
+    /// How to open a database.
+    public struct Options: Sendable {
+        /// Apply pending migrations (true), or refuse to open a database that needs them (false).
+        public var migrate: Bool
+        /// Copy a database that holds data next to itself before migrating it.
+        public var backup: Bool
+        /// The clock for every timestamp newsdb writes; tests inject a fixed one.
+        public var clock: @Sendable () -> Date
+
+        /// Creates options.
+        /// - Parameters:
+        ///   - migrate: Apply pending migrations (default) or refuse a database that needs them.
+        ///   - backup: Back up a database that holds data before migrating it (default).
+        ///   - clock: The clock for timestamps (default: the system clock).
+        public init(migrate: Bool = true, backup: Bool = true, clock: @escaping @Sendable () -> Date = { Date() }) {
+            self.migrate = migrate
+            self.backup = backup
+            self.clock = clock
+        }
+    }
+
+    /// Opens the database at `path`, creating it (and its folder) when missing, and migrates it.
+    ///
+    /// Before anything is written, the file is inspected through a read-only connection: a file that is not a
+    /// newsdb database, one written by a newer newsdb, or one whose applied migrations differ from this binary's
+    /// is refused and left untouched.
+    /// - Parameters:
+    ///   - path: The database file.
+    ///   - options: Whether to migrate and back up, and the clock.
+    /// - Returns: The open database; its ``migration`` says what opening did.
+    /// - Throws: `StoreError`.
+    public static func open(at path: String, options: Options = Options()) throws -> NewsDatabase {
+        let status = try Migrator.inspect(path: path)
+        if status.databaseExists && !status.pending.isEmpty && !options.migrate {
+            throw StoreError(
+                .migrationRequired,
+                "\(path) is at schema \(status.currentVersion) and this newsdb needs \(status.latestVersion); "
+                    + "run `newsdb migrate`")
+        }
+        let created = !status.databaseExists
+        if created { try createFile(at: path) }
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration())
+        } catch {
+            throw StoreError.cannotOpen(path: path, error)
+        }
+        let outcome = try Migrator.migrate(
+            pool, path: path, created: created, backup: options.backup, now: options.clock)
+        let database = NewsDatabase(path: path, migration: outcome, pool: pool, clock: options.clock)
+        try database.ensureReplica()
+        return database
+    }
+
+    /// Reports where the database at `path` stands against this binary's migrations, changing nothing.
+    /// - Throws: `StoreError` when the file is not a newsdb database or is newer than this binary.
+    public static func migrationStatus(at path: String) throws -> MigrationStatus {
+        try Migrator.inspect(path: path)
+    }
+
+    static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.label = "newsdb"
+        configuration.prepareDatabase { db in
+            // SQLite's default, said out loud: a commit is on disk when it returns.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        return configuration
+    }
+
+    /// Creates an empty file readable by its owner only (SQLite gives its -wal and -shm files the same mode),
+    /// with its folder.
+    private static func createFile(at path: String) throws {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError(.io, "cannot create folder \(folder): \(StoreError.describe(error))", underlying: error)
+        }
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw StoreError(.io, "cannot create database file \(path); check the folder's permissions")
+        }
+    }
+
+    /// Runs `body` in one write transaction, turning database failures into `StoreError`s that name `context`.
+    func write<T>(_ context: String, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(body)
+        } catch {
+            throw StoreError.wrap(error, context)
+        }
+    }
+
+    /// Runs `body` in a read transaction (a consistent snapshot), turning failures into `StoreError`s.
+    func read<T>(_ context: String, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw StoreError.wrap(error, context)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+/// A search as a person types it, turned into an FTS5 query that cannot be a syntax error.
+///
+/// Words are all required (`nato troops`); `"exact phrase"` keeps words together; `word*` matches a prefix;
+/// `-word` excludes a word; `OR` between two terms accepts either. Everything else is matched as literal text,
+/// so punctuation, stray quotes and FTS5 keywords in a query never fail.
+public struct SearchQuery: Sendable, Equatable {
+    /// The query as typed.
+    public let text: String
+    /// The FTS5 MATCH expression.
+    public let matchExpression: String
+
+    /// Parses a query.
+    /// - Throws: `StoreError` `.invalidInput` when the query has no word to search for.
+    public init(_ text: String) throws {
+        self.text = text
+        var required: [String] = []
+        var excluded: [String] = []
+        var pendingOr = false
+        for token in Self.tokens(text) {
+            if token.raw == "OR", !token.quoted, !required.isEmpty {
+                pendingOr = true
+                continue
+            }
+            let negated = !token.quoted && token.raw.hasPrefix("-") && token.raw.count > 1
+            var word = negated ? String(token.raw.dropFirst()) : token.raw
+            let prefix = !token.quoted && word.hasSuffix("*") && word.count > 1
+            if prefix { word.removeLast() }
+            guard word.contains(where: { $0.isLetter || $0.isNumber }) else { continue }
+            let term = "\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\"" + (prefix ? " *" : "")
+            if negated {
+                excluded.append(term)
+            } else if pendingOr, let last = required.popLast() {
+                required.append("(\(last) OR \(term))")
+            } else {
+                required.append(term)
+            }
+            pendingOr = false
+        }
+        guard !required.isEmpty else {
+            throw StoreError(.invalidInput, "the search \"\(text)\" has no word to look for")
+        }
+        matchExpression = required.joined(separator: " AND ") + excluded.map { " NOT \($0)" }.joined()
+    }
+
+    private static func tokens(_ text: String) -> [(raw: String, quoted: Bool)] {
+        var tokens: [(String, Bool)] = []
+        var current = ""
+        var inQuotes = false
+        for character in text {
+            if character == "\"" {
+                if inQuotes {
+                    tokens.append((current, true))
+                } else if !current.isEmpty {
+                    tokens.append((current, false))
+                }
+                current = ""
+                inQuotes.toggle()
+            } else if character.isWhitespace && !inQuotes {
+                if !current.isEmpty { tokens.append((current, false)) }
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { tokens.append((current, inQuotes)) }
+        return tokens
+    }
+}

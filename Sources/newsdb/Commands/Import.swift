@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import Store
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import articles from files, folders and standard input.",
+        discussion: """
+            Reads plain text (.txt: title on the first line, then an optional dek, byline, date line and the body), \
+            JSON (.json: one article object or an array) and JSON Lines (.jsonl, .ndjson). Folders are searched \
+            recursively for those extensions; '-' reads standard input. Each file imports atomically; a file that \
+            cannot be read is reported and skipped, the others still import, and the exit status is then 1.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The publication to record for articles whose file names none.") var source: String?
+    @Flag(name: .shortAndLong, help: "Print one line per article.") var verbose = false
+    @OptionGroup var output: OutputOptions
+    @Argument(help: ArgumentHelp("Files, folders, or - for standard input.", valueName: "path"))
+    var paths: [String]
+
+    func validate() throws {
+        guard !paths.isEmpty else { throw ValidationError("give at least one file or folder to import") }
+        guard paths.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("'-' (standard input) can be given once") }
+    }
+
+    func run() throws {
+        let database = try global.open()
+        let inputs: [ImportInput] = paths.map { path in
+            path == "-" ? .data(FileHandle.standardInput.readDataToEndOfFile(), name: "-") : .path(path)
+        }
+        let bar = ProgressBar(label: "importing")
+        let report = try database.importArticles(inputs, source: source) { progress in
+            bar.update(done: progress.filesDone, total: progress.filesTotal)
+        }
+        bar.finish()
+        for skipped in report.skipped {
+            Terminal.printNotice("skipped \(skipped.path): \(skipped.reason)")
+        }
+        if output.json {
+            try JSONOutput.print(ImportJSON(report))
+        } else {
+            if verbose {
+                for article in report.articles {
+                    print("\(article.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) "
+                        + "\(Terminal.styled(String(article.id.prefix(8)), .yellow))  \(article.title)")
+                }
+            }
+            var summary = "imported \(report.importedCount), unchanged \(report.unchangedCount)"
+            if report.updatedCount > 0 { summary += ", updated \(report.updatedCount)" }
+            print(summary + ", skipped \(report.skipped.count)")
+        }
+        if !report.skipped.isEmpty { throw ExitCode(ExitStatus.failure) }
+    }
+}
+
+/// `newsdb import --json`: the counts, then every article and every skipped file.
+private struct ImportJSON: Encodable {
+    let imported: Int
+    let unchanged: Int
+    let updated: Int
+    let skipped: Int
+    let articles: [ImportedArticle]
+    let skippedFiles: [SkippedFile]
+
+    init(_ report: ImportReport) {
+        imported = report.importedCount
+        unchanged = report.unchangedCount
+        updated = report.updatedCount
+        skipped = report.skipped.count
+        articles = report.articles
+        skippedFiles = report.skipped
+    }
+}

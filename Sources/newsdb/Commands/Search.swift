@@ -1,0 +1,68 @@
+import ArgumentParser
+import Store
+
+struct Search: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Search articles by title, dek, byline and body, best match first.",
+        discussion: """
+            All words must match (stemmed: 'elections' finds 'election'). "exact phrase" keeps words together, \
+            word* matches a prefix, -word excludes a word, and a OR b accepts either.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Show at most this many articles.") var limit = 20
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "What to look for.") var query: [String]
+
+    func validate() throws {
+        guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+        guard !query.isEmpty else { throw ValidationError("give something to search for") }
+    }
+
+    func run() throws {
+        let parsed = try SearchQuery(query.joined(separator: " "))
+        let hits = try global.open().search(parsed, limit: limit)
+        if output.json {
+            try JSONOutput.print(hits.map(SearchHitJSON.init))
+            return
+        }
+        if hits.isEmpty {
+            print("no articles match \(parsed.text)")
+            return
+        }
+        let width = Terminal.width
+        for hit in hits {
+            var heading = "\(Terminal.styled(String(hit.id.prefix(8)), .yellow))  \(Terminal.styled(hit.title, .bold))"
+            let details = [hit.source, hit.publishedAt.map { String($0.prefix(10)) }].compactMap { $0 }
+            if !details.isEmpty { heading += Terminal.styled("  (\(details.joined(separator: ", ")))", .dim) }
+            print(Text.truncated(heading, to: width))
+            let snippet = hit.snippet.replacingOccurrences(of: "\n", with: " ")
+            let marked = Terminal.useColor
+                ? snippet.replacingOccurrences(of: SearchHit.matchStart, with: "\u{1B}[1;33m")
+                    .replacingOccurrences(of: SearchHit.matchEnd, with: "\u{1B}[0m")
+                : snippet.replacingOccurrences(of: SearchHit.matchStart, with: "[")
+                    .replacingOccurrences(of: SearchHit.matchEnd, with: "]")
+            print("          " + marked)
+        }
+    }
+}
+
+/// `newsdb search --json`: one object per hit; the snippet marks matches with `<mark>` and `</mark>`.
+private struct SearchHitJSON: Encodable {
+    let id: String
+    let title: String
+    let source: String?
+    let publishedAt: String?
+    let snippet: String
+    let rank: Double
+
+    init(_ hit: SearchHit) {
+        id = hit.id
+        title = hit.title
+        source = hit.source
+        publishedAt = hit.publishedAt
+        snippet = hit.snippet.replacingOccurrences(of: SearchHit.matchStart, with: "<mark>")
+            .replacingOccurrences(of: SearchHit.matchEnd, with: "</mark>")
+        rank = hit.rank
+    }
+}

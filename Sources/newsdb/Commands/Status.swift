@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import Store
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the database's path, schema version, counts and replica.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let status = try global.open().status()
+        if output.json {
+            try JSONOutput.print(status)
+            return
+        }
+        let schema = status.schemaVersion == status.latestSchemaVersion
+            ? "\(status.schemaVersion) (current)" : "\(status.schemaVersion) (this newsdb knows \(status.latestSchemaVersion))"
+        let rows = [
+            ("database", status.path),
+            ("schema", schema),
+            ("replica", "\(status.replica.name) (\(status.replica.id))"),
+            ("articles", String(status.articles)),
+            ("size", ByteCountFormatter.string(fromByteCount: status.sizeBytes, countStyle: .file)),
+        ]
+        for (label, value) in rows {
+            print(Terminal.styled(label.padding(toLength: 10, withPad: " ", startingAt: 0), .dim) + value)
+        }
+    }
+}

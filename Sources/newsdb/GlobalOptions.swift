@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Store
+
+/// Options every command that opens the database takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The database file.", valueName: "path"))
+    var db: String?
+
+    @Flag(name: .long, help: "Do not copy the database before migrating it to a newer schema.")
+    var noBackup = false
+
+    /// The database path: --db, else $NEWSDB_DB, else $XDG_DATA_HOME/newsdb/newsdb.sqlite.
+    var databasePath: String {
+        if let db { return db }
+        let environment = ProcessInfo.processInfo.environment
+        if let path = environment["NEWSDB_DB"], !path.isEmpty { return path }
+        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share"
+        return dataHome + "/newsdb/newsdb.sqlite"
+    }
+
+    /// Opens (creating or migrating as needed) the database, saying on stderr when it created or migrated it.
+    func open() throws -> NewsDatabase {
+        let database = try NewsDatabase.open(at: databasePath, options: .init(backup: !noBackup))
+        Self.reportMigration(database.migration, path: databasePath)
+        return database
+    }
+
+    static func reportMigration(_ outcome: MigrationOutcome, path: String) {
+        if outcome.created {
+            Terminal.printNotice("created \(path) (schema \(outcome.toVersion))")
+        } else if outcome.didMigrate {
+            let backup = outcome.backupPath.map { "; backup at \($0)" } ?? ""
+            Terminal.printNotice("migrated \(path) from schema \(outcome.fromVersion) to \(outcome.toVersion)\(backup)")
+        }
+    }
+}
+
+/// The `--json` flag of commands that can print JSON.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON (see docs/JSON.md) instead of text.")
+    var json = false
+}
