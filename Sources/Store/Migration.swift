@@ -57,20 +57,24 @@ public struct Migration: Sendable, Equatable {
     ///
     /// The build embeds `migrations/*.sql` byte for byte (see `Plugins/EmbedMigrations`); the numbering is checked
     /// by the test suite, so a gap or a duplicate never ships.
-    public static let embedded: [Migration] = {
-        do {
-            return try EmbeddedMigrations.files.map { file in
-                guard let bytes = Data(base64Encoded: file.base64) else {
-                    throw StoreError(.invalidInput, "embedded migration \(file.name) is not valid base64")
-                }
-                return try Migration(fileName: file.name, bytes: bytes)
-            }.sorted { $0.version < $1.version }
-        } catch {
-            // The build tool wrote this table from files whose names and contents the tests check:
-            // failing here means the binary itself is corrupt, and no database should be touched by it.
-            preconditionFailure("newsdb binary is corrupt: \(error)")
+    public static let embedded: [Migration] = loadEmbedded()
+
+    private static func loadEmbedded() -> [Migration] {
+        var migrations: [Migration] = []
+        for file in EmbeddedMigrations.files {
+            guard let bytes = Data(base64Encoded: file.base64) else {
+                // The build tool wrote this base64 itself: failing here means the binary is corrupt,
+                // and no database should be touched by it.
+                preconditionFailure("newsdb binary is corrupt: embedded migration \(file.name) is not valid base64")
+            }
+            do {
+                migrations.append(try Migration(fileName: file.name, bytes: bytes))
+            } catch {
+                preconditionFailure("newsdb binary is corrupt: \(error)")
+            }
         }
-    }()
+        return migrations.sorted { $0.version < $1.version }
+    }
 
     /// The schema version of the newest migration built into this binary.
     public static var latestVersion: Int { embedded.last?.version ?? 0 }

@@ -24,7 +24,7 @@ public struct MigrationStatus: Sendable {
     /// The database's schema version: the newest applied migration, 0 for a new database.
     public var currentVersion: Int { applied.last?.version ?? 0 }
     /// The newest schema version this binary knows.
-    public var latestVersion: Int { Migration.latestVersion }
+    public let latestVersion: Int
     /// Whether the database holds anything worth a backup before it is migrated.
     public var holdsData: Bool { !applied.isEmpty }
 }

@@ -12,9 +12,9 @@ enum Migrator {
     /// Reads the migration state of the database at `path` through a read-only connection, changing nothing on disk.
     /// - Throws: `StoreError` when the file is not a newsdb database, was written by a newer newsdb, or has
     ///   applied migrations that differ from this binary's.
-    static func inspect(path: String) throws -> MigrationStatus {
+    static func inspect(path: String, migrations: [Migration]) throws -> MigrationStatus {
         guard FileManager.default.fileExists(atPath: path) else {
-            return MigrationStatus(databaseExists: false, applied: [], pending: Migration.embedded)
+            return MigrationStatus(databaseExists: false, applied: [], pending: migrations, latestVersion: latest(migrations))
         }
         var configuration = Configuration()
         configuration.readonly = true
@@ -23,7 +23,7 @@ enum Migrator {
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             let applied = try queue.read { db in try appliedMigrations(db, path: path) }
-            return try status(applied: applied)
+            return try status(applied: applied, migrations: migrations)
         } catch let error as StoreError {
             throw error
         } catch {
@@ -51,13 +51,12 @@ enum Migrator {
 
     /// Compares what a database has applied with what this binary carries.
     /// - Throws: `StoreError` `.schemaTooNew` or `.migrationMismatch`.
-    static func status(applied: [AppliedMigration]) throws -> MigrationStatus {
-        let known = Migration.embedded
-        if let newest = applied.last, newest.version > Migration.latestVersion {
+    static func status(applied: [AppliedMigration], migrations known: [Migration]) throws -> MigrationStatus {
+        if let newest = applied.last, newest.version > latest(known) {
             throw StoreError(
                 .schemaTooNew,
                 "this database was written by a newer newsdb (schema \(newest.version), this binary knows "
-                    + "\(Migration.latestVersion)); upgrade newsdb")
+                    + "\(latest(known))); upgrade newsdb")
         }
         for (index, record) in applied.enumerated() {
             let expected = known[index]
@@ -75,8 +74,11 @@ enum Migrator {
             }
         }
         return MigrationStatus(
-            databaseExists: true, applied: applied, pending: Array(known.dropFirst(applied.count)))
+            databaseExists: true, applied: applied, pending: Array(known.dropFirst(applied.count)),
+            latestVersion: latest(known))
     }
+
+    static func latest(_ migrations: [Migration]) -> Int { migrations.last?.version ?? 0 }
 
     /// Applies every pending migration, each in its own immediate transaction, after taking a backup
     /// when the database already holds data and `backup` is true.
@@ -86,14 +88,18 @@ enum Migrator {
     /// - Parameters:
     ///   - pool: The database, already open.
     ///   - path: Its file path, for messages and the backup's name.
+    ///   - migrations: All migrations, in version order (the embedded ones, except in tests).
     ///   - created: Whether the file was just created (reported back in the outcome).
     ///   - backup: Whether to copy a database that holds data before changing its schema.
     ///   - now: The clock used for timestamps.
     /// - Throws: `StoreError` (`.backupFailed`, `.migrationFailed`, `.migrationMismatch`, `.schemaTooNew`).
     static func migrate(
-        _ pool: DatabasePool, path: String, created: Bool, backup: Bool, now: @Sendable () -> Date
+        _ pool: DatabasePool, path: String, migrations: [Migration], created: Bool, backup: Bool,
+        now: @Sendable () -> Date
     ) throws -> MigrationOutcome {
-        let before = try pool.read { db in try status(applied: appliedMigrations(db, path: path)) }
+        let before = try pool.read { db in
+            try status(applied: appliedMigrations(db, path: path), migrations: migrations)
+        }
         guard !before.pending.isEmpty else {
             return MigrationOutcome(
                 created: created, fromVersion: before.currentVersion, toVersion: before.currentVersion,
@@ -105,25 +111,27 @@ enum Migrator {
         }
         var applied: [Migration] = []
         for migration in before.pending {
-            if try apply(migration, to: pool, path: path, now: now()) {
+            if try apply(migration, to: pool, path: path, migrations: migrations, now: now()) {
                 applied.append(migration)
             }
         }
         return MigrationOutcome(
             created: created, fromVersion: before.currentVersion,
-            toVersion: Migration.latestVersion, applied: applied, backupPath: backupPath)
+            toVersion: latest(migrations), applied: applied, backupPath: backupPath)
     }
 
     /// Applies one migration in its own transaction, with a foreign-key check before commit.
     /// - Returns: false when another process applied it first.
-    private static func apply(_ migration: Migration, to pool: DatabasePool, path: String, now: Date) throws -> Bool {
+    private static func apply(
+        _ migration: Migration, to pool: DatabasePool, path: String, migrations: [Migration], now: Date
+    ) throws -> Bool {
         do {
             return try pool.writeWithoutTransaction { db in
                 // Table rebuilds inside a migration need foreign keys off; the check below catches violations.
                 try db.execute(sql: "PRAGMA foreign_keys = OFF")
                 var didApply = false
                 let outcome = Result { try db.inTransaction(.immediate) {
-                    let current = try status(applied: appliedMigrations(db, path: path))
+                    let current = try status(applied: appliedMigrations(db, path: path), migrations: migrations)
                     guard current.currentVersion == migration.version - 1 else { return .commit }
                     try db.execute(sql: """
                         CREATE TABLE IF NOT EXISTS \(bookkeepingTable) (

@@ -7,14 +7,14 @@ extension NewsDatabase {
 
     /// Imports articles from files, folders (recursively) and bytes read elsewhere.
     ///
-    /// Each file imports atomically: all its articles are stored, or none. Files are grouped into transactions
-    /// with one savepoint per file, so a bad file is skipped without touching the others and an interrupted import
-    /// leaves every file wholly imported or not at all. Re-importing an article whose content is unchanged
-    /// changes nothing.
+    /// Each file imports atomically: all its articles are stored, or none. Files are written in batches of
+    /// ``importBatchFiles``, one transaction each, while the next batch is read and parsed on another thread;
+    /// a file the database rejects is skipped without touching the others, and an interrupted import leaves every
+    /// file wholly imported or not at all. Re-importing an article whose content is unchanged changes nothing.
     /// - Parameters:
     ///   - inputs: Paths and data to read.
     ///   - source: The publication to record for articles whose file names none.
-    ///   - progress: Called after each file with how far the import has got.
+    ///   - progress: Called after each batch is written, with how far the import has got.
     /// - Returns: Every article handled and every file skipped, with the reason.
     /// - Throws: `StoreError` only for failures of the database itself (disk full, read-only); problems with a file
     ///   are reported in ``ImportReport/skipped``.
@@ -22,74 +22,108 @@ extension NewsDatabase {
         _ inputs: [ImportInput], source: String? = nil, progress: (@Sendable (ImportProgress) -> Void)? = nil
     ) throws -> ImportReport {
         let (files, unusable) = ArticleFile.expand(inputs)
-        var report = ImportReport()
-        report.skipped = unusable
-        var batch: [(file: ArticleFile, drafts: [ArticleDraft])] = []
-        for (index, file) in files.enumerated() {
-            do {
-                batch.append((file, try file.read(source: source)))
-            } catch {
-                report.skipped.append(SkippedFile(path: file.name, reason: StoreError.describe(error)))
+        var report = ImportReport(skipped: unusable)
+        let batches = stride(from: 0, to: files.count, by: Self.importBatchFiles).map { start in
+            Array(files[start..<min(start + Self.importBatchFiles, files.count)])
+        }
+        let reader = DispatchQueue(label: "newsdb.import.read")
+        func read(_ batch: [ArticleFile]) -> Prefetch<[ParsedFile]> {
+            Prefetch(on: reader) { batch.map { ParsedFile($0, source: source) } }
+        }
+        var next = batches.first.map(read)
+        var done = 0
+        for index in batches.indices {
+            guard let current = next?.wait() else { break }
+            next = index + 1 < batches.count ? read(batches[index + 1]) : nil
+            var parsed: [(file: ArticleFile, articles: [PreparedArticle])] = []
+            for file in current {
+                switch file.articles {
+                case .success(let articles): parsed.append((file.file, articles))
+                case .failure(let error): report.skipped.append(SkippedFile(path: file.file.name, reason: error.message))
+                }
             }
-            if batch.count >= Self.importBatchFiles || index == files.count - 1 {
-                let written = try write(batch)
-                report.articles += written.articles
-                report.skipped += written.skipped
-                batch.removeAll(keepingCapacity: true)
-            }
-            progress?(ImportProgress(filesDone: index + 1, filesTotal: files.count))
+            let written = try write(parsed)
+            report.articles += written.articles
+            report.skipped += written.skipped
+            done += current.count
+            progress?(ImportProgress(filesDone: done, filesTotal: files.count))
         }
         return report
     }
 
-    /// Writes parsed files in one transaction, one savepoint per file.
-    private func write(_ batch: [(file: ArticleFile, drafts: [ArticleDraft])]) throws -> ImportReport {
+    /// Writes parsed files in one transaction. Savepoints would make FTS5 flush its index at every file (see
+    /// ``ArticleIndex``), so a file the database rejects rolls the whole batch back, and the batch is then written
+    /// again one file per transaction, skipping the file that fails: each file still lands whole or not at all.
+    private func write(_ batch: [(file: ArticleFile, articles: [PreparedArticle])]) throws -> ImportReport {
         guard !batch.isEmpty else { return ImportReport() }
         let importedAt = Timestamp.string(clock())
-        return try write("importing articles") { db in
-            var report = ImportReport()
-            for (file, drafts) in batch {
-                var articles: [ImportedArticle] = []
-                do {
-                    try db.inSavepoint {
-                        for draft in drafts {
-                            let id = draft.id
-                            let status = try Self.store(draft, id: id, importedAt: importedAt, db)
-                            articles.append(ImportedArticle(id: id, title: draft.title, status: status, file: file.name))
-                        }
-                        return .commit
-                    }
-                    report.articles += articles
-                } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-                    report.skipped.append(SkippedFile(path: file.name, reason: "rejected by the database: \(StoreError.describe(error))"))
+        do {
+            return try pool.write { db in
+                var report = ImportReport()
+                for (file, articles) in batch {
+                    report.articles += try Self.store(articles, from: file, importedAt: importedAt, db)
                 }
+                return report
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT && batch.count > 1 {
+            var report = ImportReport()
+            for entry in batch {
+                let single = try write([entry])
+                report.articles += single.articles
+                report.skipped += single.skipped
             }
             return report
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            return ImportReport(
+                articles: [],
+                skipped: [SkippedFile(path: batch[0].file.name, reason: "rejected by the database: \(StoreError.describe(error))")])
+        } catch {
+            throw StoreError.wrap(error, "importing articles")
         }
     }
 
-    /// Inserts a new article, updates one whose content changed, or leaves an identical one alone.
-    static func store(_ draft: ArticleDraft, id: String, importedAt: String, _ db: Database) throws -> ArticleImportStatus {
-        let contentHash = draft.contentHash
-        let existing = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT content_hash FROM articles WHERE id = ?"), arguments: [id])
-        if existing == contentHash { return .unchanged }
+    private static func store(
+        _ articles: [PreparedArticle], from file: ArticleFile, importedAt: String, _ db: Database
+    ) throws -> [ImportedArticle] {
+        try articles.map { article in
+            let status = try store(article, importedAt: importedAt, db)
+            return ImportedArticle(id: article.id, title: article.draft.title, status: status, file: file.name)
+        }
+    }
+
+    /// Inserts a new article, updates one whose content changed, or leaves an identical one alone; the full-text
+    /// index follows in the same transaction.
+    static func store(_ article: PreparedArticle, importedAt: String, _ db: Database) throws -> ArticleImportStatus {
+        let (draft, id, contentHash) = (article.draft, article.id, article.contentHash)
         let arguments: StatementArguments = [
             id, draft.title, draft.dek, draft.byline, draft.source, draft.url, draft.publishedAt, draft.body,
-            draft.wordCount, contentHash, importedAt,
+            article.wordCount, contentHash, importedAt,
         ]
-        if existing == nil {
-            try db.cachedStatement(sql: """
-                INSERT INTO articles (id, title, dek, byline, source, url, published_at, body, word_count, content_hash, imported_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: arguments)
+        // Most imported articles are new: try the insert first, and look at the stored one only when there is one.
+        try db.cachedStatement(sql: """
+            INSERT INTO articles (id, title, dek, byline, source, url, published_at, body, word_count, content_hash, imported_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO NOTHING
+            """).execute(arguments: arguments)
+        if db.changesCount == 1 {
+            try ArticleIndex.add(
+                seq: db.lastInsertedRowID, title: draft.title, dek: draft.dek, byline: draft.byline, body: draft.body, db)
             return .imported
         }
+        guard let existing = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT seq, content_hash FROM articles WHERE id = ?"), arguments: [id])
+        else {
+            throw StoreError(.database, "article \(id.prefix(12)) was neither inserted nor found")
+        }
+        if existing["content_hash"] == contentHash { return .unchanged }
+        let seq: Int64 = existing["seq"]
+        try ArticleIndex.remove(seq: seq, db)
         try db.cachedStatement(sql: """
             UPDATE articles SET title = ?2, dek = ?3, byline = ?4, source = ?5, url = ?6, published_at = ?7, body = ?8,
                 word_count = ?9, content_hash = ?10, imported_at = ?11
             WHERE id = ?1
             """).execute(arguments: arguments)
+        try ArticleIndex.add(seq: seq, title: draft.title, dek: draft.dek, byline: draft.byline, body: draft.body, db)
         return .updated
     }
 }

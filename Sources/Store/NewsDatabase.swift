@@ -25,6 +25,8 @@ public struct NewsDatabase: Sendable {
         public var backup: Bool
         /// The clock for every timestamp newsdb writes; tests inject a fixed one.
         public var clock: @Sendable () -> Date
+        /// The migrations to bring the database to: the ones built into the binary, except in tests.
+        var migrations: [Migration] = Migration.embedded
 
         /// Creates options.
         /// - Parameters:
@@ -49,7 +51,7 @@ public struct NewsDatabase: Sendable {
     /// - Returns: The open database; its ``migration`` says what opening did.
     /// - Throws: `StoreError`.
     public static func open(at path: String, options: Options = Options()) throws -> NewsDatabase {
-        let status = try Migrator.inspect(path: path)
+        let status = try Migrator.inspect(path: path, migrations: options.migrations)
         if status.databaseExists && !status.pending.isEmpty && !options.migrate {
             throw StoreError(
                 .migrationRequired,
@@ -65,7 +67,8 @@ public struct NewsDatabase: Sendable {
             throw StoreError.cannotOpen(path: path, error)
         }
         let outcome = try Migrator.migrate(
-            pool, path: path, created: created, backup: options.backup, now: options.clock)
+            pool, path: path, migrations: options.migrations, created: created, backup: options.backup,
+            now: options.clock)
         let database = NewsDatabase(path: path, migration: outcome, pool: pool, clock: options.clock)
         try database.ensureReplica()
         return database
@@ -74,7 +77,7 @@ public struct NewsDatabase: Sendable {
     /// Reports where the database at `path` stands against this binary's migrations, changing nothing.
     /// - Throws: `StoreError` when the file is not a newsdb database or is newer than this binary.
     public static func migrationStatus(at path: String) throws -> MigrationStatus {
-        try Migrator.inspect(path: path)
+        try Migrator.inspect(path: path, migrations: Migration.embedded)
     }
 
     static func configuration() -> Configuration {

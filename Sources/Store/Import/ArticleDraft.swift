@@ -17,7 +17,7 @@ public struct ArticleDraft: Sendable, Equatable {
     /// The body; paragraphs separated by a blank line (never empty).
     public var body: String
 
-    /// Creates a draft; text fields are normalized to Unicode NFC and trimmed, empty optional fields become nil.
+    /// Creates a draft; text fields are trimmed and normalized to Unicode NFC, and empty optional fields become nil.
     public init(
         title: String, dek: String? = nil, byline: String? = nil, source: String? = nil, url: String? = nil,
         publishedAt: String? = nil, body: String
@@ -37,7 +37,7 @@ public struct ArticleDraft: Sendable, Equatable {
         if let url, let canonical = CanonicalURL.string(url) {
             return sha256Hex(canonical)
         }
-        return sha256Hex(Self.collapsingWhitespace(title) + "\n\n" + Self.collapsingWhitespace(body))
+        return sha256Hex(collapsingWhitespaceOf: [title, body], separator: "\n\n")
     }
 
     /// A digest of every stored field, to tell an unchanged re-import from a changed one.
@@ -46,29 +46,12 @@ public struct ArticleDraft: Sendable, Equatable {
         return sha256Hex(fields.joined(separator: "\u{1F}"))
     }
 
-    /// The number of words in the body: runs of letters, digits and connecting marks.
-    var wordCount: Int {
-        var count = 0
-        var inWord = false
-        for scalar in body.unicodeScalars {
-            let isWordScalar = scalar.properties.isAlphabetic || scalar.properties.numericType != nil
-            if isWordScalar && !inWord { count += 1 }
-            if isWordScalar {
-                inWord = true
-            } else if scalar.properties.isWhitespace {
-                inWord = false
-            }
-        }
-        return count
-    }
+    /// The number of words in the body: white-space-separated runs that hold a letter or digit.
+    var wordCount: Int { TextScanning.wordCount(body) }
 
     private static func clean(_ text: String?) -> String? {
         guard let text else { return nil }
-        let trimmed = text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.isEmpty ? nil : trimmed
-    }
-
-    private static func collapsingWhitespace(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        let trimmed = TextScanning.trimmed(text)
+        return trimmed.isEmpty ? nil : TextScanning.nfc(String(trimmed))
     }
 }

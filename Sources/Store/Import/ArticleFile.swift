@@ -59,11 +59,15 @@ struct ArticleFile: Sendable {
     /// - Throws: `StoreError` with a reason fit for a `SkippedFile` (not valid UTF-8, empty, no body, bad JSON).
     func read(source: String?) throws -> [ArticleDraft] {
         let bytes = try data ?? load()
-        guard !bytes.contains(0) else {
-            throw StoreError(.invalidInput, "contains NUL bytes; it is not a text file")
-        }
-        guard var text = String(validating: bytes, as: UTF8.self) else {
-            throw StoreError(.invalidInput, "not valid UTF-8; convert it first (for example with iconv)")
+        var text = try bytes.withUnsafeBytes { raw -> String in
+            let buffer = raw.bindMemory(to: UInt8.self)
+            guard memchr(raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, 0, raw.count) == nil else {
+                throw StoreError(.invalidInput, "contains NUL bytes; it is not a text file")
+            }
+            guard let text = String(validating: buffer, as: UTF8.self) else {
+                throw StoreError(.invalidInput, "not valid UTF-8; convert it first (for example with iconv)")
+            }
+            return text
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         guard text.contains(where: { !$0.isWhitespace }) else { throw StoreError(.invalidInput, "the file is empty") }

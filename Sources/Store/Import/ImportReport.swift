@@ -37,6 +37,11 @@ public struct ImportReport: Sendable, Equatable, Codable {
     /// The files skipped, in the order they were read.
     public internal(set) var skipped: [SkippedFile] = []
 
+    init(articles: [ImportedArticle] = [], skipped: [SkippedFile] = []) {
+        self.articles = articles
+        self.skipped = skipped
+    }
+
     /// How many articles were new.
     public var importedCount: Int { articles.count { $0.status == .imported } }
     /// How many articles were already stored as they are.

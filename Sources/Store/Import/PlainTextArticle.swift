@@ -6,10 +6,12 @@ import Foundation
 ///
 /// The dek is the paragraph right after the title when it is one line of at most 200 characters that does not end
 /// like a sentence (`.`, `!`, `?`) and more text follows it. Byline and date lines are looked for among the first
-/// paragraphs; a byline may also stand alone near the end (`Author: NAME` after the story), as many sites print it.
+/// paragraphs; a byline may also stand alone among the last three paragraphs (`Author: NAME` after the story), as
+/// many sites print it.
 enum PlainTextArticle {
     static let maximumDekLength = 200
     private static let headerParagraphs = 4
+    private static let trailerParagraphs = 3
     private static let bylinePrefixes = ["author:", "authors:", "written by ", "by ", "reporting by ", "byline:"]
 
     /// Parses one article.
@@ -42,8 +44,9 @@ enum PlainTextArticle {
             paragraphs.removeFirst()
             consumed += 1
         }
-        if byline == nil, let position = paragraphs.lastIndex(where: { $0.count == 1 && bylineName($0[0]) != nil }),
-            paragraphs.count > 1
+        let tail = max(paragraphs.count - trailerParagraphs, 0)
+        if byline == nil, paragraphs.count > 1,
+            let position = paragraphs[tail...].lastIndex(where: { $0.count == 1 && bylineName($0[0]) != nil })
         {
             byline = bylineName(paragraphs[position][0])
             paragraphs.remove(at: position)
@@ -57,13 +60,13 @@ enum PlainTextArticle {
     static func paragraphsOf(_ text: String) -> [[String]] {
         var paragraphs: [[String]] = []
         var current: [String] = []
-        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+        for rawLine in TextScanning.lines(text) {
+            let line = TextScanning.trimmed(rawLine)
             if line.isEmpty {
                 if !current.isEmpty { paragraphs.append(current) }
                 current = []
             } else {
-                current.append(line)
+                current.append(String(line))
             }
         }
         if !current.isEmpty { paragraphs.append(current) }
@@ -72,7 +75,7 @@ enum PlainTextArticle {
 
     /// The name in a byline line, or nil when the line is not a byline.
     static func bylineName(_ line: String) -> String? {
-        guard line.count <= 100 else { return nil }
+        guard line.utf8.count <= 200, let first = line.utf8.first, "AaBbWwRr".utf8.contains(first) else { return nil }
         let lowered = line.lowercased()
         guard let prefix = bylinePrefixes.first(where: { lowered.hasPrefix($0) }) else { return nil }
         let name = line.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: ":")))
