@@ -21,7 +21,7 @@ enum Migrator {
         configuration.busyMode = .timeout(NewsDatabase.busyTimeout)
         configuration.label = "newsdb.inspect"
         do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let queue = try DatabaseQueue(path: untouchedReadURI(path), configuration: configuration)
             let applied = try queue.read { db in try appliedMigrations(db, path: path) }
             return try status(applied: applied, migrations: migrations)
         } catch let error as StoreError {
@@ -29,6 +29,15 @@ enum Migrator {
         } catch {
             throw StoreError.cannotOpen(path: path, error)
         }
+    }
+
+    /// A URI that reads the database without creating or changing any file. With no write-ahead log beside it,
+    /// the file is opened `immutable` (no -wal or -shm file is made); with one, another connection may be writing,
+    /// so it is opened read-only the ordinary way, which reads the log.
+    static func untouchedReadURI(_ path: String) -> String {
+        let escaped = path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "?", with: "%3f")
+            .replacingOccurrences(of: "#", with: "%23")
+        return "file:\(escaped)" + ((fileSize(atPath: path + "-wal") ?? 0) == 0 ? "?immutable=1" : "?mode=ro")
     }
 
     /// The migrations recorded in the database, after checking it is a newsdb database at all.
@@ -180,13 +189,12 @@ enum Migrator {
             }
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: backupPath)
         } catch {
-            if FileManager.default.fileExists(atPath: backupPath) {
-                try? FileManager.default.removeItem(atPath: backupPath)  // a partial copy is worse than none; the error below says what failed
-            }
+            // A partial copy is worse than none.
+            let leftover = unlink(backupPath) != 0 && errno != ENOENT ? " (a partial copy remains there)" : ""
             throw StoreError(
                 .backupFailed,
-                "could not back up the database to \(backupPath) before migrating: \(StoreError.describe(error)); "
-                    + "free some space, or pass --no-backup",
+                "could not back up the database to \(backupPath)\(leftover) before migrating: "
+                    + "\(StoreError.describe(error)); free some space, or pass --no-backup",
                 underlying: error)
         }
         return backupPath

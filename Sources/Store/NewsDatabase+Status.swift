@@ -28,10 +28,7 @@ extension NewsDatabase {
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0
             )
         }
-        let size = [path, path + "-wal"].reduce(Int64(0)) { total, file in
-            let attributes = try? FileManager.default.attributesOfItem(atPath: file)  // a missing -wal file counts as 0
-            return total + ((attributes?[.size] as? NSNumber)?.int64Value ?? 0)
-        }
+        let size = (fileSize(atPath: path) ?? 0) + (fileSize(atPath: path + "-wal") ?? 0)
         return DatabaseStatus(
             path: path, schemaVersion: version, latestSchemaVersion: Migration.latestVersion, replica: replica,
             articles: articles, sizeBytes: size)

@@ -10,7 +10,7 @@ public struct ArticleDraft: Sendable, Equatable {
     public var byline: String?
     /// The publication or outlet.
     public var source: String?
-    /// The article's URL.
+    /// The article's URL, in canonical form when it is an http(s) URL (see ``CanonicalURL``).
     public var url: String?
     /// The publication date (`2026-03-14`) or instant in UTC (`2026-03-14T09:30:00Z`).
     public var publishedAt: String?
@@ -26,7 +26,7 @@ public struct ArticleDraft: Sendable, Equatable {
         self.dek = Self.clean(dek)
         self.byline = Self.clean(byline)
         self.source = Self.clean(source)
-        self.url = Self.clean(url)
+        self.url = Self.clean(url).map { CanonicalURL.string($0) ?? $0 }
         self.publishedAt = Self.clean(publishedAt)
         self.body = Self.clean(body) ?? ""
     }
@@ -34,8 +34,8 @@ public struct ArticleDraft: Sendable, Equatable {
     /// The article id: SHA-256 (hex) of the canonical URL when there is one, else of the title and body with
     /// white space collapsed, so that two machines importing the same article agree on its id.
     public var id: String {
-        if let url, let canonical = CanonicalURL.string(url) {
-            return sha256Hex(canonical)
+        if let url, CanonicalURL.string(url) != nil {
+            return sha256Hex(url)
         }
         return sha256Hex(collapsingWhitespaceOf: [title, body], separator: "\n\n")
     }

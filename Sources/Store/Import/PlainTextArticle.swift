@@ -21,10 +21,10 @@ enum PlainTextArticle {
     static func parse(_ text: String) throws -> ArticleDraft {
         var paragraphs = paragraphsOf(text)
         guard !paragraphs.isEmpty else { throw StoreError(.invalidInput, "the file is empty") }
-        // The title is the first line; anything under it in the same paragraph is the next paragraph.
-        var first = paragraphs.removeFirst()
-        let title = first.removeFirst()
-        if !first.isEmpty { paragraphs.insert(first, at: 0) }
+        // The title is the first line; lines right under it (a byline, a date) stand as paragraphs of their own.
+        let first = paragraphs.removeFirst()
+        let title = first[0]
+        paragraphs.insert(contentsOf: first.dropFirst().map { [$0] }, at: 0)
 
         var dek: String?
         var byline: String?
