@@ -39,8 +39,10 @@ let package = Package(
             capability: .buildTool(),
             dependencies: ["embed-migrations"]
         ),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "SyncTests", dependencies: ["Sync"]),
-        .testTarget(name: "newsdbTests", dependencies: ["newsdb", "Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "newsdbTests",
+            dependencies: ["newsdb", "Store", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ]
 )

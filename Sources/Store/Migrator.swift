@@ -95,7 +95,7 @@ enum Migrator {
     /// Safe against another process migrating the same file at once: each transaction re-reads the applied
     /// migrations and skips what the other process already applied.
     /// - Parameters:
-    ///   - pool: The database, already open.
+    ///   - database: The database, already open.
     ///   - path: Its file path, for messages and the backup's name.
     ///   - migrations: All migrations, in version order (the embedded ones, except in tests).
     ///   - created: Whether the file was just created (reported back in the outcome).
@@ -103,10 +103,10 @@ enum Migrator {
     ///   - now: The clock used for timestamps.
     /// - Throws: `StoreError` (`.backupFailed`, `.migrationFailed`, `.migrationMismatch`, `.schemaTooNew`).
     static func migrate(
-        _ pool: DatabasePool, path: String, migrations: [Migration], created: Bool, backup: Bool,
+        _ database: any DatabaseWriter, path: String, migrations: [Migration], created: Bool, backup: Bool,
         now: @Sendable () -> Date
     ) throws -> MigrationOutcome {
-        let before = try pool.read { db in
+        let before = try database.read { db in
             try status(applied: appliedMigrations(db, path: path), migrations: migrations)
         }
         guard !before.pending.isEmpty else {
@@ -116,11 +116,11 @@ enum Migrator {
         }
         var backupPath: String?
         if backup && before.holdsData {
-            backupPath = try writeBackup(pool, path: path, version: before.currentVersion, now: now())
+            backupPath = try writeBackup(database, path: path, version: before.currentVersion, now: now())
         }
         var applied: [Migration] = []
         for migration in before.pending {
-            if try apply(migration, to: pool, path: path, migrations: migrations, now: now()) {
+            if try apply(migration, to: database, path: path, migrations: migrations, now: now()) {
                 applied.append(migration)
             }
         }
@@ -132,10 +132,10 @@ enum Migrator {
     /// Applies one migration in its own transaction, with a foreign-key check before commit.
     /// - Returns: false when another process applied it first.
     private static func apply(
-        _ migration: Migration, to pool: DatabasePool, path: String, migrations: [Migration], now: Date
+        _ migration: Migration, to database: any DatabaseWriter, path: String, migrations: [Migration], now: Date
     ) throws -> Bool {
         do {
-            return try pool.writeWithoutTransaction { db in
+            return try database.writeWithoutTransaction { db in
                 // Table rebuilds inside a migration need foreign keys off; the check below catches violations.
                 try db.execute(sql: "PRAGMA foreign_keys = OFF")
                 var didApply = false
@@ -180,11 +180,11 @@ enum Migrator {
 
     /// Copies the database next to itself with `VACUUM INTO`, readable by its owner only.
     /// - Returns: The backup's path.
-    private static func writeBackup(_ pool: DatabasePool, path: String, version: Int, now: Date) throws -> String {
+    private static func writeBackup(_ database: any DatabaseWriter, path: String, version: Int, now: Date) throws -> String {
         let stamp = Timestamp.compactString(now)
         let backupPath = "\(path).schema-\(version).\(stamp).bak"
         do {
-            try pool.writeWithoutTransaction { db in
+            try database.writeWithoutTransaction { db in
                 try db.execute(sql: "VACUUM INTO ?", arguments: [backupPath])
             }
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: backupPath)

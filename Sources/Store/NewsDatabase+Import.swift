@@ -58,7 +58,7 @@ extension NewsDatabase {
         guard !batch.isEmpty else { return ImportReport() }
         let importedAt = Timestamp.string(clock())
         do {
-            return try pool.write { db in
+            return try writer.write { db in
                 var report = ImportReport()
                 for (file, articles) in batch {
                     report.articles += try Self.store(articles, from: file, importedAt: importedAt, db)

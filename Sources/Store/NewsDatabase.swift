@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
 
-/// A newsdb database: one SQLite file in WAL mode, opened through a GRDB `DatabasePool`, so that a server and
-/// command-line invocations can use the same file at once.
+/// A newsdb database: one SQLite file in WAL mode, so that a server and command-line invocations can use the same
+/// file at once, opened through one GRDB connection (a command line) or a `DatabasePool` (a server).
 ///
 /// Opening migrates the schema to the one this binary carries (unless asked not to). Every write method is one
 /// transaction that keeps the database's invariants.
@@ -14,8 +14,17 @@ public struct NewsDatabase: Sendable {
     public let path: String
     /// What opening did to the schema.
     public let migration: MigrationOutcome
-    let pool: DatabasePool
+    let writer: any DatabaseWriter
     let clock: @Sendable () -> Date
+
+    /// How many connections to open.
+    public enum Connections: Sendable {
+        /// One connection, for short-lived processes such as the command line. Opening and reading write nothing.
+        case single
+        /// A GRDB `DatabasePool`: one writer and concurrent readers, for long-lived processes such as a server.
+        /// GRDB makes sure the write-ahead log exists when the pool opens, which may write to the file.
+        case pool
+    }
 
     /// How to open a database.
     public struct Options: Sendable {
@@ -25,6 +34,8 @@ public struct NewsDatabase: Sendable {
         public var backup: Bool
         /// The clock for every timestamp newsdb writes; tests inject a fixed one.
         public var clock: @Sendable () -> Date
+        /// One connection, or a pool.
+        public var connections: Connections
         /// The migrations to bring the database to: the ones built into the binary, except in tests.
         var migrations: [Migration] = Migration.embedded
 
@@ -33,10 +44,15 @@ public struct NewsDatabase: Sendable {
         ///   - migrate: Apply pending migrations (default) or refuse a database that needs them.
         ///   - backup: Back up a database that holds data before migrating it (default).
         ///   - clock: The clock for timestamps (default: the system clock).
-        public init(migrate: Bool = true, backup: Bool = true, clock: @escaping @Sendable () -> Date = { Date() }) {
+        ///   - connections: One connection (default) or a pool.
+        public init(
+            migrate: Bool = true, backup: Bool = true, clock: @escaping @Sendable () -> Date = { Date() },
+            connections: Connections = .single
+        ) {
             self.migrate = migrate
             self.backup = backup
             self.clock = clock
+            self.connections = connections
         }
     }
 
@@ -60,16 +76,19 @@ public struct NewsDatabase: Sendable {
         }
         let created = !status.databaseExists
         if created { try createFile(at: path) }
-        let pool: DatabasePool
+        let writer: any DatabaseWriter
         do {
-            pool = try DatabasePool(path: path, configuration: configuration())
+            switch options.connections {
+            case .single: writer = try DatabaseQueue(path: path, configuration: configuration())
+            case .pool: writer = try DatabasePool(path: path, configuration: configuration())
+            }
         } catch {
             throw StoreError.cannotOpen(path: path, error)
         }
         let outcome = try Migrator.migrate(
-            pool, path: path, migrations: options.migrations, created: created, backup: options.backup,
+            writer, path: path, migrations: options.migrations, created: created, backup: options.backup,
             now: options.clock)
-        let database = NewsDatabase(path: path, migration: outcome, pool: pool, clock: options.clock)
+        let database = NewsDatabase(path: path, migration: outcome, writer: writer, clock: options.clock)
         try database.ensureReplica()
         return database
     }
@@ -85,6 +104,10 @@ public struct NewsDatabase: Sendable {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "newsdb"
         configuration.prepareDatabase { db in
+            // A no-op on a database already in WAL mode: nothing is written unless the file is new.
+            if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+            }
             // SQLite's default, said out loud: a commit is on disk when it returns.
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
@@ -108,7 +131,7 @@ public struct NewsDatabase: Sendable {
     /// Runs `body` in one write transaction, turning database failures into `StoreError`s that name `context`.
     func write<T>(_ context: String, _ body: (Database) throws -> T) throws -> T {
         do {
-            return try pool.write(body)
+            return try writer.write(body)
         } catch {
             throw StoreError.wrap(error, context)
         }
@@ -117,7 +140,7 @@ public struct NewsDatabase: Sendable {
     /// Runs `body` in a read transaction (a consistent snapshot), turning failures into `StoreError`s.
     func read<T>(_ context: String, _ body: (Database) throws -> T) throws -> T {
         do {
-            return try pool.read(body)
+            return try writer.read(body)
         } catch {
             throw StoreError.wrap(error, context)
         }

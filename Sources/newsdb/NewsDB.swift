@@ -21,7 +21,7 @@ struct NewsDB: AsyncParsableCommand {
     /// Runs the command line, printing failures as one line on stderr (`newsdb: …`) with a non-zero status.
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(movingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
             if var command = command as? AsyncParsableCommand {
                 try await command.run()
             } else {
@@ -34,8 +34,36 @@ struct NewsDB: AsyncParsableCommand {
             Terminal.printError(error.message)
             Foundation.exit(error.status)
         } catch {
-            exit(withError: error)
+            let status = exitCode(for: error)
+            guard status != .success, !(error is ExitCode) else { exit(withError: error) }
+            // Usage errors, like every other failure, are one line; `--help` has the details.
+            let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+            Terminal.printError("\(message) (see `newsdb --help`)")
+            Foundation.exit(status.rawValue)
         }
+    }
+
+    /// The options every command takes (`--db`, `--no-backup`) may come before the command name, as in
+    /// `newsdb --db team.sqlite list`; they are moved to the end, where the command reads them.
+    static func movingGlobalOptions(_ arguments: [String]) -> [String] {
+        var global: [String] = []
+        var rest = arguments[...]
+        while let first = rest.first {
+            if first == "--db", rest.count >= 2 {
+                global += rest.prefix(2)
+                rest = rest.dropFirst(2)
+            } else if first.hasPrefix("--db=") || first == "--no-backup" {
+                global.append(first)
+                rest = rest.dropFirst()
+            } else {
+                break
+            }
+        }
+        guard !global.isEmpty, !rest.isEmpty else { return arguments }
+        var moved = Array(rest)
+        let end = moved.firstIndex(of: "--") ?? moved.endIndex
+        moved.insert(contentsOf: global, at: end)
+        return moved
     }
 }
 

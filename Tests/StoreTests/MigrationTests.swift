@@ -46,7 +46,7 @@ import Testing
         #expect(database.migration.created)
         #expect(database.migration.applied.map(\.version) == Migration.embedded.map(\.version))
         #expect(database.migration.backupPath == nil)
-        let (records, userVersion, integrity) = try database.pool.read { db in
+        let (records, userVersion, integrity) = try database.writer.read { db in
             (
                 try Row.fetchAll(db, sql: "SELECT version, checksum FROM newsdb_migrations ORDER BY version"),
                 try Int.fetchOne(db, sql: "PRAGMA user_version"),
@@ -77,6 +77,24 @@ import Testing
         #expect(!again.migration.created)
         #expect(!again.migration.didMigrate)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).filter { $0.hasSuffix(".bak") }.isEmpty)
+    }
+
+    @Test("Opening a current database and reading from it leaves every byte of the file as it was")
+    func readingWritesNothing() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("news.sqlite")
+        do {
+            let database = try NewsDatabase.open(at: path)
+            _ = try database.importArticles([.data(Data(plainArticle(title: "T", body: "B.").utf8), name: "a")])
+        }
+        let before = snapshotBytes(path)
+        do {
+            let database = try NewsDatabase.open(at: path)
+            _ = try database.articles()
+            _ = try database.status()
+            #expect(throws: StoreError.self) { try database.article("ffff0000") }
+        }
+        #expect(snapshotBytes(path) == before)
     }
 
     @Test("A database written by a newer newsdb is refused, named by version, and left untouched")

@@ -46,7 +46,7 @@ import Testing
         #expect(try database.replica().id == before.2)
         let hits = try database.search(SearchQuery("harbour"), limit: 100)
         #expect(!hits.isEmpty)
-        let integrity = try database.pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
+        let integrity = try database.writer.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
         #expect(integrity == "ok")
     }
 }

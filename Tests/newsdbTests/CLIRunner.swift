@@ -1,0 +1,89 @@
+import Foundation
+
+/// Runs the real `newsdb` binary, built beside the test bundle, and captures what it prints.
+struct CLIRunner {
+    struct Output {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+
+        var stderrLines: [Substring] { stderr.split(separator: "\n") }
+    }
+
+    static let binary: URL = {
+        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [folder, folder.deletingLastPathComponent(), Bundle.main.bundleURL] {
+            let url = candidate.appending(path: "newsdb")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appending(path: ".build/debug/newsdb")
+    }()
+
+    let database: String
+
+    /// Runs `newsdb` with `arguments` against this runner's database (through `$NEWSDB_DB`).
+    func run(_ arguments: [String], stdin: Data? = nil, environment extra: [String: String] = [:]) throws -> Output {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["NEWSDB_DB"] = database
+        environment.removeValue(forKey: "NO_COLOR")
+        for (key, value) in extra { environment[key] = value }
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(
+            status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+            stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+
+    func run(_ arguments: String...) throws -> Output { try run(arguments) }
+}
+
+/// A fresh folder, removed when released.
+final class Scratch {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appending(path: "newsdb-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        // A leftover temporary folder harms nothing; a failure here must not mask a test's result.
+        _ = try? FileManager.default.removeItem(at: url)
+    }
+
+    func path(_ name: String) -> String { url.appending(path: name).path }
+
+    @discardableResult
+    func write(_ name: String, _ data: Data) throws -> String {
+        let file = url.appending(path: name)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: file)
+        return file.path
+    }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String { try write(name, Data(text.utf8)) }
+}
+
+let samplesFolder = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appending(path: "samples/articles").path
+
+/// The bytes of a database file and its log, to prove a failed command changed nothing.
+func databaseBytes(_ path: String) -> [Data?] {
+    ["", "-wal", "-journal"].map { FileManager.default.contents(atPath: path + $0) }
+}

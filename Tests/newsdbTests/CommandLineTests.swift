@@ -1,0 +1,177 @@
+import Foundation
+import GRDB
+import Testing
+@testable import newsdb
+
+@Suite struct CommandLineTests {
+    let scratch: Scratch
+    let cli: CLIRunner
+
+    init() throws {
+        scratch = try Scratch()
+        cli = CLIRunner(database: scratch.path("news.sqlite"))
+    }
+
+    @Test("Import of the samples on a fresh database, then again: everything unchanged")
+    func importSamples() throws {
+        let first = try cli.run("import", samplesFolder)
+        #expect(first.status == 0)
+        #expect(first.stdout == "imported 9, unchanged 0, skipped 0\n")
+        #expect(first.stderr == "newsdb: created \(cli.database) (schema 1)\n")
+        let second = try cli.run("import", samplesFolder)
+        #expect(second.status == 0)
+        #expect(second.stdout == "imported 0, unchanged 9, skipped 0\n")
+        #expect(second.stderr.isEmpty)
+    }
+
+    @Test("A bad file is reported on one line and skipped, the rest imports, and the exit status is 1")
+    func badFileSkipped() throws {
+        try scratch.write("in/good.txt", "Good news\n\nA body.\n")
+        let bad = try scratch.write("in/bad.txt", Data([0x48, 0x69, 0x0A, 0x0A, 0xFF, 0xFE, 0x0A]))
+        _ = try cli.run("init")
+        let output = try cli.run("import", scratch.path("in"))
+        #expect(output.status == 1)
+        #expect(output.stderrLines == ["newsdb: skipped \(bad): not valid UTF-8; convert it first (for example with iconv)"])
+        #expect(output.stdout == "imported 1, unchanged 0, skipped 1\n")
+    }
+
+    @Test("Standard input is read with '-'")
+    func standardInput() throws {
+        let output = try cli.run(["import", "--verbose", "-"], stdin: Data("From a pipe\n\nBody text here.\n".utf8))
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("imported "))
+        #expect(output.stdout.contains("From a pipe"))
+    }
+
+    @Test("An unknown article is one line on stderr, a non-zero exit, and no change on disk")
+    func unknownArticle() throws {
+        _ = try cli.run("import", samplesFolder)
+        let before = databaseBytes(cli.database)
+        let output = try cli.run("show", "ffff0000")
+        #expect(output.status == 1)
+        #expect(output.stderrLines == ["newsdb: no article matches 'ffff0000'; run `newsdb list`"])
+        #expect(output.stdout.isEmpty)
+        #expect(databaseBytes(cli.database) == before)
+    }
+
+    @Test("list, show and search work together by id prefix")
+    func listShowSearch() throws {
+        _ = try cli.run("import", samplesFolder)
+        let list = try cli.run("list")
+        #expect(list.status == 0)
+        #expect(list.stdout.split(separator: "\n").count == 9)
+        #expect(!list.stdout.contains("\u{1B}["), "no color when stdout is not a terminal")
+
+        let search = try cli.run("search", "dockworkers", "strike")
+        #expect(search.status == 0)
+        let prefix = try #require(search.stdout.split(separator: " ").first.map(String.init))
+        #expect(prefix.count == 8)
+        #expect(search.stdout.contains("[dockworkers]"))
+
+        let show = try cli.run("show", prefix)
+        #expect(show.status == 0)
+        #expect(show.stdout.hasPrefix("Dockworkers at Harrowgate Bay port walk out over pay and shift patterns\n"))
+        #expect(show.stdout.contains("By Zoë Nováková"))
+    }
+
+    @Test("--json output parses, for list, show, search, status and import")
+    func jsonOutputs() throws {
+        let imported = try cli.run("import", "--json", samplesFolder)
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(imported.stdout.utf8)) as? [String: Any])
+        #expect(summary["imported"] as? Int == 9)
+        #expect((summary["articles"] as? [Any])?.count == 9)
+
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(try cli.run("list", "--json", "--limit", "2").stdout.utf8)) as? [[String: Any]])
+        #expect(list.count == 2)
+        let id = try #require(list[0]["id"] as? String)
+        #expect(id.count == 64)
+
+        let show = try #require(try JSONSerialization.jsonObject(with: Data(try cli.run("show", "--json", id).stdout.utf8)) as? [String: Any])
+        #expect(show["id"] as? String == id)
+        #expect(show["body"] is String)
+        #expect(show["word_count"] is Int)
+
+        let search = try #require(try JSONSerialization.jsonObject(with: Data(try cli.run("search", "--json", "library").stdout.utf8)) as? [[String: Any]])
+        #expect(!search.isEmpty)
+        #expect((search[0]["snippet"] as? String)?.contains("<mark>") == true)
+
+        let status = try #require(try JSONSerialization.jsonObject(with: Data(try cli.run("status", "--json").stdout.utf8)) as? [String: Any])
+        #expect(status["articles"] as? Int == 9)
+        #expect(status["schema_version"] as? Int == 1)
+        #expect((status["replica"] as? [String: Any])?["id"] is String)
+    }
+
+    @Test("--db may come before the command, and wins over $NEWSDB_DB")
+    func dbOptionFirst() throws {
+        let other = scratch.path("other.sqlite")
+        let output = try cli.run("--db", other, "init", "--name", "alice")
+        #expect(output.status == 0)
+        #expect(output.stdout == "initialized \(other)\nreplica alice (\(try replicaID(other)))\n")
+        #expect(!FileManager.default.fileExists(atPath: cli.database))
+    }
+
+    @Test("Usage errors are one line with a non-zero status")
+    func usageErrors() throws {
+        let output = try cli.run("list", "--limit", "0")
+        #expect(output.status == 64)
+        #expect(output.stderrLines == ["newsdb: --limit must be at least 1 (see `newsdb --help`)"])
+        let search = try cli.run("search", "--", "((")
+        #expect(search.status == 1)
+        #expect(search.stderrLines == ["newsdb: the search \"((\" has no word to look for"])
+    }
+
+    @Test("A database from a newer newsdb is refused with the upgrade message and left untouched")
+    func newerSchema() throws {
+        _ = try cli.run("init")
+        let queue = try DatabaseQueue(path: cli.database)
+        try queue.write { db in try db.execute(sql: "INSERT INTO newsdb_migrations VALUES (7, 'future', 'x', 'now')") }
+        try queue.close()
+        let before = databaseBytes(cli.database)
+        let output = try cli.run("list")
+        #expect(output.status == 1)
+        #expect(output.stderrLines == ["newsdb: this database was written by a newer newsdb (schema 7, this binary knows 1); upgrade newsdb"])
+        #expect(databaseBytes(cli.database) == before)
+    }
+
+    @Test("A file that is not a database is refused in one line and left untouched")
+    func notADatabase() throws {
+        try scratch.write("news.sqlite", String(repeating: "plain text, not SQLite\n", count: 100))
+        let before = databaseBytes(cli.database)
+        let output = try cli.run("status")
+        #expect(output.status == 1)
+        #expect(output.stderrLines.count == 1)
+        #expect(output.stderr.hasPrefix("newsdb: cannot open \(cli.database) as a newsdb database"))
+        #expect(databaseBytes(cli.database) == before)
+    }
+
+    @Test("migrate --status and --dry-run change nothing, not even create the file")
+    func migrateReadOnly() throws {
+        let status = try cli.run("migrate", "--status")
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("pending     1  create_articles"))
+        let dryRun = try cli.run("migrate", "--dry-run")
+        #expect(dryRun.status == 0)
+        #expect(dryRun.stdout.contains("CREATE TABLE articles"))
+        #expect(!FileManager.default.fileExists(atPath: cli.database))
+
+        let migrate = try cli.run("migrate")
+        #expect(migrate.stdout == "created \(cli.database) at schema 1\n")
+        let again = try cli.run("migrate")
+        #expect(again.stdout == "\(cli.database) is up to date (schema 1)\n")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(try cli.run("migrate", "--status", "--json").stdout.utf8)) as? [String: Any])
+        #expect(json["schema_version"] as? Int == 1)
+        #expect((json["migrations"] as? [[String: Any]])?.first?["state"] as? String == "applied")
+    }
+
+    @Test("Global options before the command are moved after it")
+    func movingGlobalOptions() {
+        #expect(NewsDB.movingGlobalOptions(["--db", "x", "list", "--json"]) == ["list", "--json", "--db", "x"])
+        #expect(NewsDB.movingGlobalOptions(["--db=x", "--no-backup", "search", "--", "-a"])
+            == ["search", "--db=x", "--no-backup", "--", "-a"])
+        #expect(NewsDB.movingGlobalOptions(["list", "--db", "x"]) == ["list", "--db", "x"])
+    }
+
+    private func replicaID(_ path: String) throws -> String {
+        try DatabaseQueue(path: path).read { db in try String.fetchOne(db, sql: "SELECT id FROM replica") ?? "" }
+    }
+}
