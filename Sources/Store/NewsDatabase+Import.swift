@@ -3,7 +3,9 @@ import GRDB
 
 extension NewsDatabase {
     /// How many files are written per transaction; each file still commits or rolls back as a whole.
-    static let importBatchFiles = 200
+    /// Every commit flushes the full-text index's pending data, so small batches cost time (measured on the BBC
+    /// corpus: 50 files 1.13 s, 200 files 0.93 s, 1,000 files 0.88 s, 4,000 files 0.96 s as reading stops overlapping).
+    static let importBatchFiles = 1_000
 
     /// Imports articles from files, folders (recursively) and bytes read elsewhere.
     ///
@@ -23,8 +25,13 @@ extension NewsDatabase {
     ) throws -> ImportReport {
         let (files, unusable) = ArticleFile.expand(inputs)
         var report = ImportReport(skipped: unusable)
-        let batches = stride(from: 0, to: files.count, by: Self.importBatchFiles).map { start in
-            Array(files[start..<min(start + Self.importBatchFiles, files.count)])
+        // The first batch is small so that writing starts early; the rest overlap reading with writing.
+        var batches: [[ArticleFile]] = []
+        var start = 0
+        while start < files.count {
+            let size = batches.isEmpty ? Self.importBatchFiles / 10 : Self.importBatchFiles
+            batches.append(Array(files[start..<min(start + size, files.count)]))
+            start += size
         }
         let reader = DispatchQueue(label: "newsdb.import.read")
         func read(_ batch: [ArticleFile]) -> Prefetch<[ParsedFile]> {
