@@ -13,7 +13,7 @@ public struct Article: Sendable, Equatable, Codable {
     public let byline: String?
     /// The publication or outlet.
     public let source: String?
-    /// The article's URL as imported.
+    /// The article's URL, in canonical form (see docs/IMPORT.md).
     public let url: String?
     /// The publication date (`2026-03-14`) or instant (`2026-03-14T09:30:00Z`), when known.
     public let publishedAt: String?

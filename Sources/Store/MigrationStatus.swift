@@ -14,7 +14,7 @@ public struct AppliedMigration: Sendable, Equatable, Codable {
 
 /// Where a database stands against the migrations built into this binary.
 public struct MigrationStatus: Sendable {
-    /// Whether the database file exists (a missing file is created, at the latest schema, on first use).
+    /// Whether the database file exists with content (a missing or empty file becomes a new database on first use).
     public let databaseExists: Bool
     /// Migrations the database records as applied, in version order.
     public let applied: [AppliedMigration]

@@ -13,7 +13,7 @@ enum Migrator {
     /// - Throws: `StoreError` when the file is not a newsdb database, was written by a newer newsdb, or has
     ///   applied migrations that differ from this binary's.
     static func inspect(path: String, migrations: [Migration]) throws -> MigrationStatus {
-        guard FileManager.default.fileExists(atPath: path) else {
+        guard let size = fileSize(atPath: path), size > 0 else {
             return MigrationStatus(databaseExists: false, applied: [], pending: migrations, latestVersion: latest(migrations))
         }
         var configuration = Configuration()

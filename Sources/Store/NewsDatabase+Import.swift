@@ -118,19 +118,33 @@ extension NewsDatabase {
             return .imported
         }
         guard let existing = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT seq, content_hash FROM articles WHERE id = ?"), arguments: [id])
+            db.cachedStatement(sql: "SELECT seq, content_hash, dek, byline, source, url, published_at FROM articles WHERE id = ?"),
+            arguments: [id])
         else {
             throw StoreError(.database, "article \(id.prefix(12)) was neither inserted nor found")
         }
         if existing["content_hash"] == contentHash { return .unchanged }
+        // A re-import that leaves a field out (a plain-text copy of an article first imported from JSON) keeps
+        // what is stored; one that gives the field replaces it.
+        var merged = draft
+        merged.dek = draft.dek ?? existing["dek"]
+        merged.byline = draft.byline ?? existing["byline"]
+        merged.source = draft.source ?? existing["source"]
+        merged.url = draft.url ?? existing["url"]
+        merged.publishedAt = draft.publishedAt ?? existing["published_at"]
+        let mergedHash = merged.contentHash
+        if existing["content_hash"] == mergedHash { return .unchanged }
         let seq: Int64 = existing["seq"]
         try ArticleIndex.remove(seq: seq, db)
         try db.cachedStatement(sql: """
             UPDATE articles SET title = ?2, dek = ?3, byline = ?4, source = ?5, url = ?6, published_at = ?7, body = ?8,
                 word_count = ?9, content_hash = ?10, imported_at = ?11
             WHERE id = ?1
-            """).execute(arguments: arguments)
-        try ArticleIndex.add(seq: seq, title: draft.title, dek: draft.dek, byline: draft.byline, body: draft.body, db)
+            """).execute(arguments: [
+                id, merged.title, merged.dek, merged.byline, merged.source, merged.url, merged.publishedAt, merged.body,
+                article.wordCount, mergedHash, importedAt,
+            ])
+        try ArticleIndex.add(seq: seq, title: merged.title, dek: merged.dek, byline: merged.byline, body: merged.body, db)
         return .updated
     }
 }

@@ -114,7 +114,7 @@ public struct NewsDatabase: Sendable {
         return configuration
     }
 
-    /// Creates an empty file readable by its owner only (SQLite gives its -wal and -shm files the same mode),
+    /// Creates an empty file (or takes an existing empty one) readable by its owner only (SQLite gives its -wal and -shm files the same mode),
     /// with its folder.
     private static func createFile(at path: String) throws {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -123,7 +123,12 @@ public struct NewsDatabase: Sendable {
         } catch {
             throw StoreError(.io, "cannot create folder \(folder): \(StoreError.describe(error))", underlying: error)
         }
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+        if FileManager.default.fileExists(atPath: path) {
+            // An empty file someone made for newsdb: it is about to hold private notes, so only its owner may read it.
+            guard chmod(path, 0o600) == 0 else {
+                throw StoreError(.io, "cannot set the permissions of \(path); check who owns it")
+            }
+        } else if !FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) {
             throw StoreError(.io, "cannot create database file \(path); check the folder's permissions")
         }
     }

@@ -37,7 +37,7 @@ public struct SearchQuery: Sendable, Equatable {
             pendingOr = false
         }
         guard !required.isEmpty else {
-            throw StoreError(.invalidInput, "the search \"\(text)\" has no word to look for")
+            throw StoreError(.invalidInput, "the search '\(text)' has no word to look for")
         }
         matchExpression = required.joined(separator: " AND ") + excluded.map { " NOT \($0)" }.joined()
     }

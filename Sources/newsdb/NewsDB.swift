@@ -6,7 +6,7 @@ import Store
 struct NewsDB: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newsdb",
-        abstract: "A local database of news articles and your annotations on them.",
+        abstract: "A local database of news articles, with full-text search.",
         discussion: """
             The database is --db PATH, else $NEWSDB_DB, else $XDG_DATA_HOME/newsdb/newsdb.sqlite \
             (~/.local/share/newsdb/newsdb.sqlite). It is created on first use and migrated automatically.

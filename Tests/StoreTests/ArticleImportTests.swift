@@ -55,6 +55,22 @@ import Testing
         #expect(try database.search(SearchQuery("first")).isEmpty)
     }
 
+    @Test("A re-import that leaves fields out keeps the stored ones; one that gives them replaces them")
+    func reimportKeepsMissingFields() throws {
+        let full = #"{"title": "T", "body": "Text.", "url": "https://example.com/a", "dek": "D", "author": "Ann", "source": "S", "published": "2026-01-02"}"#
+        let bare = #"{"title": "T", "body": "Text.", "url": "https://example.com/a"}"#
+        let changed = #"{"title": "T", "body": "New text.", "url": "https://example.com/a", "author": "Bo"}"#
+        let id = try database.importArticles([.data(Data(full.utf8), name: "1.json")]).articles[0].id
+        #expect(try database.importArticles([.data(Data(bare.utf8), name: "2.json")]).unchangedCount == 1)
+        #expect(try database.importArticles([.data(Data(changed.utf8), name: "3.json")]).updatedCount == 1)
+        let article = try database.article(id)
+        #expect(article.body == "New text.")
+        #expect(article.byline == "Bo")
+        #expect(article.dek == "D")
+        #expect(article.source == "S")
+        #expect(article.publishedAt == "2026-01-02")
+    }
+
     @Test("Bad files are reported by path and skipped; the others still import")
     func badFilesSkipped() throws {
         let good = try folder.write("in/good.txt", plainArticle(title: "Good", body: "Fine text."))
@@ -89,7 +105,7 @@ import Testing
     func emptyFolder() throws {
         try folder.write("nothing/readme.png", "x")
         let report = try database.importArticles([.path(folder.path("nothing"))])
-        #expect(report.skipped.map(\.reason) == ["no article files (.txt, .json, .jsonl) in this folder"])
+        #expect(report.skipped.map(\.reason) == ["no article files (.txt, .text, .md, .json, .jsonl, .ndjson) in this folder"])
     }
 
     @Test("JSON, JSON arrays and JSON Lines read every field")

@@ -110,6 +110,27 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: cli.database))
     }
 
+    @Test("A word to exclude may be given as its own argument")
+    func excludedWord() throws {
+        _ = try cli.run("import", samplesFolder)
+        let all = try cli.run("search", "--json", "harrowgate")
+        let without = try cli.run("search", "--json", "harrowgate", "-strike")
+        #expect(without.status == 0)
+        let allHits = try #require(try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [Any])
+        let withoutHits = try #require(try JSONSerialization.jsonObject(with: Data(without.stdout.utf8)) as? [Any])
+        #expect(withoutHits.count < allHits.count)
+        #expect(!withoutHits.isEmpty)
+    }
+
+    @Test("An existing empty file becomes a new database, readable by its owner only")
+    func emptyFile() throws {
+        try scratch.write("news.sqlite", Data())
+        let output = try cli.run("status")
+        #expect(output.stderr == "newsdb: created \(cli.database) (schema 1)\n")
+        let mode = try FileManager.default.attributesOfItem(atPath: cli.database)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+    }
+
     @Test("Usage errors are one line with a non-zero status")
     func usageErrors() throws {
         let output = try cli.run("list", "--limit", "0")
@@ -117,7 +138,7 @@ import Testing
         #expect(output.stderrLines == ["newsdb: --limit must be at least 1 (see `newsdb --help`)"])
         let search = try cli.run("search", "--", "((")
         #expect(search.status == 1)
-        #expect(search.stderrLines == ["newsdb: the search \"((\" has no word to look for"])
+        #expect(search.stderrLines == ["newsdb: the search '((' has no word to look for"])
     }
 
     @Test("A database from a newer newsdb is refused with the upgrade message and left untouched")

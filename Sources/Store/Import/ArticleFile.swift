@@ -4,6 +4,7 @@ import Foundation
 struct ArticleFile: Sendable {
     /// The extensions newsdb reads when it searches a folder (case-insensitive).
     static let folderExtensions: Set<String> = ["txt", "text", "md", "json", "jsonl", "ndjson"]
+    private static let listedExtensions = ".txt, .text, .md, .json, .jsonl, .ndjson"
     private static let jsonLinesExtensions: Set<String> = ["jsonl", "ndjson"]
 
     /// The path or name shown in messages.
@@ -34,7 +35,7 @@ struct ArticleFile: Sendable {
                 }
                 let found = articleFiles(in: path)
                 if found.isEmpty {
-                    skipped.append(SkippedFile(path: path, reason: "no article files (.txt, .json, .jsonl) in this folder"))
+                    skipped.append(SkippedFile(path: path, reason: "no article files (\(listedExtensions)) in this folder"))
                 }
                 files += found.map { ArticleFile(name: $0, data: nil) }
             }

@@ -3,7 +3,7 @@ import Foundation
 /// The canonical form of an article URL, so the same article reached by two links gets one id.
 ///
 /// Scheme and host are lowercased, a default port is dropped, the fragment and tracking parameters
-/// (`utm_*`, `fbclid`, `gclid`, `mc_cid`, `mc_eid`) are removed, and an empty path becomes `/`.
+/// (`utm_*`, `fbclid`, `gclid`, `mc_cid`, `mc_eid`, `igshid`) are removed, and an empty path becomes `/`.
 enum CanonicalURL {
     private static let trackingParameters: Set<String> = ["fbclid", "gclid", "mc_cid", "mc_eid", "igshid"]
 

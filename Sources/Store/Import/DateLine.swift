@@ -2,7 +2,8 @@ import Foundation
 
 /// Recognizes a line of an article that is only a publication date, in the forms news sites print:
 /// `2026-03-14`, `2026-03-14T09:30:00Z`, `March 14, 2026`, `14 March 2026`, `Sat, 14 Mar 2026 09:30 GMT`,
-/// `May.05 - 2024 10:44 AM CET`, optionally after `Published`, `Updated`, `Posted` or `Date:`.
+/// `May.05 - 2024 10:44 AM CET`, `Sat, 14 Mar 2026 09:30:00 +0000`, optionally after `Published`, `Updated`,
+/// `Last updated`, `Posted` or `Date:`.
 ///
 /// The result is `YYYY-MM-DD` when the line gives no time or no time zone, and an instant in UTC
 /// (`YYYY-MM-DDTHH:MM:SSZ`) when it gives both. A line with any other word is not a date line.
@@ -26,14 +27,24 @@ enum DateLine {
 
     /// The date or instant a line states, or nil when the line is anything but a date.
     static func parse(_ line: String) -> String? {
-        let text = line.trimmingCharacters(in: .whitespaces)
+        var text = line.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty, text.count <= 64 else { return nil }
+        if let prefix = text.firstMatch(of: /^(?i:last updated|published|updated|posted|date|on)\s*:?\s*/) {
+            text = String(text[prefix.range.upperBound...])
+        }
         if let iso = parseISO(text) { return iso }
+        // A numeric zone at the end (`+0000`, `-05:00`), as in `Sat, 14 Mar 2026 09:30:00 +0000`.
+        var numericZone: Int?
+        if let match = text.firstMatch(of: /\s([+-]\d{2}:?\d{2})$/) {
+            guard let offset = zoneOffset(String(match.1)) else { return nil }
+            numericZone = offset
+            text = String(text[..<match.range.lowerBound])
+        }
 
         var year: Int?, month: Int?, day: Int?
         var hour: Int?, minute = 0, second = 0
         var meridiem: String?
-        var zone: Int?
+        var zone = numericZone
         for token in tokens(text) {
             if let value = months[token] {
                 guard month == nil else { return nil }
@@ -94,21 +105,31 @@ enum DateLine {
         return result
     }
 
-    /// `YYYY-MM-DD`, or a full ISO 8601 instant with a zone.
+    /// `YYYY-MM-DD`, optionally followed by a time (`T` or a space, `hh:mm[:ss[.fff]]`) and a zone (`Z`,
+    /// `+hh:mm`, `+hhmm`, or a zone name such as `GMT`). Without a zone only the date is kept.
     private static func parseISO(_ text: String) -> String? {
-        let scalars = Array(text.unicodeScalars)
-        guard scalars.count >= 10, scalars[4] == "-", scalars[7] == "-",
-            let year = Int(String(String.UnicodeScalarView(scalars[0..<4]))),
-            let month = Int(String(String.UnicodeScalarView(scalars[5..<7]))),
-            let day = Int(String(String.UnicodeScalarView(scalars[8..<10]))),
-            isValid(year, month, day)
+        let pattern = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2}|[A-Za-z]{2,5})?)?$/
+        guard let match = text.wholeMatch(of: pattern),
+            let year = Int(match.1), let month = Int(match.2), let day = Int(match.3), isValid(year, month, day)
         else { return nil }
-        if scalars.count == 10 { return format(year, month, day) }
-        do {
-            return Timestamp.string(try Date(text, strategy: .iso8601))
-        } catch {
-            return nil  // not an ISO 8601 instant, so not a date line
+        guard let hourText = match.4, let hour = Int(hourText), let minute = match.5.flatMap({ Int($0) }) else {
+            return format(year, month, day)
         }
+        let second = match.6.flatMap { Int($0) } ?? 0
+        guard (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second) else { return nil }
+        guard let zoneText = match.7 else { return format(year, month, day) }
+        guard let offset = zoneOffset(String(zoneText)) else { return nil }
+        return instant(year, month, day, hour, minute, second, offsetMinutes: offset)
+    }
+
+    /// Minutes east of UTC for `Z`, `+hh:mm`, `-hhmm` or a known zone name.
+    private static func zoneOffset(_ text: String) -> Int? {
+        if let named = zones[text.lowercased()] { return named }
+        let digits = text.dropFirst().filter(\.isNumber)
+        guard let sign = text.first, sign == "+" || sign == "-", digits.count == 4,
+            let hours = Int(digits.prefix(2)), let minutes = Int(digits.suffix(2)), hours <= 14, minutes < 60
+        else { return nil }
+        return (sign == "-" ? -1 : 1) * (hours * 60 + minutes)
     }
 
     private static func isValid(_ year: Int, _ month: Int, _ day: Int) -> Bool {

@@ -6,9 +6,9 @@ struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import articles from files, folders and standard input.",
         discussion: """
-            Reads plain text (.txt: title on the first line, then an optional dek, byline, date line and the body), \
-            JSON (.json: one article object or an array) and JSON Lines (.jsonl, .ndjson). Folders are searched \
-            recursively for those extensions; '-' reads standard input. Each file imports atomically; a file that \
+            Reads plain text (.txt, .text, .md: title on the first line, then an optional dek, byline, date line and \
+            the body), JSON (.json: one article object or an array) and JSON Lines (.jsonl, .ndjson). Folders are \
+            searched recursively for those extensions; '-' reads standard input. See docs/IMPORT.md. Each file imports atomically; a file that \
             cannot be read is reported and skipped, the others still import, and the exit status is then 1.
             """)
 

@@ -12,7 +12,7 @@ struct Search: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Show at most this many articles.") var limit = 20
     @OptionGroup var output: OutputOptions
-    @Argument(help: "What to look for.") var query: [String]
+    @Argument(parsing: .allUnrecognized, help: "What to look for.") var query: [String]
 
     func validate() throws {
         guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
@@ -20,7 +20,10 @@ struct Search: ParsableCommand {
     }
 
     func run() throws {
-        let parsed = try SearchQuery(query.joined(separator: " "))
+        // Unrecognized arguments are kept so that `-word` excludes a word; a `--` terminator is not part of the query.
+        var words = query
+        if let terminator = words.firstIndex(of: "--") { words.remove(at: terminator) }
+        let parsed = try SearchQuery(words.joined(separator: " "))
         let hits = try global.open().search(parsed, limit: limit)
         if output.json {
             try JSONOutput.print(hits.map(SearchHitJSON.init))
