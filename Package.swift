@@ -39,10 +39,14 @@ let package = Package(
             capability: .buildTool(),
             dependencies: ["embed-migrations"]
         ),
-        .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "newsdbTests",
-            dependencies: ["newsdb", "Store", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["newsdb", "Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+@_exported import TestSupport
 
 /// Runs the real `newsdb` binary, built beside the test bundle, and captures what it prints.
 struct CLIRunner {
@@ -51,37 +52,7 @@ struct CLIRunner {
     func run(_ arguments: String...) throws -> Output { try run(arguments) }
 }
 
-/// A fresh folder, removed when released.
-final class Scratch {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appending(path: "newsdb-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        // A leftover temporary folder harms nothing; a failure here must not mask a test's result.
-        _ = try? FileManager.default.removeItem(at: url)
-    }
-
-    func path(_ name: String) -> String { url.appending(path: name).path }
-
-    @discardableResult
-    func write(_ name: String, _ data: Data) throws -> String {
-        let file = url.appending(path: name)
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try data.write(to: file)
-        return file.path
-    }
-
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String { try write(name, Data(text.utf8)) }
-}
-
-let samplesFolder = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appending(path: "samples/articles").path
+let samplesFolder = repositoryRoot.appending(path: "samples/articles").path
 
 /// The bytes of a database file and its log, to prove a failed command changed nothing.
 func databaseBytes(_ path: String) -> [Data?] {

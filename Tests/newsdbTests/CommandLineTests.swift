@@ -4,11 +4,11 @@ import Testing
 @testable import newsdb
 
 @Suite struct CommandLineTests {
-    let scratch: Scratch
+    let scratch: TemporaryDirectory
     let cli: CLIRunner
 
     init() throws {
-        scratch = try Scratch()
+        scratch = try TemporaryDirectory()
         cli = CLIRunner(database: scratch.path("news.sqlite"))
     }
 
