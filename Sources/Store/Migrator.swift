@@ -106,8 +106,13 @@ enum Migrator {
         _ database: any DatabaseWriter, path: String, migrations: [Migration], created: Bool, backup: Bool,
         now: @Sendable () -> Date
     ) throws -> MigrationOutcome {
-        let before = try database.read { db in
-            try status(applied: appliedMigrations(db, path: path), migrations: migrations)
+        let before: MigrationStatus
+        do {
+            before = try database.read { db in
+                try status(applied: appliedMigrations(db, path: path), migrations: migrations)
+            }
+        } catch {
+            throw StoreError.wrap(error, "reading the schema version")
         }
         guard !before.pending.isEmpty else {
             return MigrationOutcome(
@@ -117,9 +122,11 @@ enum Migrator {
         var backupPath: String?
         if backup && before.holdsData {
             backupPath = try writeBackup(database, path: path, version: before.currentVersion, now: now())
+            NewsDatabase.logger.debug("backed up \(path) to \(backupPath ?? "")")
         }
         var applied: [Migration] = []
         for migration in before.pending {
+            NewsDatabase.logger.debug("applying migration \(migration.fileName)")
             if try apply(migration, to: database, path: path, migrations: migrations, now: now()) {
                 applied.append(migration)
             }
@@ -178,19 +185,34 @@ enum Migrator {
         }
     }
 
-    /// Copies the database next to itself with `VACUUM INTO`, readable by its owner only.
+    /// Copies the database next to itself with `VACUUM INTO`, into a file this call creates, readable by its owner
+    /// only from the start. A name already taken (another process migrating in the same second) gets a counter.
     /// - Returns: The backup's path.
     private static func writeBackup(_ database: any DatabaseWriter, path: String, version: Int, now: Date) throws -> String {
-        let stamp = Timestamp.compactString(now)
-        let backupPath = "\(path).schema-\(version).\(stamp).bak"
+        let stem = "\(path).schema-\(version).\(Timestamp.compactString(now))"
+        var backupPath = stem + ".bak"
+        var attempt = 1
+        var descriptor = open(backupPath, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+        while descriptor < 0 && errno == EEXIST && attempt < 100 {
+            attempt += 1
+            backupPath = "\(stem)-\(attempt).bak"
+            descriptor = open(backupPath, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+        }
+        guard descriptor >= 0 else {
+            throw StoreError(
+                .backupFailed,
+                "could not create the backup file \(backupPath) before migrating: \(String(cString: strerror(errno))); "
+                    + "check the folder's permissions, or pass --no-backup")
+        }
+        close(descriptor)
         do {
+            // VACUUM INTO writes into an existing empty file, keeping its permissions.
             try database.writeWithoutTransaction { db in
                 try db.execute(sql: "VACUUM INTO ?", arguments: [backupPath])
             }
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: backupPath)
         } catch {
-            // A partial copy is worse than none.
-            let leftover = unlink(backupPath) != 0 && errno != ENOENT ? " (a partial copy remains there)" : ""
+            // The file is this call's own: a partial copy is worse than none.
+            let leftover = unlink(backupPath) != 0 ? " (a partial copy remains there)" : ""
             throw StoreError(
                 .backupFailed,
                 "could not back up the database to \(backupPath)\(leftover) before migrating: "

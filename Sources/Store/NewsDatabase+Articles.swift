@@ -31,15 +31,23 @@ extension NewsDatabase {
         }
     }
 
-    /// The full id of the one article whose id starts with `prefix`.
-    static func resolveArticleID(_ prefix: String, _ db: Database) throws -> String {
-        let prefix = prefix.lowercased()
+    /// Checks that `reference` can name an article (long enough, hexadecimal) without opening a database, so a
+    /// command can refuse it before touching any file.
+    /// - Throws: `StoreError` `.invalidInput` or `.notFound` saying what is wrong.
+    public static func checkArticleReference(_ reference: String) throws {
+        let prefix = reference.lowercased()
         guard prefix.count >= minimumPrefixLength else {
             throw StoreError(.invalidInput, "article id '\(prefix)' is too short; give at least \(minimumPrefixLength) characters")
         }
         guard prefix.count <= 64, prefix.allSatisfy(\.isHexDigit) else {
             throw StoreError(.notFound, "no article matches '\(prefix)' (ids are hexadecimal); run `newsdb list`")
         }
+    }
+
+    /// The full id of the one article whose id starts with `prefix`.
+    static func resolveArticleID(_ prefix: String, _ db: Database) throws -> String {
+        try checkArticleReference(prefix)
+        let prefix = prefix.lowercased()
         // A range scan over the unique index on id: every id with this prefix sorts between the two bounds.
         let rows = try Row.fetchAll(
             db, sql: "SELECT id, title FROM articles WHERE id >= ? AND id < ? ORDER BY id LIMIT 6",

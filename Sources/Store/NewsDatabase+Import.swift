@@ -49,7 +49,12 @@ extension NewsDatabase {
                 case .failure(let error): report.skipped.append(SkippedFile(path: file.file.name, reason: error.message))
                 }
             }
+            let started = ContinuousClock.now
             let written = try write(parsed)
+            Self.logger.debug("wrote a batch", metadata: [
+                "files": "\(parsed.count)", "articles": "\(written.articles.count)",
+                "duration": "\(ContinuousClock.now - started)",
+            ])
             report.articles += written.articles
             report.skipped += written.skipped
             done += current.count

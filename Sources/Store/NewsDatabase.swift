@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 
 /// A newsdb database: one SQLite file in WAL mode, so that a server and command-line invocations can use the same
 /// file at once, opened through one GRDB connection (a command line) or a `DatabasePool` (a server).
@@ -9,6 +10,9 @@ import GRDB
 public struct NewsDatabase: Sendable {
     /// How long a writer waits for another process's write transaction before giving up.
     static let busyTimeout: TimeInterval = 10
+    /// Where the store says what it does (opening, migrating, importing), at debug level; silent unless the
+    /// program sets up swift-log's `LoggingSystem` (the CLI does for `NEWSDB_LOG=debug`).
+    static let logger = Logger(label: "newsdb.store")
 
     /// The database file's path.
     public let path: String
@@ -68,6 +72,9 @@ public struct NewsDatabase: Sendable {
     /// - Throws: `StoreError`.
     public static func open(at path: String, options: Options = Options()) throws -> NewsDatabase {
         let status = try Migrator.inspect(path: path, migrations: options.migrations)
+        if !status.databaseExists && !options.migrate {
+            throw StoreError(.migrationRequired, "\(path) does not exist; create it with `newsdb init`")
+        }
         if status.databaseExists && !status.pending.isEmpty && !options.migrate {
             throw StoreError(
                 .migrationRequired,
@@ -88,6 +95,9 @@ public struct NewsDatabase: Sendable {
         let outcome = try Migrator.migrate(
             writer, path: path, migrations: options.migrations, created: created, backup: options.backup,
             now: options.clock)
+        logger.debug("opened \(path) at schema \(outcome.toVersion)", metadata: [
+            "created": "\(outcome.created)", "applied": "\(outcome.applied.map(\.fileName))",
+        ])
         let database = NewsDatabase(path: path, migration: outcome, writer: writer, clock: options.clock)
         try database.ensureReplica()
         return database

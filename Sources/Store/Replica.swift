@@ -10,6 +10,18 @@ public struct Replica: Sendable, Equatable, Codable {
     /// When the database was created (ISO 8601, UTC).
     public let createdAt: String
 
+    /// Checks a replica name without opening a database.
+    /// - Returns: The name with surrounding white space trimmed.
+    /// - Throws: `StoreError` `.invalidInput` unless it is one non-empty line.
+    @discardableResult
+    public static func checkName(_ name: String) throws -> String {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, !trimmed.contains(where: \.isNewline) else {
+            throw StoreError(.invalidInput, "a replica name must be one non-empty line")
+        }
+        return trimmed
+    }
+
     /// `user@host` for the current process.
     public static func defaultName() -> String {
         let user = ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "user"
@@ -33,10 +45,7 @@ extension NewsDatabase {
     /// - Throws: `StoreError` (`.invalidInput` for an empty name).
     @discardableResult
     public func rename(to name: String) throws -> Replica {
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, !trimmed.contains(where: \.isNewline) else {
-            throw StoreError(.invalidInput, "a replica name must be one non-empty line")
-        }
+        let trimmed = try Replica.checkName(name)
         return try write("renaming the replica") { db in
             try db.execute(sql: "UPDATE replica SET name = ? WHERE singleton = 1", arguments: [trimmed])
             return try Self.fetchReplica(db)

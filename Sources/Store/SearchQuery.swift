@@ -37,7 +37,11 @@ public struct SearchQuery: Sendable, Equatable {
             pendingOr = false
         }
         guard !required.isEmpty else {
-            throw StoreError(.invalidInput, "the search '\(text)' has no word to look for")
+            throw StoreError(
+                .invalidInput,
+                excluded.isEmpty
+                    ? "the search '\(text)' has no word to look for"
+                    : "the search '\(text)' only excludes words; give at least one word to look for")
         }
         matchExpression = required.joined(separator: " AND ") + excluded.map { " NOT \($0)" }.joined()
     }

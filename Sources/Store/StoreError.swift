@@ -51,6 +51,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         self.underlying = underlying
     }
 
+    /// The message.
     public var description: String { message }
 }
 

@@ -10,6 +10,10 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Do not copy the database before migrating it to a newer schema.")
     var noBackup = false
 
+    func validate() throws {
+        if let db, db.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--db needs a file path") }
+    }
+
     /// The database path: --db, else $NEWSDB_DB, else $XDG_DATA_HOME/newsdb/newsdb.sqlite.
     var databasePath: String {
         if let db { return db }

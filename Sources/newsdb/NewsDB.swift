@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Store
 
 @main
@@ -20,6 +21,13 @@ struct NewsDB: AsyncParsableCommand {
 
     /// Runs the command line, printing failures as one line on stderr (`newsdb: …`) with a non-zero status.
     static func main() async {
+        // NEWSDB_LOG=debug (or trace, info…) prints what the store does on stderr; by default it is silent.
+        let level = ProcessInfo.processInfo.environment["NEWSDB_LOG"].flatMap { Logger.Level(rawValue: $0.lowercased()) }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level ?? .critical
+            return handler
+        }
         do {
             var command = try parseAsRoot(movingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
             if var command = command as? AsyncParsableCommand {
@@ -68,9 +76,11 @@ struct NewsDB: AsyncParsableCommand {
 }
 
 /// A failure found by the command line itself, with the exit status to end on.
-struct CLIError: Error {
+struct CLIError: Error, CustomStringConvertible {
     let message: String
     var status: Int32 = ExitStatus.failure
+
+    var description: String { message }
 }
 
 /// The exit statuses newsdb ends with.

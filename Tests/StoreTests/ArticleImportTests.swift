@@ -53,6 +53,43 @@ import Testing
         #expect(article.body == "Second version.")
         #expect(try database.search(SearchQuery("second")).count == 1)
         #expect(try database.search(SearchQuery("first")).isEmpty)
+        #expect(try database.fullTextIndexIsConsistent())
+    }
+
+    @Test("The full-text check used by these tests catches an index out of step with the articles")
+    func consistencyCheckCanFail() throws {
+        _ = try database.importArticles([.data(Data(plainArticle(title: "T", body: "Original words.").utf8), name: "a")])
+        #expect(try database.fullTextIndexIsConsistent())
+        try database.writer.write { db in try db.execute(sql: "UPDATE articles SET body = 'Changed behind the index.'") }
+        #expect(try !database.fullTextIndexIsConsistent())
+    }
+
+    @Test("A file the database rejects is skipped; the rest of its batch is written, and the index stays consistent")
+    func rejectedFileInBatch() throws {
+        try database.writer.write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER poison BEFORE INSERT ON articles WHEN new.title = 'Poison'
+                BEGIN SELECT RAISE(ABORT, 'poisoned'); END
+                """)
+        }
+        let report = try database.importArticles([
+            .data(Data(plainArticle(title: "Before", body: "One.").utf8), name: "1.txt"),
+            .data(Data(plainArticle(title: "Poison", body: "Two.").utf8), name: "2.txt"),
+            .data(Data(plainArticle(title: "After", body: "Three.").utf8), name: "3.txt"),
+        ])
+        #expect(report.articles.map(\.title) == ["Before", "After"])
+        #expect(report.skipped.map(\.path) == ["2.txt"])
+        #expect(report.skipped.first?.reason.hasPrefix("rejected by the database") == true)
+        #expect(try database.articles().map(\.title).sorted() == ["After", "Before"])
+        #expect(try database.fullTextIndexIsConsistent())
+    }
+
+    @Test("Importing through a connection pool (the server's way) works the same")
+    func pool() throws {
+        let pooled = try NewsDatabase.open(at: folder.path("pool.sqlite"), options: .init(connections: .pool))
+        let report = try pooled.importArticles([.data(Data(plainArticle(title: "Pooled", body: "Words here.").utf8), name: "a")])
+        #expect(report.importedCount == 1)
+        #expect(try pooled.search(SearchQuery("words")).map(\.title) == ["Pooled"])
     }
 
     @Test("A re-import that leaves fields out keeps the stored ones; one that gives them replaces them")
@@ -77,6 +114,8 @@ import Testing
         let latin1 = try folder.write("in/latin1.txt", Data([0x54, 0x69, 0x74, 0x6C, 0x65, 0x0A, 0x0A, 0xA3, 0x35, 0x0A]))
         let empty = try folder.write("in/empty.txt", "  \n\n")
         let noBody = try folder.write("in/nobody.txt", "Just a title\n")
+        let blankBody = try folder.write("in/blank.txt", "A title\n\n\u{3000}\n\n\u{00A0}—\n")
+        try FileManager.default.createDirectory(atPath: folder.path("in/folder.txt"), withIntermediateDirectories: true)
         let nul = try folder.write("in/nul.txt", Data("Title\n\nBody\0text\n".utf8))
         let report = try database.importArticles([.path(folder.path("in")), .path(folder.path("missing.txt"))])
         #expect(report.articles.map(\.title) == ["Good"])
@@ -84,6 +123,8 @@ import Testing
         #expect(reasons[latin1]?.hasPrefix("not valid UTF-8") == true)
         #expect(reasons[empty] == "the file is empty")
         #expect(reasons[noBody] == "the article has a title but no body")
+        #expect(reasons[blankBody] == "the article has a title but no body")
+        #expect(reasons[folder.path("in/folder.txt")] == nil, "a folder named like a file is not read as one")
         #expect(reasons[nul]?.contains("NUL") == true)
         #expect(reasons[folder.path("missing.txt")] == "no such file or folder")
         #expect(reasons[good] == nil)
@@ -148,7 +189,9 @@ import Testing
         (#"{"title": "T", "body": "B", "url": "not a url"}"#, "field \"url\" is not an absolute http(s) URL: not a url"),
         (#"{"title": "T", "body": "B", "published": "someday"}"#, "field \"published\" is not a date newsdb can read: someday"),
         (#"[]"#, "the JSON array holds no articles"),
-        (#"{"title": "T", "body": "#, "line 1: not valid JSON"),
+        (#"{"title": "T", "body": "#, "not valid JSON: Unexpected end of file during JSON parse."),
+        ("{\n  \"title\": \"T\",\n  \"body\": oops\n}", "not valid JSON: Invalid value around line 3, column 11."),
+        ("{\"title\": \"A\", \"body\": \"x\"}\n{broken\n", "line 2: not valid JSON"),
     ])
     func jsonErrors(_ json: String, _ reason: String) throws {
         let report = try database.importArticles([.data(Data(json.utf8), name: "x.json")])
@@ -171,17 +214,17 @@ import Testing
         #expect(Array(article.title.unicodeScalars) == Array("Zoë Nováková".unicodeScalars))
     }
 
-    @Test("Progress is reported as files are written, ending at the total")
+    @Test("Progress is reported as each batch is written, ending at the total")
     func progress() throws {
-        for index in 0..<3 { try folder.write("p/\(index).txt", plainArticle(title: "T\(index)", body: "B.")) }
+        let total = NewsDatabase.importBatchFiles / 10 + 50
+        for index in 0..<total { try folder.write("p/\(index).txt", plainArticle(title: "T\(index)", body: "B.")) }
         let seen = Mutex<[Int]>([])
         _ = try database.importArticles([.path(folder.path("p"))]) { progress in
             seen.withLock { $0.append(progress.filesDone) }
-            #expect(progress.filesTotal == 3)
+            #expect(progress.filesTotal == total)
         }
-        let values = seen.withLock { $0 }
-        #expect(values.last == 3)
-        #expect(values == values.sorted())
+        #expect(seen.withLock { $0 } == [NewsDatabase.importBatchFiles / 10, total])
+
     }
 
     @Test("The sample articles shipped with the project all import")

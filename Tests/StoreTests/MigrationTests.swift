@@ -175,6 +175,24 @@ import Testing
         #expect(try upgraded.articles().map(\.title) == ["Kept"])
     }
 
+    @Test("A backup never overwrites or deletes a file that is already there")
+    func backupNameTaken() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("news.sqlite")
+        _ = try NewsDatabase.open(at: path, options: .init(clock: fixedClock))
+        let taken = "\(path).schema-\(Migration.latestVersion).\(Timestamp.compactString(fixedClock())).bak"
+        try Data("someone else's file".utf8).write(to: URL(fileURLWithPath: taken))
+        var options = NewsDatabase.Options(clock: fixedClock)
+        options.migrations = Migration.embedded + [try extraMigration("CREATE TABLE extra (a TEXT);")]
+        let upgraded = try NewsDatabase.open(at: path, options: options)
+        let backup = try #require(upgraded.migration.backupPath)
+        #expect(backup == taken.dropLast(4) + "-2.bak")
+        #expect(FileManager.default.contents(atPath: taken) == Data("someone else's file".utf8))
+        let mode = try FileManager.default.attributesOfItem(atPath: backup)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+        #expect(try NewsDatabase.open(at: backup, options: .init(migrate: false)).status().schemaVersion == Migration.latestVersion)
+    }
+
     @Test("--no-backup skips the copy")
     func noBackup() throws {
         let folder = try TemporaryDirectory()

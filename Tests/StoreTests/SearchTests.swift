@@ -18,7 +18,14 @@ import Testing
 
     @Test("A query with no word is refused", arguments: ["", "   ", "-- ( )", "\"\""])
     func empty(_ text: String) {
-        #expect(throws: StoreError.self) { try SearchQuery(text) }
+        let error = #expect(throws: StoreError.self) { try SearchQuery(text) }
+        #expect(error?.message == "the search '\(text)' has no word to look for")
+    }
+
+    @Test("A query that only excludes words says so")
+    func onlyExclusions() {
+        let error = #expect(throws: StoreError.self) { try SearchQuery("-budget -school") }
+        #expect(error?.message == "the search '-budget -school' only excludes words; give at least one word to look for")
     }
 }
 

@@ -48,5 +48,6 @@ import Testing
         #expect(!hits.isEmpty)
         let integrity = try database.writer.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
         #expect(integrity == "ok")
+        #expect(try database.fullTextIndexIsConsistent())
     }
 }

@@ -138,7 +138,7 @@ import Testing
         #expect(output.stderrLines == ["newsdb: --limit must be at least 1 (see `newsdb --help`)"])
         let search = try cli.run("search", "--", "((")
         #expect(search.status == 1)
-        #expect(search.stderrLines == ["newsdb: the search '((' has no word to look for"])
+        #expect(search.stderrLines == ["newsdb: the search '((' has no word to look for (see `newsdb --help`)"])
     }
 
     @Test("A database from a newer newsdb is refused with the upgrade message and left untouched")
@@ -182,6 +182,38 @@ import Testing
         let json = try #require(try JSONSerialization.jsonObject(with: Data(try cli.run("migrate", "--status", "--json").stdout.utf8)) as? [String: Any])
         #expect(json["schema_version"] as? Int == 1)
         #expect((json["migrations"] as? [[String: Any]])?.first?["state"] as? String == "applied")
+    }
+
+    @Test("Commands refused for their arguments create no database", arguments: [
+        ["show", "ab"], ["show", "not-hex!"], ["init", "--name", "  "], ["import", "/no/such/file.txt"],
+        ["search", "--", "(("], ["search", "harbour", "--jsn"], ["list", "--db", ""],
+    ])
+    func refusedBeforeOpening(_ arguments: [String]) throws {
+        let output = try cli.run(arguments)
+        #expect(output.status != 0)
+        #expect(output.stderrLines.count <= 2)
+        #expect(!FileManager.default.fileExists(atPath: cli.database))
+    }
+
+    @Test("A copy of the binary away from the source tree migrates a new database with the migrations in migrations/")
+    func copiedBinary() throws {
+        let copy = scratch.path("bin/newsdb")
+        try FileManager.default.createDirectory(atPath: scratch.path("bin"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: CLIRunner.binary.path, toPath: copy)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: copy)
+        process.arguments = ["migrate", "--db", scratch.path("copied.sqlite")]
+        process.currentDirectoryURL = scratch.url
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let status = try CLIRunner(database: scratch.path("copied.sqlite")).run("migrate", "--status", "--json")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let migrations = try #require(json["migrations"] as? [[String: Any]])
+        let files = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appending(path: "migrations").path)
+            .filter { $0.hasSuffix(".sql") }.sorted()
+        #expect(migrations.count == files.count)
+        #expect(migrations.allSatisfy { $0["state"] as? String == "applied" })
     }
 
     @Test("Global options before the command are moved after it")

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One input to read articles from, and the rules for finding and decoding such inputs.
 struct ArticleFile: Sendable {
@@ -33,8 +34,9 @@ struct ArticleFile: Sendable {
                     files.append(ArticleFile(name: path, data: nil))
                     continue
                 }
-                let found = articleFiles(in: path)
-                if found.isEmpty {
+                let (found, unreadable) = articleFiles(in: path)
+                skipped += unreadable
+                if found.isEmpty && unreadable.isEmpty {
                     skipped.append(SkippedFile(path: path, reason: "no article files (\(listedExtensions)) in this folder"))
                 }
                 files += found.map { ArticleFile(name: $0, data: nil) }
@@ -43,16 +45,33 @@ struct ArticleFile: Sendable {
         return (files, skipped)
     }
 
-    private static func articleFiles(in folder: String) -> [String] {
+    /// The article files under `folder`, and the entries that could not be read (reported, never silently dropped).
+    private static func articleFiles(in folder: String) -> (paths: [String], unreadable: [SkippedFile]) {
+        let unreadable = Mutex<[SkippedFile]>([])
         guard let enumerator = FileManager.default.enumerator(
             at: URL(fileURLWithPath: folder), includingPropertiesForKeys: [.isRegularFileKey],
-            options: [.skipsHiddenFiles])
-        else { return [] }
+            options: [.skipsHiddenFiles],
+            errorHandler: { url, error in
+                unreadable.withLock {
+                    $0.append(SkippedFile(path: url.path, reason: "cannot read it: \(StoreError.describe(error))"))
+                }
+                return true
+            })
+        else { return ([], [SkippedFile(path: folder, reason: "cannot read this folder")]) }
         var paths: [String] = []
         for case let url as URL in enumerator where folderExtensions.contains(url.pathExtension.lowercased()) {
-            paths.append(url.path)
+            let isFile: Bool
+            do {
+                isFile = try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile ?? false
+            } catch {
+                unreadable.withLock {
+                    $0.append(SkippedFile(path: url.path, reason: "cannot read it: \(StoreError.describe(error))"))
+                }
+                continue
+            }
+            if isFile { paths.append(url.path) }
         }
-        return paths.sorted()
+        return (paths.sorted(), unreadable.withLock { $0 })
     }
 
     /// Reads and parses the file's articles.

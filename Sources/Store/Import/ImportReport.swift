@@ -28,6 +28,12 @@ public struct SkippedFile: Sendable, Equatable, Codable {
     public let path: String
     /// One line saying what is wrong with it.
     public let reason: String
+
+    /// Creates a skipped-file entry.
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
 }
 
 /// The outcome of an import: every article handled and every file skipped.
@@ -37,7 +43,8 @@ public struct ImportReport: Sendable, Equatable, Codable {
     /// The files skipped, in the order they were read.
     public internal(set) var skipped: [SkippedFile] = []
 
-    init(articles: [ImportedArticle] = [], skipped: [SkippedFile] = []) {
+    /// Creates a report.
+    public init(articles: [ImportedArticle] = [], skipped: [SkippedFile] = []) {
         self.articles = articles
         self.skipped = skipped
     }

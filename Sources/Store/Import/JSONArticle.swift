@@ -23,7 +23,11 @@ enum JSONArticle {
             } catch let error as StoreError {
                 throw error
             } catch {
-                // Not one JSON document: it may be JSON Lines; if it is not, that error says which line is bad.
+                // Not one JSON document. It is JSON Lines only if its first line is a whole object by itself;
+                // otherwise the document's own parse error says where it is broken.
+                guard firstLineIsObject(data) else {
+                    throw StoreError(.invalidInput, "not valid JSON: \(parseErrorDetail(error, in: data))")
+                }
             }
         }
         var drafts: [ArticleDraft] = []
@@ -41,6 +45,29 @@ enum JSONArticle {
         }
         guard !drafts.isEmpty else { throw StoreError(.invalidInput, "the file is empty") }
         return drafts
+    }
+
+    private static func firstLineIsObject(_ data: Data) -> Bool {
+        guard let line = data.split(separator: UInt8(ascii: "\n")).first(where: { $0.contains { !isJSONWhitespace($0) } })
+        else { return false }
+        do {
+            return try JSONSerialization.jsonObject(with: Data(line)) is [String: Any]
+        } catch {
+            return false  // the first line alone is not JSON: the file is not JSON Lines
+        }
+    }
+
+    /// The parser's own account of what is wrong, on one line, with "around character N" given as a line and column.
+    private static func parseErrorDetail(_ error: any Error, in data: Data) -> String {
+        let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+        var text = (detail ?? (error as NSError).localizedDescription).split(separator: "\n").joined(separator: " ")
+        if let match = text.firstMatch(of: /around character (\d+)/), let offset = Int(match.1), offset <= data.count {
+            let before = data.prefix(offset)
+            let line = before.count { $0 == UInt8(ascii: "\n") } + 1
+            let column = offset - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
+            text.replaceSubrange(match.range, with: "around line \(line), column \(column)")
+        }
+        return text
     }
 
     private static func isJSONWhitespace(_ byte: UInt8) -> Bool {
@@ -62,7 +89,7 @@ enum JSONArticle {
         guard let title = try string("title"), !title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw StoreError(.invalidInput, "\(prefix)field \"title\" is missing or empty")
         }
-        guard let body = try string("body"), !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard let body = try string("body"), TextScanning.wordCount(body) > 0 else {
             throw StoreError(.invalidInput, "\(prefix)the article has no body (field \"body\" is missing or empty)")
         }
         guard !title.contains(where: \.isNewline) else {

@@ -25,15 +25,21 @@ struct Import: ParsableCommand {
     }
 
     func run() throws {
-        let database = try global.open()
-        let inputs: [ImportInput] = paths.map { path in
-            path == "-" ? .data(FileHandle.standardInput.readDataToEndOfFile(), name: "-") : .path(path)
+        let report: ImportReport
+        if !paths.contains("-"), !paths.contains(where: { FileManager.default.fileExists(atPath: $0) }) {
+            // Nothing to import: say so without creating or migrating a database.
+            report = ImportReport(skipped: paths.map { SkippedFile(path: $0, reason: "no such file or folder") })
+        } else {
+            let database = try global.open()
+            let inputs: [ImportInput] = paths.map { path in
+                path == "-" ? .data(FileHandle.standardInput.readDataToEndOfFile(), name: "-") : .path(path)
+            }
+            let bar = ProgressBar(label: "importing")
+            report = try database.importArticles(inputs, source: source) { progress in
+                bar.update(done: progress.filesDone, total: progress.filesTotal)
+            }
+            bar.finish()
         }
-        let bar = ProgressBar(label: "importing")
-        let report = try database.importArticles(inputs, source: source) { progress in
-            bar.update(done: progress.filesDone, total: progress.filesTotal)
-        }
-        bar.finish()
         for skipped in report.skipped {
             Terminal.printNotice("skipped \(skipped.path): \(skipped.reason)")
         }

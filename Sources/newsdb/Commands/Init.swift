@@ -10,6 +10,10 @@ struct Init: ParsableCommand {
     @Option(help: "This replica's name, as teammates will see it.") var name: String?
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        if let name { try Replica.checkName(name) }
+    }
+
     func run() throws {
         let database = try global.open()
         let replica = try name.map { try database.rename(to: $0) } ?? database.replica()

@@ -17,13 +17,23 @@ struct Search: ParsableCommand {
     func validate() throws {
         guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
         guard !query.isEmpty else { throw ValidationError("give something to search for") }
+        _ = try parsedQuery()
+    }
+
+    /// Unrecognized arguments are kept so that `-word` excludes a word; a `--` terminator is not part of the
+    /// query, and before one, an unknown `--option` is a mistyped option, not a word.
+    private func parsedQuery() throws -> SearchQuery {
+        var words = query
+        let terminator = words.firstIndex(of: "--") ?? words.endIndex
+        if let option = words[..<terminator].first(where: { $0.hasPrefix("--") }) {
+            throw ValidationError("unknown option '\(option)'")
+        }
+        if terminator != words.endIndex { words.remove(at: terminator) }
+        return try SearchQuery(words.joined(separator: " "))
     }
 
     func run() throws {
-        // Unrecognized arguments are kept so that `-word` excludes a word; a `--` terminator is not part of the query.
-        var words = query
-        if let terminator = words.firstIndex(of: "--") { words.remove(at: terminator) }
-        let parsed = try SearchQuery(words.joined(separator: " "))
+        let parsed = try parsedQuery()
         let hits = try global.open().search(parsed, limit: limit)
         if output.json {
             try JSONOutput.print(hits.map(SearchHitJSON.init))

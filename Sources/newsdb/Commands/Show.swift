@@ -9,6 +9,10 @@ struct Show: ParsableCommand {
     @Argument(help: ArgumentHelp("The article's id or a unique prefix of it.", valueName: "article"))
     var article: String
 
+    func validate() throws {
+        try NewsDatabase.checkArticleReference(article)
+    }
+
     func run() throws {
         let article = try global.open().article(article)
         if output.json {

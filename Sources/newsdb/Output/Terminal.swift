@@ -32,8 +32,20 @@ enum Terminal {
         writeStderr("newsdb: \(message)\n")
     }
 
+    /// Writes to stderr. A closed or full stderr leaves nowhere to report anything, so a failure is dropped.
     static func writeStderr(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+
+    /// Writes `data` to stdout.
+    /// - Throws: `CLIError` when stdout is closed or its disk is full, so the command ends with one line, not a trap.
+    static func writeStdout(_ data: Data) throws {
+        do {
+            try FileHandle.standardOutput.write(contentsOf: data)
+        } catch {
+            throw CLIError(message: "cannot write the output: \((error as NSError).localizedDescription)")
+        }
     }
 
     enum Style: String {

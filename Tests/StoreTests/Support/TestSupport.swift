@@ -30,3 +30,18 @@ func plainArticle(title: String, body: String, dek: String? = nil, byline: Strin
     parts.append(body)
     return parts.joined(separator: "\n\n") + "\n"
 }
+
+extension NewsDatabase {
+    /// Whether the full-text index agrees with `articles` (FTS5's own check; `PRAGMA integrity_check` does not
+    /// look inside FTS5 tables).
+    func fullTextIndexIsConsistent() throws -> Bool {
+        do {
+            try writer.write { db in
+                try db.execute(sql: "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
+            }
+            return true
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
+            return false
+        }
+    }
+}
