@@ -137,8 +137,11 @@ import Testing
         try folder.write("tree/deep/c.jsonl", #"{"title": "C", "body": "Charlie."}"# + "\n")
         try folder.write("tree/.hidden.txt", plainArticle(title: "Hidden", body: "No."))
         try folder.write("tree/image.png", "not an article")
+        let outside = try folder.write("outside/d.txt", plainArticle(title: "D", body: "Delta."))
+        try FileManager.default.createSymbolicLink(atPath: folder.path("tree/link-to-d.txt"), withDestinationPath: outside)
+        try FileManager.default.createSymbolicLink(atPath: folder.path("tree/loop"), withDestinationPath: folder.path("tree"))
         let report = try database.importArticles([.path(folder.path("tree"))])
-        #expect(report.articles.map(\.title) == ["A", "B", "C"])
+        #expect(report.articles.map(\.title) == ["A", "B", "C", "D"], "links to files are read, links to folders are not")
         #expect(report.skipped.isEmpty)
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// One input to read articles from, and the rules for finding and decoding such inputs.
 struct ArticleFile: Sendable {
@@ -45,33 +44,49 @@ struct ArticleFile: Sendable {
         return (files, skipped)
     }
 
-    /// The article files under `folder`, and the entries that could not be read (reported, never silently dropped).
+    /// The article files under `folder`, in name order, and the entries that could not be read (reported, never
+    /// silently dropped). Hidden entries are skipped; links to files are followed, links to folders are not (no loops).
     private static func articleFiles(in folder: String) -> (paths: [String], unreadable: [SkippedFile]) {
-        let unreadable = Mutex<[SkippedFile]>([])
-        guard let enumerator = FileManager.default.enumerator(
-            at: URL(fileURLWithPath: folder), includingPropertiesForKeys: [.isRegularFileKey],
-            options: [.skipsHiddenFiles],
-            errorHandler: { url, error in
-                unreadable.withLock {
-                    $0.append(SkippedFile(path: url.path, reason: "cannot read it: \(StoreError.describe(error))"))
-                }
-                return true
-            })
-        else { return ([], [SkippedFile(path: folder, reason: "cannot read this folder")]) }
         var paths: [String] = []
-        for case let url as URL in enumerator where folderExtensions.contains(url.pathExtension.lowercased()) {
-            let isFile: Bool
-            do {
-                isFile = try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile ?? false
-            } catch {
-                unreadable.withLock {
-                    $0.append(SkippedFile(path: url.path, reason: "cannot read it: \(StoreError.describe(error))"))
-                }
-                continue
-            }
-            if isFile { paths.append(url.path) }
+        var unreadable: [SkippedFile] = []
+        walk(folder, into: &paths, unreadable: &unreadable)
+        return (paths.sorted(), unreadable)
+    }
+
+    private static func walk(_ folder: String, into paths: inout [String], unreadable: inout [SkippedFile]) {
+        guard let directory = opendir(folder) else {
+            unreadable.append(SkippedFile(path: folder, reason: "cannot read this folder: \(String(cString: strerror(errno)))"))
+            return
         }
-        return (paths.sorted(), unreadable.withLock { $0 })
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard !name.hasPrefix(".") else { continue }
+            let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+            var kind = Int32(entry.pointee.d_type)
+            if kind == Int32(DT_UNKNOWN) || kind == Int32(DT_LNK) {
+                var info = stat()
+                guard stat(path, &info) == 0 else {
+                    unreadable.append(SkippedFile(path: path, reason: "cannot read it: \(String(cString: strerror(errno)))"))
+                    continue
+                }
+                let format = info.st_mode & S_IFMT
+                if format == S_IFREG {
+                    kind = Int32(DT_REG)
+                } else if format == S_IFDIR && kind == Int32(DT_UNKNOWN) {
+                    kind = Int32(DT_DIR)
+                }
+            }
+            if kind == Int32(DT_DIR) {
+                walk(path, into: &paths, unreadable: &unreadable)
+            } else if kind == Int32(DT_REG), let dot = name.lastIndex(of: "."),
+                folderExtensions.contains(name[name.index(after: dot)...].lowercased())
+            {
+                paths.append(path)
+            }
+        }
     }
 
     /// Reads and parses the file's articles.

@@ -89,7 +89,7 @@ enum JSONArticle {
         guard let title = try string("title"), !title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw StoreError(.invalidInput, "\(prefix)field \"title\" is missing or empty")
         }
-        guard let body = try string("body"), TextScanning.wordCount(body) > 0 else {
+        guard let body = try string("body"), TextScanning.containsWord(body) else {
             throw StoreError(.invalidInput, "\(prefix)the article has no body (field \"body\" is missing or empty)")
         }
         guard !title.contains(where: \.isNewline) else {

@@ -52,7 +52,7 @@ enum PlainTextArticle {
             paragraphs.remove(at: position)
         }
         let body = paragraphs.map { $0.joined(separator: "\n") }.joined(separator: "\n\n")
-        guard TextScanning.wordCount(body) > 0 else { throw StoreError(.invalidInput, "the article has a title but no body") }
+        guard TextScanning.containsWord(body) else { throw StoreError(.invalidInput, "the article has a title but no body") }
         return ArticleDraft(title: title, dek: dek, byline: byline, publishedAt: published, body: body)
     }
 

@@ -109,6 +109,18 @@ enum TextScanning {
         return count
     }
 
+    /// Whether `text` holds at least one letter or digit; stops at the first.
+    static func containsWord(_ text: String) -> Bool {
+        text.unicodeScalars.contains { scalar in
+            let value = scalar.value
+            if value < 0x80 {
+                let byte = UInt8(value) | 0x20
+                return (value >= 0x30 && value <= 0x39) || (byte >= 0x61 && byte <= 0x7A)
+            }
+            return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+        }
+    }
+
     /// `text` in Unicode Normalization Form C. Text whose every scalar is certainly already NFC (below U+0300, or
     /// general punctuation and currency signs without decompositions: curly quotes, dashes, €) is returned as it is.
     static func nfc(_ text: String) -> String {
