@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
 # Writes Tests/StoreTests/Fixtures/schema-N.sqlite: the sample articles imported by this checkout's newsdb, at its
-# newest schema N. Run it once when a migration lands, and commit the file: the upgrade tests open every fixture
-# with the newest newsdb and check its data survived. A fixture, once committed, is never rewritten.
+# newest schema N, with a few annotations (a note, tags, a color, a deleted one) once newsdb has them. Run it once
+# when a migration lands, and commit the file: the upgrade tests open every fixture with the newest newsdb and check
+# its data survived. A fixture, once committed, is never rewritten.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --product newsdb >/dev/null
-bin=.build/debug/newsdb
+bin=$(swift build --show-bin-path)/newsdb
 version=$(ls migrations/*.sql | wc -l | tr -d ' ')
 out=Tests/StoreTests/Fixtures/schema-$version.sqlite
 if [ -e "$out" ]; then echo "$out exists; fixtures are never rewritten" >&2; exit 1; fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-NEWSDB_DB="$tmp/fixture.sqlite" "$bin" init --name fixture >/dev/null
-NEWSDB_DB="$tmp/fixture.sqlite" "$bin" import samples/articles >/dev/null
-sqlite3 "$tmp/fixture.sqlite" "VACUUM INTO '$PWD/$out'"
+export NEWSDB_DB="$tmp/fixture.sqlite"
+"$bin" init --name fixture >/dev/null
+"$bin" import samples/articles >/dev/null
+if "$bin" annotate --help >/dev/null 2>&1; then
+    strike=$("$bin" search --json dockworkers | sed -n 's/.*"id" : "\([0-9a-f]\{64\}\)".*/\1/p' | head -n 1)
+    "$bin" annotate "$strike" --quote "3.2% pay offer" --note "Check the **offer** against the union's figure" \
+        --tag claim --tag pay >/dev/null
+    "$bin" annotate "$strike" --quote "main gate" --occurrence 2 --color green >/dev/null
+    gone=$("$bin" annotate "$strike" --quote "Three days we can just about absorb" --tag quote --json \
+        | sed -n 's/^  "id" : "\([0-9a-f-]\{36\}\)".*/\1/p')
+    "$bin" annotations delete "$gone" >/dev/null
+fi
+sqlite3 "$NEWSDB_DB" "VACUUM INTO '$PWD/$out'"
 echo "wrote $out (schema $version)"

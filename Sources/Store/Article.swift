@@ -23,8 +23,10 @@ public struct Article: Sendable, Equatable, Codable {
     public let wordCount: Int
     /// When this replica imported the article (ISO 8601, UTC).
     public let importedAt: String
+    /// Which version of the article's text this is, from 1.
+    public let revision: Int
 
-    static let columns = "id, title, dek, byline, source, url, published_at, body, word_count, imported_at"
+    static let columns = "id, title, dek, byline, source, url, published_at, body, word_count, imported_at, revision"
 
     init(row: Row) {
         id = row["id"]
@@ -37,6 +39,32 @@ public struct Article: Sendable, Equatable, Codable {
         body = row["body"]
         wordCount = row["word_count"]
         importedAt = row["imported_at"]
+        revision = row["revision"]
+    }
+
+    /// This article as it read at an earlier revision.
+    func at(revision row: Row) -> Article {
+        Article(
+            id: id, title: row["title"], dek: row["dek"], byline: row["byline"], source: source, url: url,
+            publishedAt: publishedAt, body: row["body"], wordCount: TextScanning.wordCount(row["body"]),
+            importedAt: row["imported_at"], revision: row["revision"])
+    }
+
+    private init(
+        id: String, title: String, dek: String?, byline: String?, source: String?, url: String?, publishedAt: String?,
+        body: String, wordCount: Int, importedAt: String, revision: Int
+    ) {
+        self.id = id
+        self.title = title
+        self.dek = dek
+        self.byline = byline
+        self.source = source
+        self.url = url
+        self.publishedAt = publishedAt
+        self.body = body
+        self.wordCount = wordCount
+        self.importedAt = importedAt
+        self.revision = revision
     }
 }
 

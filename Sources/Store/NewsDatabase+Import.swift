@@ -16,14 +16,23 @@ extension NewsDatabase {
     /// - Parameters:
     ///   - inputs: Paths and data to read.
     ///   - source: The publication to record for articles whose file names none.
+    ///   - revisionOf: An article (id or unique prefix) whose new text the one input holds, whatever its URL or
+    ///     text says; the input must hold exactly one article.
     ///   - progress: Called after each batch is written, with how far the import has got.
     /// - Returns: Every article handled and every file skipped, with the reason.
     /// - Throws: `StoreError` only for failures of the database itself (disk full, read-only); problems with a file
     ///   are reported in ``ImportReport/skipped``.
     public func importArticles(
-        _ inputs: [ImportInput], source: String? = nil, progress: (@Sendable (ImportProgress) -> Void)? = nil
+        _ inputs: [ImportInput], source: String? = nil, revisionOf: String? = nil,
+        progress: (@Sendable (ImportProgress) -> Void)? = nil
     ) throws -> ImportReport {
         let (files, unusable) = ArticleFile.expand(inputs)
+        let target = try revisionOf.map { reference in
+            guard inputs.count == 1, files.count + unusable.count == 1 else {
+                throw StoreError(.invalidInput, "--revision-of takes exactly one file")
+            }
+            return try read("finding the article to revise") { db in try Self.resolveArticleID(reference, db) }
+        }
         var report = ImportReport(skipped: unusable)
         // The first batch is small so that writing starts early; the rest overlap reading with writing.
         var batches: [[ArticleFile]] = []
@@ -34,14 +43,14 @@ extension NewsDatabase {
             start += size
         }
         let reader = DispatchQueue(label: "newsdb.import.read")
-        func read(_ batch: [ArticleFile]) -> Prefetch<[ParsedFile]> {
-            Prefetch(on: reader) { batch.map { ParsedFile($0, source: source) } }
+        func readBatch(_ batch: [ArticleFile]) -> Prefetch<[ParsedFile]> {
+            Prefetch(on: reader) { batch.map { ParsedFile($0, source: source, revisionOf: target) } }
         }
-        var next = batches.first.map(read)
+        var next = batches.first.map(readBatch)
         var done = 0
         for index in batches.indices {
             guard let current = next?.wait() else { break }
-            next = index + 1 < batches.count ? read(batches[index + 1]) : nil
+            next = index + 1 < batches.count ? readBatch(batches[index + 1]) : nil
             var parsed: [(file: ArticleFile, articles: [PreparedArticle])] = []
             for file in current {
                 switch file.articles {
@@ -123,7 +132,9 @@ extension NewsDatabase {
             return .imported
         }
         guard let existing = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT seq, content_hash, dek, byline, source, url, published_at FROM articles WHERE id = ?"),
+            db.cachedStatement(sql: """
+                SELECT seq, content_hash, title, body, dek, byline, source, url, published_at FROM articles WHERE id = ?
+                """),
             arguments: [id])
         else {
             throw StoreError(.database, "article \(id.prefix(12)) was neither inserted nor found")
@@ -140,6 +151,13 @@ extension NewsDatabase {
         let mergedHash = merged.contentHash
         if existing["content_hash"] == mergedHash { return .unchanged }
         let seq: Int64 = existing["seq"]
+        if merged.title != existing["title"] || merged.body != existing["body"] {
+            // The text changed: a new revision, the old one kept, annotations re-anchored.
+            _ = try storeRevision(
+                seq: seq, id: id, merged: merged, wordCount: article.wordCount, contentHash: mergedHash,
+                importedAt: importedAt, db)
+            return .revised
+        }
         try ArticleIndex.remove(seq: seq, db)
         try db.cachedStatement(sql: """
             UPDATE articles SET title = ?2, dek = ?3, byline = ?4, source = ?5, url = ?6, published_at = ?7, body = ?8,

@@ -7,7 +7,7 @@ import Store
 struct NewsDB: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newsdb",
-        abstract: "A local database of news articles, with full-text search.",
+        abstract: "A local database of news articles and your annotations on them.",
         discussion: """
             The database is --db PATH, else $NEWSDB_DB, else $XDG_DATA_HOME/newsdb/newsdb.sqlite \
             (~/.local/share/newsdb/newsdb.sqlite). It is created on first use and migrated automatically.
@@ -15,7 +15,8 @@ struct NewsDB: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Init.self, Import.self, List.self, Show.self, Search.self, Status.self, Migrate.self,
+            Init.self, Import.self, List.self, Show.self, Search.self, Annotate.self, Annotations.self, Status.self,
+            Migrate.self,
         ]
     )
 

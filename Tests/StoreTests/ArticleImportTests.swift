@@ -42,13 +42,13 @@ import Testing
         #expect(try database.importArticles([.data(Data(again.utf8), name: "b.json")]).unchangedCount == 1)
     }
 
-    @Test("An article whose text changed under the same URL is updated, not duplicated")
+    @Test("An article whose text changed under the same URL gets a new revision, not a duplicate")
     func updatedUnderSameURL() throws {
         let first = #"{"title": "T", "body": "First version.", "url": "https://example.com/a"}"#
         let second = #"{"title": "T", "body": "Second version.", "url": "https://example.com/a"}"#
         _ = try database.importArticles([.data(Data(first.utf8), name: "1.json")])
         let report = try database.importArticles([.data(Data(second.utf8), name: "2.json")])
-        #expect(report.updatedCount == 1)
+        #expect(report.revisedCount == 1)
         let article = try database.article(report.articles[0].id)
         #expect(article.body == "Second version.")
         #expect(try database.search(SearchQuery("second")).count == 1)
@@ -99,7 +99,7 @@ import Testing
         let changed = #"{"title": "T", "body": "New text.", "url": "https://example.com/a", "author": "Bo"}"#
         let id = try database.importArticles([.data(Data(full.utf8), name: "1.json")]).articles[0].id
         #expect(try database.importArticles([.data(Data(bare.utf8), name: "2.json")]).unchangedCount == 1)
-        #expect(try database.importArticles([.data(Data(changed.utf8), name: "3.json")]).updatedCount == 1)
+        #expect(try database.importArticles([.data(Data(changed.utf8), name: "3.json")]).revisedCount == 1)
         let article = try database.article(id)
         #expect(article.body == "New text.")
         #expect(article.byline == "Bo")

@@ -26,7 +26,9 @@ import Testing
             (
                 try Int.fetchOne(db, sql: "SELECT max(version) FROM newsdb_migrations"),
                 try Row.fetchAll(db, sql: "SELECT id, title, body FROM articles ORDER BY id"),
-                try String.fetchOne(db, sql: "SELECT id FROM replica")
+                try String.fetchOne(db, sql: "SELECT id FROM replica"),
+                try db.tableExists("annotations")
+                    ? Row.fetchAll(db, sql: "SELECT id, note, exact, deleted_at FROM annotations ORDER BY id") : []
             )
         }
         #expect(before.0 == version)
@@ -44,6 +46,13 @@ import Testing
             #expect(article.body == row["body"])
         }
         #expect(try database.replica().id == before.2)
+        let annotations = try database.annotations(AnnotationFilter(includeDeleted: true)).sorted { $0.id < $1.id }
+        #expect(annotations.map(\.id) == before.3.map { $0["id"] as String })
+        for (annotation, row) in zip(annotations, before.3) {
+            #expect(annotation.note == row["note"])
+            #expect(annotation.selector.exact == row["exact"])
+            #expect(annotation.deletedAt == row["deleted_at"])
+        }
         let hits = try database.search(SearchQuery("harbour"), limit: 100)
         #expect(!hits.isEmpty)
         let integrity = try database.writer.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Store
 import Testing
 @testable import newsdb
 
@@ -17,7 +18,7 @@ import Testing
         let first = try cli.run("import", samplesFolder)
         #expect(first.status == 0)
         #expect(first.stdout == "imported 9, unchanged 0, skipped 0\n")
-        #expect(first.stderr == "newsdb: created \(cli.database) (schema 1)\n")
+        #expect(first.stderr == "newsdb: created \(cli.database) (schema \(Migration.latestVersion))\n")
         let second = try cli.run("import", samplesFolder)
         #expect(second.status == 0)
         #expect(second.stdout == "imported 0, unchanged 9, skipped 0\n")
@@ -97,7 +98,7 @@ import Testing
 
         let status = try #require(try JSONSerialization.jsonObject(with: Data(try cli.run("status", "--json").stdout.utf8)) as? [String: Any])
         #expect(status["articles"] as? Int == 9)
-        #expect(status["schema_version"] as? Int == 1)
+        #expect(status["schema_version"] as? Int == Migration.latestVersion)
         #expect((status["replica"] as? [String: Any])?["id"] is String)
     }
 
@@ -126,7 +127,7 @@ import Testing
     func emptyFile() throws {
         try scratch.write("news.sqlite", Data())
         let output = try cli.run("status")
-        #expect(output.stderr == "newsdb: created \(cli.database) (schema 1)\n")
+        #expect(output.stderr == "newsdb: created \(cli.database) (schema \(Migration.latestVersion))\n")
         let mode = try FileManager.default.attributesOfItem(atPath: cli.database)[.posixPermissions] as? NSNumber
         #expect(mode?.intValue == 0o600)
     }
@@ -150,7 +151,7 @@ import Testing
         let before = databaseBytes(cli.database)
         let output = try cli.run("list")
         #expect(output.status == 1)
-        #expect(output.stderrLines == ["newsdb: this database was written by a newer newsdb (schema 7, this binary knows 1); upgrade newsdb"])
+        #expect(output.stderrLines == ["newsdb: this database was written by a newer newsdb (schema 7, this binary knows \(Migration.latestVersion)); upgrade newsdb"])
         #expect(databaseBytes(cli.database) == before)
     }
 
@@ -176,11 +177,11 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: cli.database))
 
         let migrate = try cli.run("migrate")
-        #expect(migrate.stdout == "created \(cli.database) at schema 1\n")
+        #expect(migrate.stdout == "created \(cli.database) at schema \(Migration.latestVersion)\n")
         let again = try cli.run("migrate")
-        #expect(again.stdout == "\(cli.database) is up to date (schema 1)\n")
+        #expect(again.stdout == "\(cli.database) is up to date (schema \(Migration.latestVersion))\n")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(try cli.run("migrate", "--status", "--json").stdout.utf8)) as? [String: Any])
-        #expect(json["schema_version"] as? Int == 1)
+        #expect(json["schema_version"] as? Int == Migration.latestVersion)
         #expect((json["migrations"] as? [[String: Any]])?.first?["state"] as? String == "applied")
     }
 

@@ -6,8 +6,11 @@ public enum ArticleImportStatus: String, Sendable, Codable {
     case imported
     /// The article was already stored with the same content; nothing changed.
     case unchanged
-    /// The article was stored with different content and now holds the imported one.
+    /// The article was stored with different details (dek, byline, source, URL, date) and now holds the imported ones.
     case updated
+    /// The article's text changed: the imported text is a new revision, the old one is kept, and the article's
+    /// annotations were re-anchored on the new text.
+    case revised
 }
 
 /// One article an import handled.
@@ -53,8 +56,10 @@ public struct ImportReport: Sendable, Equatable, Codable {
     public var importedCount: Int { articles.count { $0.status == .imported } }
     /// How many articles were already stored as they are.
     public var unchangedCount: Int { articles.count { $0.status == .unchanged } }
-    /// How many stored articles changed.
+    /// How many stored articles had their details changed.
     public var updatedCount: Int { articles.count { $0.status == .updated } }
+    /// How many stored articles got a new revision of their text.
+    public var revisedCount: Int { articles.count { $0.status == .revised } }
 }
 
 /// How far an import has got, for progress bars.

@@ -6,9 +6,9 @@ struct PreparedArticle: Sendable {
     let contentHash: String
     let wordCount: Int
 
-    init(_ draft: ArticleDraft) {
+    init(_ draft: ArticleDraft, id: String? = nil) {
         self.draft = draft
-        id = draft.id
+        self.id = id ?? draft.id
         contentHash = draft.contentHash
         wordCount = draft.wordCount
     }
@@ -19,10 +19,15 @@ struct ParsedFile: Sendable {
     let file: ArticleFile
     let articles: Result<[PreparedArticle], StoreError>
 
-    init(_ file: ArticleFile, source: String?) {
+    /// Reads `file`; with `revisionOf`, its one article is taken as a new text of that article id.
+    init(_ file: ArticleFile, source: String?, revisionOf: String? = nil) {
         self.file = file
         do {
-            articles = .success(try file.read(source: source).map(PreparedArticle.init))
+            let drafts = try file.read(source: source)
+            if let revisionOf, drafts.count != 1 {
+                throw StoreError(.invalidInput, "--revision-of takes a file holding one article; this one holds \(drafts.count)")
+            }
+            articles = .success(drafts.map { PreparedArticle($0, id: revisionOf) })
         } catch let error as StoreError {
             articles = .failure(error)
         } catch {

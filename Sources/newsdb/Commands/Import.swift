@@ -54,6 +54,7 @@ struct Import: ParsableCommand {
             }
             var summary = "imported \(report.importedCount), unchanged \(report.unchangedCount)"
             if report.updatedCount > 0 { summary += ", updated \(report.updatedCount)" }
+            if report.revisedCount > 0 { summary += ", revised \(report.revisedCount)" }
             print(summary + ", skipped \(report.skipped.count)")
         }
         if !report.skipped.isEmpty { throw ExitCode(ExitStatus.failure) }
@@ -65,6 +66,7 @@ private struct ImportJSON: Encodable {
     let imported: Int
     let unchanged: Int
     let updated: Int
+    let revised: Int
     let skipped: Int
     let articles: [ImportedArticle]
     let skippedFiles: [SkippedFile]
@@ -73,6 +75,7 @@ private struct ImportJSON: Encodable {
         imported = report.importedCount
         unchanged = report.unchangedCount
         updated = report.updatedCount
+        revised = report.revisedCount
         skipped = report.skipped.count
         articles = report.articles
         skippedFiles = report.skipped

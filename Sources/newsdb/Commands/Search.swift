@@ -6,7 +6,8 @@ struct Search: ParsableCommand {
         abstract: "Search articles by title, dek, byline and body, best match first.",
         discussion: """
             All words must match (stemmed: 'elections' finds 'election'). "exact phrase" keeps words together, \
-            word* matches a prefix, -word excludes a word, and a OR b accepts either.
+            word* matches a prefix, -word excludes a word, and a OR b accepts either. Notes of annotations are \
+            searched too, and tag:NAME keeps only articles with an annotation tagged NAME.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -49,7 +50,8 @@ struct Search: ParsableCommand {
             let details = [hit.source, hit.publishedAt.map { String($0.prefix(10)) }].compactMap { $0 }
             if !details.isEmpty { heading += Terminal.styled("  (\(details.joined(separator: ", ")))", .dim) }
             print(Text.truncated(heading, to: width))
-            let snippet = hit.snippet.replacingOccurrences(of: "\n", with: " ")
+            let snippet = (hit.matchedIn == .note ? "note: " : hit.matchedIn == .tag ? "“" : "")
+                + hit.snippet.replacingOccurrences(of: "\n", with: " ") + (hit.matchedIn == .tag ? "”" : "")
             let marked = Terminal.useColor
                 ? snippet.replacingOccurrences(of: SearchHit.matchStart, with: "\u{1B}[1;33m")
                     .replacingOccurrences(of: SearchHit.matchEnd, with: "\u{1B}[0m")
@@ -68,6 +70,7 @@ private struct SearchHitJSON: Encodable {
     let publishedAt: String?
     let snippet: String
     let rank: Double
+    let matchedIn: SearchHit.MatchPlace
 
     init(_ hit: SearchHit) {
         id = hit.id
@@ -77,5 +80,6 @@ private struct SearchHitJSON: Encodable {
         snippet = hit.snippet.replacingOccurrences(of: SearchHit.matchStart, with: "<mark>")
             .replacingOccurrences(of: SearchHit.matchEnd, with: "</mark>")
         rank = hit.rank
+        matchedIn = hit.matchedIn
     }
 }

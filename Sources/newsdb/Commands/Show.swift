@@ -2,31 +2,65 @@ import ArgumentParser
 import Store
 
 struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show an article.")
+    static let configuration = CommandConfiguration(
+        abstract: "Show an article, with its highlights marked and its notes as numbered footnotes.",
+        discussion: """
+            On a terminal highlights are colored; otherwise each is put in [brackets]. An annotation with a note or \
+            tags gets a footnote number after its passage. Orphaned annotations (whose passage is gone from the \
+            current text) are listed at the end with their original quote.
+            """)
 
     @OptionGroup var global: GlobalOptions
+    @Option(help: "Show this earlier revision of the text (without highlights).") var revision: Int?
     @OptionGroup var output: OutputOptions
     @Argument(help: ArgumentHelp("The article's id or a unique prefix of it.", valueName: "article"))
     var article: String
 
     func validate() throws {
         try NewsDatabase.checkArticleReference(article)
+        if let revision, revision < 1 { throw ValidationError("revisions count from 1") }
     }
 
     func run() throws {
-        let article = try global.open().article(article)
+        let database = try global.open()
+        let shown = try database.article(article, revision: revision)
+        let current = try revision == nil || shown.revision == database.article(shown.id).revision
+        let annotations = current ? try database.annotations(AnnotationFilter(article: shown.id)) : []
         if output.json {
-            try JSONOutput.print(article)
+            try JSONOutput.print(ShowJSON(article: shown, annotations: annotations))
             return
         }
         let width = Terminal.width.map { min($0, 100) }
-        print(Terminal.styled(Text.wrapped(article.title, to: width), .bold))
-        if let dek = article.dek { print(Terminal.styled(Text.wrapped(dek, to: width), .italic)) }
-        let details = [article.byline.map { "By \($0)" }, article.source, article.publishedAt].compactMap { $0 }
+        print(Terminal.styled(Text.wrapped(shown.title, to: width), .bold))
+        if let dek = shown.dek { print(Terminal.styled(Text.wrapped(dek, to: width), .italic)) }
+        let details = [shown.byline.map { "By \($0)" }, shown.source, shown.publishedAt].compactMap { $0 }
         if !details.isEmpty { print(Terminal.styled(details.joined(separator: " · "), .dim)) }
-        if let url = article.url { print(Terminal.styled(url, .underline)) }
-        print(Terminal.styled("\(article.id) · \(article.wordCount) words · imported \(article.importedAt)", .dim))
+        if let url = shown.url { print(Terminal.styled(url, .underline)) }
+        var facts = "\(shown.id) · \(shown.wordCount) words · imported \(shown.importedAt)"
+        if shown.revision > 1 || !current { facts += " · revision \(shown.revision)" }
+        print(Terminal.styled(facts, .dim))
         print()
-        print(Text.wrapped(article.body, to: width))
+        let rendering = AnnotatedRendering(body: shown.body, revision: shown.revision, annotations: annotations)
+        print(Text.wrapped(rendering.body, to: width))
+        if !rendering.footnotes.isEmpty || !rendering.orphans.isEmpty { print() }
+        for footnote in rendering.footnotes { print(Text.wrapped(footnote, to: width)) }
+        if !rendering.orphans.isEmpty {
+            print(Terminal.styled("Orphaned annotations (their passage is not in this text):", .bold))
+            for orphan in rendering.orphans { print(Text.wrapped(orphan, to: width)) }
+        }
+    }
+}
+
+/// `newsdb show --json`: the article's fields, and its annotations.
+private struct ShowJSON: Encodable {
+    let article: Article
+    let annotations: [Annotation]
+
+    private enum CodingKeys: String, CodingKey { case annotations }
+
+    func encode(to encoder: any Encoder) throws {
+        try article.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(annotations, forKey: .annotations)
     }
 }

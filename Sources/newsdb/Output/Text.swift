@@ -22,23 +22,44 @@ enum Text {
         return result
     }
 
-    /// `text` broken into lines of at most `width` columns at spaces; unchanged when `width` is nil.
+    /// `text` broken into lines of at most `width` visible columns at spaces (escape sequences take no room);
+    /// unchanged when `width` is nil.
     static func wrapped(_ text: String, to width: Int?) -> String {
         guard let width, width > 20 else { return text }
         return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             var lines: [String] = []
             var current = ""
+            var currentWidth = 0
             for word in line.split(separator: " ") {
-                if !current.isEmpty && current.count + 1 + word.count > width {
+                let wordWidth = visibleWidth(word)
+                if !current.isEmpty && currentWidth + 1 + wordWidth > width {
                     lines.append(current)
                     current = ""
+                    currentWidth = 0
                 }
                 current += current.isEmpty ? String(word) : " " + word
+                currentWidth += (currentWidth == 0 ? 0 : 1) + wordWidth
             }
             lines.append(current)
             return lines.joined(separator: "\n")
         }.joined(separator: "\n")
     }
+}
+
+/// The number of characters of `text` outside ANSI escape sequences.
+func visibleWidth<S: StringProtocol>(_ text: S) -> Int {
+    var count = 0
+    var inEscape = false
+    for character in text {
+        if character == "\u{1B}" {
+            inEscape = true
+        } else if inEscape {
+            if character.isLetter { inEscape = false }
+        } else {
+            count += 1
+        }
+    }
+    return count
 }
 
 extension String {

@@ -1,0 +1,135 @@
+/// An article body prepared for finding passages in it: its Unicode scalars (the unit of annotation offsets), and a
+/// folded copy in which runs of white space are one space, curly quotes are straight and dashes are hyphens, so that
+/// a quote typed or pasted by a reader matches across line breaks, runs of spaces and typographic punctuation.
+struct AnchoringText {
+    /// The body's Unicode scalars.
+    let scalars: [Unicode.Scalar]
+    /// The folded body.
+    let folded: [UInt32]
+    /// For each folded scalar, the offset of the body scalar it came from.
+    let origin: [Int]
+
+    init(_ body: String) {
+        scalars = Array(body.unicodeScalars)
+        var folded: [UInt32] = []
+        var origin: [Int] = []
+        folded.reserveCapacity(scalars.count)
+        origin.reserveCapacity(scalars.count)
+        var previousWasSpace = false
+        for (offset, scalar) in scalars.enumerated() {
+            let value = Self.fold(scalar)
+            if value == 0x20 {
+                if previousWasSpace { continue }
+                previousWasSpace = true
+            } else {
+                previousWasSpace = false
+            }
+            folded.append(value)
+            origin.append(offset)
+        }
+        self.folded = folded
+        self.origin = origin
+    }
+
+    /// `text` folded the same way, with white space at either end dropped.
+    static func folded(_ text: String) -> [UInt32] {
+        var result: [UInt32] = []
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            let value = fold(scalar)
+            if value == 0x20 {
+                pendingSpace = !result.isEmpty
+            } else {
+                if pendingSpace { result.append(0x20) }
+                pendingSpace = false
+                result.append(value)
+            }
+        }
+        return result
+    }
+
+    @inline(__always)
+    static func fold(_ scalar: Unicode.Scalar) -> UInt32 {
+        let value = scalar.value
+        if value < 0x80 { return value == 0x09 || value == 0x0A || value == 0x0D || value == 0x0B || value == 0x0C ? 0x20 : value }
+        switch value {
+        case 0x2018, 0x2019, 0x201A, 0x201B, 0x2032: return 0x27  // ’ → '
+        case 0x201C, 0x201D, 0x201E, 0x2033: return 0x22  // ” → "
+        case 0x2010...0x2015, 0x2212: return 0x2D  // — → -
+        default: return scalar.properties.isWhitespace ? 0x20 : value
+        }
+    }
+
+    /// The body range (in scalars) of the folded range `range`.
+    func bodyRange(_ range: Range<Int>) -> Range<Int> {
+        origin[range.lowerBound]..<(origin[range.upperBound - 1] + 1)
+    }
+
+    /// The folded offset of the body offset `offset` (the first folded scalar at or after it).
+    func foldedOffset(_ offset: Int) -> Int {
+        var low = 0
+        var high = origin.count
+        while low < high {
+            let middle = (low + high) / 2
+            if origin[middle] < offset { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// Every place `pattern` (folded) occurs in the folded body, as body ranges, in order.
+    func occurrences(of pattern: [UInt32]) -> [Range<Int>] {
+        guard let first = pattern.first, pattern.count <= folded.count else { return [] }
+        var found: [Range<Int>] = []
+        var index = 0
+        let last = folded.count - pattern.count
+        while index <= last {
+            if folded[index] == first && folded[index..<(index + pattern.count)].elementsEqual(pattern) {
+                found.append(bodyRange(index..<(index + pattern.count)))
+            }
+            index += 1
+        }
+        return found
+    }
+
+    /// The passage of the folded body closest to `pattern` by edit distance (any substring may match; Sellers'
+    /// algorithm), searched within the folded range `window`, as a folded range with its distance.
+    func closest(to pattern: [UInt32], within window: Range<Int>? = nil) -> (range: Range<Int>, distance: Int)? {
+        let window = window ?? 0..<folded.count
+        let m = pattern.count
+        guard m > 0, !window.isEmpty else { return nil }
+        // One column of the DP table per body scalar: cost of the best alignment of pattern[..<i] ending here,
+        // and where that alignment starts.
+        var cost = [Int32](0...Int32(m))
+        var start = [Int](repeating: window.lowerBound, count: m + 1)
+        var best: (end: Int, distance: Int32, start: Int)?
+        for j in window {
+            let character = folded[j]
+            var diagonalCost: Int32 = 0  // cost[0] of the previous column: a match may start anywhere
+            var diagonalStart = j
+            cost[0] = 0
+            start[0] = j + 1
+            for i in 1...m {
+                let up = cost[i - 1] + 1  // skip a pattern scalar
+                let left = cost[i] + 1  // skip a body scalar
+                let diagonal = diagonalCost + (pattern[i - 1] == character ? 0 : 1)
+                diagonalCost = cost[i]
+                let previousStart = start[i]
+                if diagonal <= up && diagonal <= left {
+                    cost[i] = diagonal
+                    start[i] = diagonalStart
+                } else if left <= up {
+                    cost[i] = left
+                } else {
+                    cost[i] = up
+                    start[i] = start[i - 1]
+                }
+                diagonalStart = previousStart
+            }
+            if best == nil || cost[m] < best!.distance {
+                best = (j + 1, cost[m], start[m])
+            }
+        }
+        guard let best, best.start < best.end else { return nil }
+        return (best.start..<best.end, Int(best.distance))
+    }
+}

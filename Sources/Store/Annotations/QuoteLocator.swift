@@ -1,0 +1,59 @@
+/// Finds the passage a reader means by a quote in an article's body, or explains why it cannot.
+enum QuoteLocator {
+    /// The body range of `quote` in `text`.
+    /// - Parameters:
+    ///   - occurrence: Which occurrence, from 1, when the quote occurs more than once.
+    ///   - articleID: For messages.
+    /// - Throws: `StoreError` `.notFound` showing the closest passage when the quote does not occur; `.ambiguous`
+    ///   listing every occurrence with its context when it occurs more than once and `occurrence` is nil;
+    ///   `.invalidInput` for an empty quote or an occurrence out of range.
+    static func locate(_ quote: String, occurrence: Int?, in text: AnchoringText, articleID: String) throws -> Range<Int> {
+        let pattern = AnchoringText.folded(quote)
+        guard !pattern.isEmpty else { throw StoreError(.invalidInput, "the quote is empty") }
+        let found = text.occurrences(of: pattern)
+        let article = String(articleID.prefix(8))
+        if found.isEmpty {
+            guard let closest = text.closest(to: pattern) else {
+                throw StoreError(.notFound, "the quote does not occur in article \(article)")
+            }
+            let passage = excerpt(wholeWords(text.bodyRange(closest.range), in: text), in: text, context: 0)
+            throw StoreError(.notFound, "the quote does not occur in article \(article); the closest passage is “\(passage)”")
+        }
+        if let occurrence {
+            guard (1...found.count).contains(occurrence) else {
+                throw StoreError(
+                    .invalidInput,
+                    "--occurrence \(occurrence) is out of range: the quote occurs \(found.count) time\(found.count == 1 ? "" : "s")")
+            }
+            return found[occurrence - 1]
+        }
+        guard found.count == 1 else {
+            let listing = found.prefix(20).enumerated().map { index, range in
+                "  \(index + 1): …\(excerpt(range, in: text, context: 30))…"
+            }
+            throw StoreError(
+                .ambiguous,
+                "the quote occurs \(found.count) times in article \(article); pick one with --occurrence N:\n"
+                    + listing.joined(separator: "\n"))
+        }
+        return found[0]
+    }
+
+    /// `range` widened to the white space around it, so a passage is shown in whole words.
+    static func wholeWords(_ range: Range<Int>, in text: AnchoringText) -> Range<Int> {
+        var lower = range.lowerBound
+        var upper = range.upperBound
+        while lower > 0 && !text.scalars[lower - 1].properties.isWhitespace { lower -= 1 }
+        while upper < text.scalars.count && !text.scalars[upper].properties.isWhitespace { upper += 1 }
+        return lower..<upper
+    }
+
+    /// The passage `range` with `context` scalars either side, on one line.
+    static func excerpt(_ range: Range<Int>, in text: AnchoringText, context: Int) -> String {
+        let lower = max(0, range.lowerBound - context)
+        let upper = min(text.scalars.count, range.upperBound + context)
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: text.scalars[lower..<upper])
+        return String(view).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+}

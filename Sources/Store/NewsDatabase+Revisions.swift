@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+
+extension NewsDatabase {
+    /// The article whose id is `idOrPrefix` or starts with it, as it read at `revision` (nil: the current text).
+    /// - Throws: `StoreError` `.notFound` for an unknown article or revision, `.ambiguous` for an ambiguous prefix.
+    public func article(_ idOrPrefix: String, revision: Int?) throws -> Article {
+        let current = try article(idOrPrefix)
+        guard let revision, revision != current.revision else { return current }
+        return try read("reading an article revision") { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM article_revisions WHERE article_id = ? AND revision = ?",
+                arguments: [current.id, revision])
+            else {
+                throw StoreError(
+                    .notFound, "article \(current.id.prefix(8)) has revisions 1 to \(current.revision); there is no revision \(revision)")
+            }
+            return current.at(revision: row)
+        }
+    }
+
+    /// Keeps the current text of the article row `seq` as a past revision, stores `merged` as its new text, and
+    /// re-anchors every annotation of the article on it. Runs inside the caller's transaction.
+    /// - Returns: The new revision number.
+    static func storeRevision(
+        seq: Int64, id: String, merged: ArticleDraft, wordCount: Int, contentHash: String, importedAt: String,
+        _ db: Database
+    ) throws -> Int {
+        guard let current = try Row.fetchOne(
+            db, sql: "SELECT revision, title, dek, byline, body, content_hash, imported_at FROM articles WHERE seq = ?",
+            arguments: [seq])
+        else { throw StoreError(.notFound, "article \(id.prefix(8)) vanished while it was being revised") }
+        let oldRevision: Int = current["revision"]
+        let oldBody: String = current["body"]
+        try db.execute(
+            sql: """
+                INSERT INTO article_revisions (article_id, revision, title, dek, byline, body, content_hash, imported_at, replaced_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                id, oldRevision, current["title"], current["dek"], current["byline"], oldBody, current["content_hash"],
+                current["imported_at"], importedAt,
+            ])
+        try ArticleIndex.remove(seq: seq, db)
+        try db.execute(
+            sql: """
+                UPDATE articles SET title = ?, dek = ?, byline = ?, source = ?, url = ?, published_at = ?, body = ?,
+                    word_count = ?, content_hash = ?, imported_at = ?, revision = ?
+                WHERE seq = ?
+                """,
+            arguments: [
+                merged.title, merged.dek, merged.byline, merged.source, merged.url, merged.publishedAt, merged.body,
+                wordCount, contentHash, importedAt, oldRevision + 1, seq,
+            ])
+        try ArticleIndex.add(seq: seq, title: merged.title, dek: merged.dek, byline: merged.byline, body: merged.body, db)
+        try reanchorAnnotations(
+            articleID: id, on: merged.body, revision: oldRevision + 1, previousLength: oldBody.unicodeScalars.count, db)
+        return oldRevision + 1
+    }
+
+    /// Anchors every annotation of an article (tombstones too, so a restored one is in place) on its new text.
+    static func reanchorAnnotations(
+        articleID: String, on body: String, revision: Int, previousLength: Int, _ db: Database
+    ) throws {
+        let rows = try Row.fetchAll(
+            db, sql: """
+                SELECT id, exact, prefix, suffix, start, "end", anchor_start, anchor_end FROM annotations
+                WHERE article_id = ?
+                """,
+            arguments: [articleID])
+        guard !rows.isEmpty else { return }
+        let text = AnchoringText(body)
+        let update = try db.cachedStatement(sql: """
+            UPDATE annotations SET anchor_revision = ?, anchor_start = ?, anchor_end = ?, anchor_state = ? WHERE id = ?
+            """)
+        for row in rows {
+            let selector = TextSelector(
+                exact: row["exact"], prefix: row["prefix"], suffix: row["suffix"], start: row["start"], end: row["end"])
+            let anchorStart: Int? = row["anchor_start"]
+            let anchorEnd: Int? = row["anchor_end"]
+            // An orphan has no place on the last text; its original offsets are the best guess of where to look.
+            let stored = anchorStart.flatMap { start in anchorEnd.map { start..<$0 } } ?? selector.start..<selector.end
+            let (state, range) = Reanchoring.anchor(selector, stored: stored, storedLength: previousLength, in: text)
+            try update.execute(arguments: [
+                revision, range?.lowerBound, range?.upperBound, state.rawValue, row["id"] as String,
+            ])
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Store
+
+extension AnnotationColor: ExpressibleByArgument {}
+extension Motivation: ExpressibleByArgument {}
+
+struct Annotate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Highlight a passage of an article, with an optional note, tags and color.",
+        discussion: """
+            The quote matches across line breaks, runs of spaces and curly or straight quotes. A quote that does not \
+            occur is refused with the closest passage; one that occurs more than once is refused with the list of \
+            occurrences, unless --occurrence picks one. Colors: \(AnnotationColor.allCases.map(\.rawValue).joined(separator: ", ")).
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The article's id or a unique prefix of it.", valueName: "article")) var article: String
+    @Option(help: "The passage to highlight, as it reads in the article.") var quote: String
+    @Option(help: "Which occurrence of the quote, from 1, when it occurs more than once.") var occurrence: Int?
+    @Option(help: "A note (Markdown).") var note: String?
+    @Option(name: .customLong("tag"), help: "A tag; repeat for several.") var tags: [String] = []
+    @Option(help: "The highlight color.") var color: AnnotationColor = .default
+    @Option(help: "Why (a W3C motivation); by default commenting with a note, tagging with tags only, else highlighting.")
+    var motivation: Motivation?
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        try NewsDatabase.checkArticleReference(article)
+        if let occurrence, occurrence < 1 { throw ValidationError("--occurrence counts from 1") }
+        for tag in tags { _ = try Tag.normalized(tag) }
+    }
+
+    func run() throws {
+        let annotation = try global.open().annotate(AnnotationDraft(
+            article: article, quote: quote, occurrence: occurrence, note: note, tags: tags, color: color,
+            motivation: motivation))
+        if output.json {
+            try JSONOutput.print(annotation)
+        } else {
+            print("annotated \(Terminal.styled(String(annotation.id.prefix(8)), .yellow)) on article "
+                + "\(annotation.articleID.prefix(8)): “\(AnnotationText.excerpt(annotation.selector.exact, 60))”")
+        }
+    }
+}
