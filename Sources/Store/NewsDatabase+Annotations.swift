@@ -75,24 +75,11 @@ extension NewsDatabase {
                 throw StoreError(.invalidInput, "an annotation with id \(id) already exists")
             }
             let author = try Self.fetchReplica(db).name
-            let selector = TextSelector.make(range, in: text.scalars)
-            try db.execute(
-                sql: """
-                    INSERT INTO annotations (id, article_id, revision, exact, prefix, suffix, start, "end",
-                        anchor_revision, anchor_start, anchor_end, anchor_state, note, color, motivation, author,
-                        created_at, modified_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'exact', ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    id, articleID, revision, selector.exact, selector.prefix, selector.suffix, selector.start,
-                    selector.end, revision, selector.start, selector.end, note, draft.color.rawValue,
-                    (draft.motivation ?? Motivation.implied(note: note, tags: tags)).rawValue,
-                    author, now, now,
-                ])
-            try AnnotationIndex.add(seq: db.lastInsertedRowID, note: note, db)
-            for tag in tags {
-                try db.execute(sql: "INSERT INTO annotation_tags (annotation_id, tag) VALUES (?, ?)", arguments: [id, tag])
-            }
+            try Self.insertAnnotation(
+                id: id, articleID: articleID, revision: revision, selector: TextSelector.make(range, in: text.scalars),
+                state: .exact, range: range, note: note, tags: tags, color: draft.color,
+                motivation: draft.motivation ?? .implied(note: note, tags: tags), author: author, createdAt: now,
+                modifiedAt: now, db)
             return try Self.fetchAnnotation(id: id, db)
         }
     }
@@ -179,6 +166,27 @@ extension NewsDatabase {
     }
 
     // MARK: - Shared by the annotation features
+
+    /// Inserts an annotation row with its tags and its note in the note index.
+    static func insertAnnotation(
+        id: String, articleID: String, revision: Int, selector: TextSelector, state: AnchorState, range: Range<Int>?,
+        note: String?, tags: [String], color: AnnotationColor, motivation: Motivation, author: String,
+        createdAt: String, modifiedAt: String, _ db: Database
+    ) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO annotations (id, article_id, revision, exact, prefix, suffix, start, "end",
+                anchor_revision, anchor_start, anchor_end, anchor_state, note, color, motivation, author,
+                created_at, modified_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                id, articleID, revision, selector.exact, selector.prefix, selector.suffix, selector.start,
+                selector.end, revision, range?.lowerBound, range?.upperBound, state.rawValue, note, color.rawValue,
+                motivation.rawValue, author, createdAt, modifiedAt,
+            ])
+        try AnnotationIndex.add(seq: db.lastInsertedRowID, note: note, db)
+        let insertTag = try db.cachedStatement(sql: "INSERT INTO annotation_tags (annotation_id, tag) VALUES (?, ?)")
+        for tag in tags { try insertTag.execute(arguments: [id, tag]) }
+    }
 
     static let annotationSelection = """
         a.id, a.article_id, a.revision, a.exact, a.prefix, a.suffix, a.start, a."end", a.anchor_revision,

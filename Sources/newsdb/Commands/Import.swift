@@ -14,6 +14,10 @@ struct Import: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "The publication to record for articles whose file names none.") var source: String?
+    @Option(
+        name: .customLong("revision-of"),
+        help: ArgumentHelp("Take the one article in the one file as a new text of this article.", valueName: "article"))
+    var revisionOf: String?
     @Flag(name: .shortAndLong, help: "Print one line per article.") var verbose = false
     @OptionGroup var output: OutputOptions
     @Argument(help: ArgumentHelp("Files, folders, or - for standard input.", valueName: "path"))
@@ -22,6 +26,10 @@ struct Import: ParsableCommand {
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give at least one file or folder to import") }
         guard paths.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("'-' (standard input) can be given once") }
+        if let revisionOf {
+            try NewsDatabase.checkArticleReference(revisionOf)
+            guard paths.count == 1 else { throw ValidationError("--revision-of takes exactly one file") }
+        }
     }
 
     func run() throws {
@@ -35,7 +43,7 @@ struct Import: ParsableCommand {
                 path == "-" ? .data(FileHandle.standardInput.readDataToEndOfFile(), name: "-") : .path(path)
             }
             let bar = ProgressBar(label: "importing")
-            report = try database.importArticles(inputs, source: source) { progress in
+            report = try database.importArticles(inputs, source: source, revisionOf: revisionOf) { progress in
                 bar.update(done: progress.filesDone, total: progress.filesTotal)
             }
             bar.finish()

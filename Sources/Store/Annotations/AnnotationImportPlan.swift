@@ -1,0 +1,131 @@
+import Foundation
+import GRDB
+
+/// What an import will do with one record, worked out (and checked) before anything is written.
+enum PlannedAnnotation {
+    case create(articleID: String, revision: Int, selector: TextSelector, state: AnchorState, range: Range<Int>?)
+    case update(id: String, seq: Int64, reselect: (selector: TextSelector, revision: Int, state: AnchorState, range: Range<Int>?)?)
+}
+
+/// Checks import records against the database and applies them, inside one write transaction.
+struct AnnotationImportPlan {
+    enum Outcome { case created, updated, unchanged }
+
+    let db: Database
+    private var articles: [String: (id: String, revision: Int, text: AnchoringText)] = [:]
+
+    init(db: Database) {
+        self.db = db
+    }
+
+    /// Checks `record`: its article exists, its quote is found, its id (if any) is new or names an annotation on
+    /// the same article.
+    /// - Throws: `StoreError` saying what is wrong with the record.
+    mutating func plan(_ record: AnnotationRecord) throws -> PlannedAnnotation {
+        let article = try self.article(record.article)
+        let located = try locate(record, in: article)
+        if let id = record.id, let existing = try Row.fetchOne(
+            db, sql: "SELECT seq, article_id, exact, anchor_start, anchor_end, deleted_at FROM annotations WHERE id = ?",
+            arguments: [id])
+        {
+            guard existing["article_id"] == article.id else {
+                throw StoreError(.invalidInput, "annotation \(id.prefix(8)) is on another article")
+            }
+            guard (existing["deleted_at"] as String?) == nil else {
+                throw StoreError(.invalidInput, "annotation \(id.prefix(8)) was deleted; it cannot be updated")
+            }
+            let start: Int? = existing["anchor_start"]
+            let end: Int? = existing["anchor_end"]
+            let moved = located.range != nil && (located.range?.lowerBound != start || located.range?.upperBound != end)
+            return .update(
+                id: id, seq: existing["seq"],
+                reselect: moved ? (located.selector, article.revision, located.state, located.range) : nil)
+        }
+        return .create(
+            articleID: article.id, revision: article.revision, selector: located.selector, state: located.state,
+            range: located.range)
+    }
+
+    /// Writes a planned record.
+    func apply(_ record: AnnotationRecord, _ planned: PlannedAnnotation, author: String, now: String) throws -> Outcome {
+        switch planned {
+        case .create(let articleID, let revision, let selector, let state, let range):
+            let tags = Set(record.tags ?? []).sorted()
+            let note = NewsDatabase.cleanNote(record.note)
+            try NewsDatabase.insertAnnotation(
+                id: record.id ?? UUID().uuidString.lowercased(), articleID: articleID, revision: revision,
+                selector: selector, state: state, range: range, note: note, tags: tags,
+                color: record.color ?? .default, motivation: record.motivation ?? .implied(note: note, tags: tags),
+                author: record.author ?? author, createdAt: record.createdAt ?? now,
+                modifiedAt: record.modifiedAt ?? record.createdAt ?? now, db)
+            return .created
+        case .update(let id, let seq, let reselect):
+            let current = try NewsDatabase.fetchAnnotation(id: id, db)
+            var changes = AnnotationChanges()
+            if record.noteGiven, NewsDatabase.cleanNote(record.note) != current.note { changes.note = record.note ?? "" }
+            if let tags = record.tags {
+                let wanted = Set(tags)
+                changes.addTags = wanted.subtracting(current.tags).sorted()
+                changes.removeTags = Set(current.tags).subtracting(wanted).sorted()
+            }
+            if let color = record.color, color != current.color { changes.color = color }
+            if let motivation = record.motivation, motivation != current.motivation { changes.motivation = motivation }
+            guard !changes.isEmpty || reselect != nil else { return .unchanged }
+            try NewsDatabase.applyChanges(
+                id: id, changes, add: changes.addTags, remove: changes.removeTags, now: record.modifiedAt ?? now, db)
+            if let reselect {
+                try db.execute(
+                    sql: """
+                        UPDATE annotations SET revision = ?, exact = ?, prefix = ?, suffix = ?, start = ?, "end" = ?,
+                            anchor_revision = ?, anchor_start = ?, anchor_end = ?, anchor_state = ?
+                        WHERE seq = ?
+                        """,
+                    arguments: [
+                        reselect.revision, reselect.selector.exact, reselect.selector.prefix, reselect.selector.suffix,
+                        reselect.selector.start, reselect.selector.end, reselect.revision, reselect.range?.lowerBound,
+                        reselect.range?.upperBound, reselect.state.rawValue, seq,
+                    ])
+            }
+            return .updated
+        }
+    }
+
+    /// The article a record names: by id or unique prefix, by URL, or by `urn:newsdb:article:ID`.
+    private mutating func article(_ reference: String) throws -> (id: String, revision: Int, text: AnchoringText) {
+        if let cached = articles[reference] { return cached }
+        let id: String
+        if reference.contains("://") {
+            let url = CanonicalURL.string(reference) ?? reference
+            guard let found = try String.fetchOne(db, sql: "SELECT id FROM articles WHERE url = ?", arguments: [url]) else {
+                throw StoreError(.notFound, "no article has the URL \(reference); import the article first")
+            }
+            id = found
+        } else {
+            id = try NewsDatabase.resolveArticleID(reference, db)
+        }
+        guard let row = try Row.fetchOne(db, sql: "SELECT body, revision FROM articles WHERE id = ?", arguments: [id]) else {
+            throw StoreError(.notFound, "no article matches '\(reference)'")
+        }
+        let entry = (id: id, revision: row["revision"] as Int, text: AnchoringText(row["body"]))
+        articles[reference] = entry
+        return entry
+    }
+
+    /// Where the record's passage is. With a position or context (a W3C export), found as a revision would find
+    /// it, orphans allowed; otherwise the quote must occur once, or `occurrence` picks one.
+    private func locate(
+        _ record: AnnotationRecord, in article: (id: String, revision: Int, text: AnchoringText)
+    ) throws -> (selector: TextSelector, state: AnchorState, range: Range<Int>?) {
+        let text = article.text
+        if let position = record.position {
+            let given = TextSelector(
+                exact: record.quote, prefix: record.prefix ?? "", suffix: record.suffix ?? "",
+                start: position.lowerBound, end: position.upperBound)
+            let (state, range) = Reanchoring.anchor(given, stored: position, storedLength: text.scalars.count, in: text)
+            guard let range else { return (given, .orphan, nil) }
+            return (TextSelector.make(range, in: text.scalars), state, range)
+        }
+        let range = try QuoteLocator.locate(record.quote, occurrence: record.occurrence, in: text, articleID: article.id)
+        return (TextSelector.make(range, in: text.scalars), .exact, range)
+    }
+}

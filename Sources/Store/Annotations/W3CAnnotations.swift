@@ -1,0 +1,165 @@
+import Foundation
+
+/// The W3C Web Annotation Data Model form of newsdb's annotations: an `AnnotationCollection` with one embedded
+/// `AnnotationPage`, each annotation with a `TextualBody` for its note and one per tag, and a target (the article's
+/// URL, or `urn:newsdb:article:ID` when it has none) with a TextQuoteSelector, a TextPositionSelector and a
+/// `styleClass` naming its color.
+enum W3CAnnotations {
+    static let context = "http://www.w3.org/ns/anno.jsonld"
+    static let articleURNPrefix = "urn:newsdb:article:"
+    static let styleClassPrefix = "newsdb-"
+    static var stylesheet: [String: Any] { [
+        "type": "CssStylesheet",
+        "value": AnnotationColor.allCases.map { ".\(styleClassPrefix)\($0.rawValue) { background-color: \(css($0)) }" }
+            .joined(separator: " "),
+    ] }
+
+    /// The export of `annotations`, whose articles are `articles` (by id).
+    static func collection(_ annotations: [Annotation], articles: [String: Article], exportID: String) -> [String: Any] {
+        [
+            "@context": context,
+            "id": "urn:uuid:\(exportID)",
+            "type": "AnnotationCollection",
+            "label": "newsdb annotations",
+            "total": annotations.count,
+            "first": [
+                "id": "urn:uuid:\(exportID):page1",
+                "type": "AnnotationPage",
+                "startIndex": 0,
+                "items": annotations.map { annotation($0, article: articles[$0.articleID]) },
+            ] as [String: Any],
+        ]
+    }
+
+    /// One annotation. Anchored annotations point at their current passage; an orphan keeps the selectors it was
+    /// made with.
+    static func annotation(_ annotation: Annotation, article: Article?) -> [String: Any] {
+        var bodies: [[String: Any]] = []
+        if let note = annotation.note {
+            bodies.append(["type": "TextualBody", "value": note, "format": "text/markdown", "purpose": "commenting"])
+        }
+        for tag in annotation.tags {
+            bodies.append(["type": "TextualBody", "value": tag, "purpose": "tagging"])
+        }
+        var selector = annotation.selector
+        if let range = annotation.anchor.range, let article {
+            selector = TextSelector.make(range, in: Array(article.body.unicodeScalars))
+        }
+        let source = article?.url ?? articleURNPrefix + annotation.articleID
+        var result: [String: Any] = [
+            "@context": context,
+            "id": "urn:uuid:\(annotation.id)",
+            "type": "Annotation",
+            "motivation": annotation.motivation.rawValue,
+            "created": annotation.createdAt,
+            "modified": annotation.modifiedAt,
+            "creator": ["type": "Person", "name": annotation.author],
+            "target": [
+                "source": source,
+                "selector": [
+                    ["type": "TextQuoteSelector", "exact": selector.exact, "prefix": selector.prefix, "suffix": selector.suffix],
+                    ["type": "TextPositionSelector", "start": selector.start, "end": selector.end],
+                ],
+                "styleClass": styleClassPrefix + annotation.color.rawValue,
+            ] as [String: Any],
+            "stylesheet": stylesheet,
+        ]
+        if !bodies.isEmpty { result["body"] = bodies }
+        return result
+    }
+
+    /// Whether a parsed JSON document is a W3C export (a collection, a page, one annotation or a list of them).
+    static func isW3C(_ document: Any) -> Bool {
+        if let object = document as? [String: Any] {
+            return ["AnnotationCollection", "AnnotationPage", "Annotation"].contains(object["type"] as? String ?? "")
+        }
+        if let list = document as? [[String: Any]] { return list.first?["type"] as? String == "Annotation" }
+        return false
+    }
+
+    /// The annotations of a W3C document, each checked for what newsdb needs.
+    static func records(from document: Any) throws -> [Result<AnnotationRecord, InvalidAnnotation>] {
+        var items: [Any] = []
+        if let object = document as? [String: Any] {
+            switch object["type"] as? String {
+            case "AnnotationCollection":
+                var page = object["first"] as? [String: Any]
+                while let current = page {
+                    items += current["items"] as? [Any] ?? []
+                    page = current["next"] as? [String: Any]
+                }
+            case "AnnotationPage": items = object["items"] as? [Any] ?? []
+            default: items = [object]
+            }
+        } else if let list = document as? [Any] {
+            items = list
+        }
+        guard !items.isEmpty else { throw StoreError(.invalidInput, "the W3C document holds no annotations") }
+        return items.enumerated().map { index, item in
+            let place = "item \(index + 1)"
+            do {
+                return .success(try record(item, place: place))
+            } catch let error as StoreError {
+                return .failure(InvalidAnnotation(place: place, reason: error.message))
+            } catch {
+                return .failure(InvalidAnnotation(place: place, reason: StoreError.describe(error)))
+            }
+        }
+    }
+
+    private static func record(_ item: Any, place: String) throws -> AnnotationRecord {
+        guard let object = item as? [String: Any], object["type"] as? String == "Annotation" else {
+            throw StoreError(.invalidInput, "not an Annotation")
+        }
+        guard let target = object["target"] as? [String: Any], let source = target["source"] as? String else {
+            throw StoreError(.invalidInput, "the target has no source")
+        }
+        let selectors = target["selector"] as? [[String: Any]] ?? (target["selector"] as? [String: Any]).map { [$0] } ?? []
+        guard let quote = selectors.first(where: { $0["type"] as? String == "TextQuoteSelector" }),
+            let exact = quote["exact"] as? String, !exact.isEmpty
+        else { throw StoreError(.invalidInput, "the target has no TextQuoteSelector") }
+        let article = source.hasPrefix(articleURNPrefix) ? String(source.dropFirst(articleURNPrefix.count)) : source
+        var record = AnnotationRecord(place: place, article: article, quote: exact)
+        record.prefix = quote["prefix"] as? String
+        record.suffix = quote["suffix"] as? String
+        if let position = selectors.first(where: { $0["type"] as? String == "TextPositionSelector" }),
+            let start = position["start"] as? Int, let end = position["end"] as? Int, start >= 0, end > start
+        {
+            record.position = start..<end
+        }
+        if let id = object["id"] as? String {
+            record.id = try NewsDatabase.checkedAnnotationID(id.hasPrefix("urn:uuid:") ? String(id.dropFirst(9)) : id)
+        }
+        let bodies = object["body"] as? [[String: Any]] ?? (object["body"] as? [String: Any]).map { [$0] } ?? []
+        var tags: [String] = []
+        for body in bodies {
+            guard let value = body["value"] as? String else { continue }
+            if body["purpose"] as? String == "tagging" {
+                tags.append(try Tag.normalized(value))
+            } else if record.note == nil {
+                record.note = value
+            }
+        }
+        record.noteGiven = true
+        record.tags = tags
+        if let styleClass = target["styleClass"] as? String, styleClass.hasPrefix(styleClassPrefix) {
+            record.color = AnnotationColor(rawValue: String(styleClass.dropFirst(styleClassPrefix.count)))
+        }
+        record.motivation = (object["motivation"] as? String).flatMap(Motivation.init(rawValue:))
+        record.author = ((object["creator"] as? [String: Any])?["name"] as? String) ?? (object["creator"] as? String)
+        record.createdAt = object["created"] as? String
+        record.modifiedAt = object["modified"] as? String
+        return record
+    }
+
+    private static func css(_ color: AnnotationColor) -> String {
+        switch color {
+        case .yellow: "#fff3a3"
+        case .green: "#c8f0c0"
+        case .blue: "#c4dcff"
+        case .pink: "#ffd0e4"
+        case .purple: "#e2d0ff"
+        case .orange: "#ffd8a8"
+        }
+    }
+}
