@@ -17,6 +17,16 @@ different articles. Workloads:
   search  `newsdb search "prime minister"` as a whole process (median and p95), with the sqlite3
           CLI running the equivalent FTS5 query as an informational floor. Target: median < 30 ms.
 
+The annotation workloads use one copy of the corpus (its five category folders), imported by newsdb:
+
+  annotations-import  `newsdb annotations import FILE` of 100,000 generated JSON Lines annotations as a whole
+          process, against Python's sqlite3 inserting the same rows (annotations, tags, note index) into the
+          same schema (migrations/*.sql). Target: <= 2 x floor.
+  show-500  `newsdb show ID` of the longest article holding 500 annotations, as a whole process (median and
+          p95), with `newsdb --version` as an informational floor. Target: median < 50 ms.
+  reanchor  `newsdb import --revision-of` of revised texts of 100 annotated articles; the per-annotation
+          re-anchoring times come from newsdb's trace log (NEWSDB_LOG=trace). Target: p99 < 5 ms.
+
 To add a workload, write a function `(Context) -> Result` and decorate it with @workload("name").
 Exit status: 0 when every target passes, 1 when one fails, 2 when the benchmark could not run.
 """
@@ -30,6 +40,8 @@ import json
 import math
 import os
 import platform
+import random
+import re
 import shutil
 import sqlite3
 import statistics
@@ -37,14 +49,16 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 REPO = Path(__file__).resolve().parent.parent
 BINARY = REPO / ".build" / "release" / "newsdb"
-SCHEMA = REPO / "migrations" / "0001_create_articles.sql"
+MIGRATIONS = REPO / "migrations"
+SCHEMA = MIGRATIONS / "0001_create_articles.sql"
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "bbc"
 CATEGORIES = ("business", "entertainment", "politics", "sport", "tech")
 COPIES = 4
@@ -53,6 +67,25 @@ SEARCH_QUERY = "prime minister"
 IMPORT_MAX_RATIO = 1.5
 SEARCH_MAX_MEDIAN_MS = 30.0
 SEARCH_WARMUPS = 3
+
+SEED = 20260101  # every generated annotation and revision derives from this seed
+ANNOTATION_COUNT = 100_000
+ANNOTATIONS_IMPORT_MAX_RATIO = 2.0
+SHOW_ANNOTATIONS = 500
+SHOW_MAX_MEDIAN_MS = 50.0
+REANCHOR_ARTICLES = 100
+REANCHOR_MAX_P99_MS = 5.0
+ANNOTATED_AT = "2026-01-02T00:00:00Z"
+TAGS = ("claim", "check", "quote", "numbers", "source")
+COLORS = ("yellow", "green", "blue", "pink", "purple", "orange")
+NOTES = ("Check this figure against the annual report.", "Who is the source for this?",
+         "Compare with last year's coverage.", "A strong claim, worth following up.",
+         "Quote this in the weekly summary.", "The numbers do not add up.")
+FILLER_WORDS = ("the", "council", "said", "new", "figures", "showed", "a", "rise", "in", "spending", "on", "roads",
+                "while", "officials", "expect", "further", "changes", "next", "year", "after", "talks", "with",
+                "local", "groups", "and", "regional", "partners", "over", "budget", "plans")
+ANCHOR_STATES = ("exact", "moved", "fuzzy", "orphan")
+WORD = re.compile(r"\S+")
 
 
 class BenchError(Exception):
@@ -74,6 +107,7 @@ class Result:
 class Context:
     tmp: Path
     corpus: Path  # the prepared 4x copy
+    source: Path  # the original corpus (one copy), for the annotation workloads
     files: int
     invalid_utf8: int
     rows: list[tuple]  # (id, title, body, word_count, content_hash, imported_at), deduplicated by id
@@ -82,6 +116,9 @@ class Context:
     floor_only: bool
     _db_counter: int = 0
     _imported_db: Path | None = None
+    _one_copy_db: Path | None = None
+    _annotations: list[Annotation] | None = None
+    _annotated_db: Path | None = None
 
     @property
     def valid_files(self) -> int:
@@ -102,6 +139,51 @@ class Context:
             self._imported_db = db
         return self._imported_db
 
+    def one_copy_db(self) -> Path:
+        """A database holding one copy of the corpus (imported by newsdb, or by the floor with --floor-only).
+        Never written to after this: workloads that change it use copy_db()."""
+        if self._one_copy_db is None:
+            db = self.fresh_db("one-copy")
+            folders = [self.source / category for category in CATEGORIES]
+            if self.floor_only:
+                floor_insert(db, [row for row in self.rows if row[1].endswith(" (copy 1)")], "rebuild")
+            else:
+                import_articles(db, folders, (self.files - self.invalid_utf8) // COPIES, self.invalid_utf8 // COPIES)
+            self._one_copy_db = db
+        return self._one_copy_db
+
+    def copy_db(self, source: Path, prefix: str) -> Path:
+        """A fresh copy of `source` (fully checkpointed: newsdb leaves no WAL behind when it exits)."""
+        wal = Path(f"{source}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise BenchError(f"{source.name} has a non-empty WAL; copying the main file alone would lose data")
+        db = self.fresh_db(prefix)
+        shutil.copyfile(source, db)
+        return db
+
+    def annotations(self) -> list[Annotation]:
+        """The ANNOTATION_COUNT generated annotations on the articles of one_copy_db()."""
+        if self._annotations is None:
+            with closing(sqlite3.connect(self.one_copy_db())) as conn:
+                articles = conn.execute("SELECT id, body FROM articles ORDER BY id").fetchall()
+            self._annotations = generate_annotations(articles, ANNOTATION_COUNT, random.Random(SEED))
+        return self._annotations
+
+    def annotations_file(self) -> Path:
+        path = self.tmp / "annotations.jsonl"
+        if not path.exists():
+            write_jsonl(path, self.annotations())
+        return path
+
+    def annotated_db(self) -> Path:
+        """one_copy_db() after `newsdb annotations import` of annotations(): the annotations-import workload's
+        first run, or made here when that workload did not run."""
+        if self._annotated_db is None:
+            db = self.copy_db(self.one_copy_db(), "annotated")
+            newsdb_annotations_import(db, self.annotations_file(), len(self.annotations()))
+            self._annotated_db = db
+        return self._annotated_db
+
 
 WORKLOADS: dict[str, Callable[[Context], Result]] = {}
 
@@ -115,9 +197,14 @@ def workload(name: str):
 
 # ---------------------------------------------------------------------------------------------- helpers
 
-def median_p95(samples: list[float]) -> tuple[float, float]:
+def percentile(samples: list[float], q: float) -> float:
+    """The nearest-rank q-quantile (0 < q <= 1) of samples."""
     ordered = sorted(samples)
-    return statistics.median(ordered), ordered[math.ceil(0.95 * len(ordered)) - 1]
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+def median_p95(samples: list[float]) -> tuple[float, float]:
+    return statistics.median(samples), percentile(samples, 0.95)
 
 
 def remove_db(path: Path) -> None:
@@ -135,13 +222,15 @@ def tail(text: str, lines: int = 5) -> str:
     return "\n".join(text.strip().splitlines()[-lines:]) or "(empty)"
 
 
-def timed_runs(argv: list[str], env: dict | None, runs: int, label: str) -> list[float]:
-    """Run argv SEARCH_WARMUPS times untimed, then `runs` times; every run must exit 0."""
+def timed_runs(argv: list[str], env: dict | None, runs: int, label: str, expect: str | None = None) -> list[float]:
+    """Run argv SEARCH_WARMUPS times untimed, then `runs` times; every run must exit 0 (and print `expect`)."""
     samples = []
     for i in range(SEARCH_WARMUPS + runs):
         elapsed, proc = run_process(argv, env)
         if proc.returncode != 0:
             raise BenchError(f"{label} exited {proc.returncode}; stderr:\n{tail(proc.stderr)}")
+        if expect is not None and expect not in proc.stdout:
+            raise BenchError(f"{label} printed no {expect!r}; stdout ends:\n{tail(proc.stdout)}")
         if i >= SEARCH_WARMUPS:
             samples.append(elapsed)
     return samples
@@ -208,24 +297,215 @@ def floor_insert(db: Path, rows: list[tuple], variant: str) -> float:
 
 
 def newsdb_import(ctx: Context, db: Path) -> float:
-    """Run `newsdb import --json` into a fresh `db`; check its summary; return wall-clock seconds."""
+    """Run `newsdb import --json` of the prepared corpus into a fresh `db`; return wall-clock seconds."""
+    return import_articles(db, [ctx.corpus], ctx.valid_files, ctx.invalid_utf8)
+
+
+def import_articles(db: Path, paths: list[Path], valid_files: int, invalid_utf8: int) -> float:
+    """Run `newsdb import --json PATH...` into `db`; check its summary; return wall-clock seconds."""
     env = dict(os.environ, NEWSDB_DB=str(db))
-    elapsed, proc = run_process([str(BINARY), "import", "--json", str(ctx.corpus)], env)
+    elapsed, proc = run_process([str(BINARY), "import", "--json", *map(str, paths)], env)
     try:
         summary = json.loads(proc.stdout)
         imported, unchanged, skipped = (int(summary[key]) for key in ("imported", "unchanged", "skipped"))
-        unchanged += int(summary.get("updated", 0))  # a duplicate differing only in white space updates its twin
+        # A duplicate differing only in white space updates its twin, or (same title, other text) revises it.
+        unchanged += int(summary.get("updated", 0)) + int(summary.get("revised", 0))
     except (ValueError, KeyError, TypeError):
         raise BenchError(f"`newsdb import --json` exited {proc.returncode} without a JSON summary "
                          f"with imported/unchanged/skipped; stderr:\n{tail(proc.stderr)}") from None
-    if proc.returncode not in (0, 1) or (proc.returncode == 1 and skipped != ctx.invalid_utf8):
+    if proc.returncode not in (0, 1) or (proc.returncode == 1 and skipped != invalid_utf8):
         raise BenchError(f"`newsdb import` exited {proc.returncode} (skipped {skipped}, expected "
-                         f"{ctx.invalid_utf8} invalid UTF-8 files); stderr:\n{tail(proc.stderr)}")
-    if imported + unchanged != ctx.valid_files or skipped != ctx.invalid_utf8:
+                         f"{invalid_utf8} invalid UTF-8 files); stderr:\n{tail(proc.stderr)}")
+    if imported + unchanged != valid_files or skipped != invalid_utf8:
         raise BenchError(f"`newsdb import` reported imported={imported} unchanged={unchanged} skipped={skipped}; "
-                         f"expected imported+unchanged={ctx.valid_files}, skipped={ctx.invalid_utf8}")
+                         f"expected imported+unchanged={valid_files}, skipped={invalid_utf8}")
     return elapsed
 
+
+# ------------------------------------------------------------------------------------------ annotation data
+
+@dataclass
+class Annotation:
+    article: str  # the full article id
+    body: str = field(repr=False)  # the article's stored body, which the offsets index
+    start: int  # character offsets of the quote in body (Python str indices: Unicode scalars, as newsdb counts)
+    end: int
+    note: str | None = None
+    tags: tuple[str, ...] = ()
+    color: str | None = None
+    occurrence: int | None = None  # set when the quote is not unique in the body
+
+    @property
+    def quote(self) -> str:
+        return self.body[self.start:self.end]
+
+    def json_line(self) -> str:
+        record = {"article": self.article, "quote": self.quote}
+        if self.occurrence is not None:
+            record["occurrence"] = self.occurrence
+        if self.note:
+            record["note"] = self.note
+        if self.tags:
+            record["tags"] = list(self.tags)
+        if self.color:
+            record["color"] = self.color
+        return json.dumps(record, ensure_ascii=False)
+
+
+FOLDED_PUNCTUATION = str.maketrans({**dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
+                                    **dict.fromkeys("\u201c\u201d\u201e\u2033", '"'),
+                                    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-")})
+
+
+def fold(text: str) -> str:
+    """Text as newsdb matches quotes: runs of white space are one space, curly quotes straight, dashes hyphens."""
+    return re.sub(r"\s+", " ", text.translate(FOLDED_PUNCTUATION))
+
+
+def occurrences_before(folded_body: str, folded_quote: str, limit: int) -> int:
+    """How many (possibly overlapping) occurrences of folded_quote start before `limit`, as newsdb counts them."""
+    count, index = 0, folded_body.find(folded_quote)
+    while 0 <= index < limit:
+        count, index = count + 1, folded_body.find(folded_quote, index + 1)
+    return count
+
+
+def quote_spans(body: str, rng: random.Random, min_words: int,
+                max_words: int) -> Iterator[tuple[int, int, int | None]]:
+    """Yield (start, end, occurrence) for spans of min_words..max_words consecutive words of `body`, each within one
+    line (so within one paragraph), one per starting word, in random order. occurrence is None for a span whose text
+    occurs exactly once in the body (checked on the body and on its folded form, as newsdb matches quotes), else
+    the span's place, from 1, among the occurrences of its text."""
+    starts = []
+    offset = 0
+    for line in body.split("\n"):
+        words = [(offset + m.start(), offset + m.end()) for m in WORD.finditer(line)]
+        starts += [(words, i) for i in range(len(words) - min_words + 1)]
+        offset += len(line) + 1
+    rng.shuffle(starts)
+    folded_body = fold(body)
+    for words, i in starts:
+        count = rng.randint(min_words, min(max_words, len(words) - i))
+        start, end = words[i][0], words[i + count - 1][1]
+        quote = body[start:end]
+        folded_quote = fold(quote)
+        unique = body.count(quote) == 1 and occurrences_before(folded_body, folded_quote, len(folded_body)) == 1
+        yield start, end, None if unique else occurrences_before(folded_body, folded_quote, len(fold(body[:start]))) + 1
+
+
+def decorate(annotation: Annotation, n: int, rng: random.Random) -> Annotation:
+    """Give the n-th annotation a note (1 in 3), tags (1 in 4) and a color (1 in 5)."""
+    if n % 3 == 0:
+        annotation.note = rng.choice(NOTES)
+    if n % 4 == 0:
+        annotation.tags = tuple(rng.sample(TAGS, rng.randint(1, 2)))
+    if n % 5 == 0:
+        annotation.color = rng.choice(COLORS)
+    return annotation
+
+
+def generate_annotations(articles: list[tuple[str, str]], total: int, rng: random.Random) -> list[Annotation]:
+    """`total` annotations spread evenly over `articles` ((id, body) pairs), round robin, each quoting 3-8
+    consecutive words that occur exactly once in the body."""
+    sources = [(article_id, body, quote_spans(body, rng, 3, 8)) for article_id, body in articles]
+    spans: list[tuple[str, str, int, int]] = []
+    while len(spans) < total and sources:
+        for source in list(sources):
+            article_id, body, candidates = source
+            span = next(((start, end) for start, end, occurrence in candidates if occurrence is None), None)
+            if span is None:
+                sources.remove(source)  # no unique span left in this article
+            elif len(spans) < total:
+                spans.append((article_id, body, *span))
+    if len(spans) < total:
+        raise BenchError(f"the corpus yields only {len(spans)} unique quotes, {total} wanted")
+    return [decorate(Annotation(article_id, body, start, end), n, rng)
+            for n, (article_id, body, start, end) in enumerate(spans)]
+
+
+def write_jsonl(path: Path, annotations: list[Annotation]) -> None:
+    path.write_text("".join(a.json_line() + "\n" for a in annotations), encoding="utf-8")
+
+
+def floor_annotation_rows(annotations: list[Annotation]) -> list[tuple[tuple, list[tuple[str, str]], str | None]]:
+    """For each annotation, its `annotations` row, its `annotation_tags` rows and its note, as newsdb stores them."""
+    rows = []
+    for a in annotations:
+        annotation_id = str(uuid.uuid4())
+        motivation = "commenting" if a.note else "tagging" if a.tags else "highlighting"
+        row = (annotation_id, a.article, 1, a.quote, a.body[max(0, a.start - 32):a.start], a.body[a.end:a.end + 32],
+               a.start, a.end, 1, a.start, a.end, "exact", a.note, a.color or "yellow", motivation, "bench",
+               ANNOTATED_AT, ANNOTATED_AT)
+        rows.append((row, [(annotation_id, tag) for tag in a.tags], a.note))
+    return rows
+
+
+def create_schema(db: Path) -> None:
+    """A fresh database with every migration applied, as newsdb creates it."""
+    with closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        for migration in sorted(MIGRATIONS.glob("*.sql")):
+            conn.executescript(migration.read_text(encoding="utf-8"))
+
+
+def floor_insert_annotations(db: Path, rows: list[tuple[tuple, list[tuple[str, str]], str | None]]) -> float:
+    """Insert precomputed annotation rows, their tags and their note index entries into `db` (schema already
+    created) in one transaction; return seconds from connect to close."""
+    insert = ('INSERT INTO annotations (id, article_id, revision, exact, prefix, suffix, start, "end", '
+              "anchor_revision, anchor_start, anchor_end, anchor_state, note, color, motivation, author, created_at, "
+              "modified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    start = time.perf_counter()
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("BEGIN")
+    for row, tags, note in rows:
+        cursor = conn.execute(insert, row)
+        if tags:
+            conn.executemany("INSERT INTO annotation_tags (annotation_id, tag) VALUES (?, ?)", tags)
+        if note:
+            conn.execute("INSERT INTO annotation_notes_fts(rowid, note) VALUES (?, ?)", (cursor.lastrowid, note))
+    conn.execute("COMMIT")
+    conn.close()
+    elapsed = time.perf_counter() - start
+    with closing(sqlite3.connect(db)) as check:  # sanity check, untimed
+        count = check.execute("SELECT count(*) FROM annotations").fetchone()[0]
+    if count != len(rows):
+        raise BenchError(f"floor database {db.name} holds {count} annotations, expected {len(rows)}")
+    return elapsed
+
+
+def newsdb_annotations_import(db: Path, path: Path, expected: int) -> float:
+    """Run `newsdb annotations import FILE` into `db`; check that it created `expected`; return wall-clock seconds."""
+    elapsed, proc = run_process([str(BINARY), "annotations", "import", str(path)], dict(os.environ, NEWSDB_DB=str(db)))
+    summary = re.search(r"created (\d+), updated (\d+), unchanged (\d+), skipped (\d+)", proc.stdout)
+    if proc.returncode != 0 or not summary or int(summary[1]) != expected:
+        raise BenchError(f"`newsdb annotations import` exited {proc.returncode}, expected 0 and created {expected}; "
+                         f"stdout:\n{tail(proc.stdout)}\nstderr:\n{tail(proc.stderr)}")
+    return elapsed
+
+
+def revise_text(title: str, body: str, rng: random.Random) -> str:
+    """A revised plain-text article: a new ~30-word opening paragraph, about 5% of the words changed (a number to
+    another number, a word to another word), and one paragraph deleted when there are more than 3."""
+    paragraphs = body.split("\n\n")
+    if len(paragraphs) > 3:
+        del paragraphs[rng.randrange(len(paragraphs))]
+    text = "\n\n".join(paragraphs)
+    words = [m for m in WORD.finditer(text) if re.search(r"[A-Za-z0-9]", m.group())]
+    changed = sorted(rng.sample(words, max(1, round(0.05 * len(words)))), key=lambda m: m.start())
+    pieces, last = [], 0
+    for m in changed:
+        word = m.group()
+        if re.search(r"\d", word):
+            word = re.sub(r"\d+", lambda d: str(int(d.group()) + rng.randint(1, 99)), word)
+        else:
+            word = re.sub(r"[A-Za-z]+", lambda _: rng.choice(FILLER_WORDS), word, count=1)
+        pieces += [text[last:m.start()], word]
+        last = m.end()
+    pieces.append(text[last:])
+    opening = " ".join(rng.choice(FILLER_WORDS) for _ in range(30)).capitalize() + "."
+    return f"{title}\n\n{opening}\n\n{''.join(pieces)}\n"
 
 # -------------------------------------------------------------------------------------------- workloads
 
@@ -286,6 +566,132 @@ def search_workload(ctx: Context) -> Result:
                   median < SEARCH_MAX_MEDIAN_MS, details)
 
 
+@workload("annotations-import")
+def annotations_import_workload(ctx: Context) -> Result:
+    annotations = ctx.annotations()
+    path = ctx.annotations_file()
+    rows = floor_annotation_rows(annotations)
+    floor_times = []
+    for _ in range(ctx.runs):
+        db = ctx.fresh_db("floor-annotations")
+        create_schema(db)  # untimed: the floor's timer starts with a new connection
+        floor_times.append(floor_insert_annotations(db, rows))
+        remove_db(db)
+    floor = statistics.median(floor_times)
+    details = {"annotations": len(annotations), "articles": len({a.article for a in annotations}),
+               "notes": sum(1 for a in annotations if a.note), "tag_rows": sum(len(a.tags) for a in annotations),
+               "floor_s": floor, "floor_runs_s": floor_times}
+    target = f"<= {ANNOTATIONS_IMPORT_MAX_RATIO:g} x floor"
+    if ctx.floor_only:
+        return Result("annotations-import", "-", f"{floor:.2f} s", "-", target, None, details)
+    times = []
+    for _ in range(ctx.runs):
+        db = ctx.copy_db(ctx.one_copy_db(), "annotations")
+        times.append(newsdb_annotations_import(db, path, len(annotations)))
+        if ctx._annotated_db is None:
+            ctx._annotated_db = db  # reused by the reanchor workload
+        else:
+            remove_db(db)
+    newsdb = statistics.median(times)
+    ratio = newsdb / floor
+    details.update(newsdb_s=newsdb, newsdb_runs_s=times, ratio=ratio)
+    return Result("annotations-import", f"{newsdb:.2f} s", f"{floor:.2f} s", f"{ratio:.2f}x", target,
+                  ratio <= ANNOTATIONS_IMPORT_MAX_RATIO, details)
+
+
+def show_annotations(article_id: str, body: str, count: int, rng: random.Random) -> list[Annotation]:
+    """`count` annotations on one article quoting 2-6 words, each from a different starting word: unique quotes,
+    then (only if there are too few of those) repeated ones picked with `occurrence`."""
+    unique, repeated = [], []
+    for start, end, occurrence in quote_spans(body, rng, 2, 6):
+        (unique if occurrence is None else repeated).append(Annotation(article_id, body, start, end,
+                                                                       occurrence=occurrence))
+        if len(unique) == count:
+            break
+    chosen = (unique + repeated)[:count]
+    if len(chosen) < count:
+        raise BenchError(f"article {article_id[:12]} has only {len(chosen)} word positions, {count} wanted")
+    return [decorate(annotation, n, rng) for n, annotation in enumerate(chosen)]
+
+
+@workload("show-500")
+def show_workload(ctx: Context) -> Result:
+    target = f"median < {SHOW_MAX_MEDIAN_MS:.0f} ms"
+    if ctx.floor_only:  # both the measurement and its floor need newsdb
+        return Result("show-500", "-", "-", "-", target, None)
+    db = ctx.copy_db(ctx.one_copy_db(), "show")
+    with closing(sqlite3.connect(db)) as conn:
+        article_id, body, words = conn.execute(
+            "SELECT id, body, word_count FROM articles ORDER BY word_count DESC, id LIMIT 1").fetchone()
+    annotations = show_annotations(article_id, body, SHOW_ANNOTATIONS, random.Random(SEED))
+    path = ctx.tmp / "show.jsonl"
+    write_jsonl(path, annotations)
+    newsdb_annotations_import(db, path, len(annotations))
+    floor_samples = timed_runs([str(BINARY), "--version"], None, ctx.search_runs, "newsdb --version")
+    samples = timed_runs([str(BINARY), "show", article_id[:12]], dict(os.environ, NEWSDB_DB=str(db)),
+                         ctx.search_runs, "newsdb show", expect="[1]")
+    floor_ms = statistics.median(floor_samples) * 1000
+    median, p95 = (s * 1000 for s in median_p95(samples))
+    details = {"article": article_id, "words": words, "annotations": len(annotations),
+               "by_occurrence": sum(1 for a in annotations if a.occurrence is not None),
+               "notes": sum(1 for a in annotations if a.note), "runs": ctx.search_runs,
+               "median_ms": median, "p95_ms": p95, "floor_median_ms": floor_ms}
+    return Result("show-500", f"{median:.1f} ms (p95 {p95:.1f})", f"{floor_ms:.1f} ms", f"{median / floor_ms:.2f}x",
+                  target, median < SHOW_MAX_MEDIAN_MS, details)
+
+
+def reanchor_trace(stderr: str) -> list[tuple[int, str]]:
+    """(microseconds, state) of every "re-anchored annotation" line of newsdb's trace log."""
+    found = []
+    for line in stderr.splitlines():
+        if "re-anchored annotation" in line:
+            micro, state = re.search(r"\bmicroseconds=(\d+)", line), re.search(r"\bstate=(\w+)", line)
+            if not micro or not state:
+                raise BenchError(f"unexpected trace line (no microseconds= or state=):\n{line}")
+            found.append((int(micro[1]), state[1]))
+    return found
+
+
+@workload("reanchor")
+def reanchor_workload(ctx: Context) -> Result:
+    target = f"p99 < {REANCHOR_MAX_P99_MS:g} ms"
+    if ctx.floor_only:  # no floor: the measurement is newsdb's own
+        return Result("reanchor", "-", "-", "-", target, None)
+    db = ctx.annotated_db()
+    rng = random.Random(SEED)
+    with closing(sqlite3.connect(db)) as conn:
+        live = dict(conn.execute("SELECT article_id, count(*) FROM annotations WHERE deleted_at IS NULL "
+                                 "GROUP BY article_id ORDER BY article_id"))
+        chosen = rng.sample(sorted(live), REANCHOR_ARTICLES)
+        articles = [conn.execute("SELECT id, title, body FROM articles WHERE id = ?", (article_id,)).fetchone()
+                    for article_id in chosen]
+    folder = ctx.tmp / "revisions"
+    folder.mkdir(exist_ok=True)
+    env = dict(os.environ, NEWSDB_DB=str(db), NEWSDB_LOG="trace")
+    micros, states, process_times, mismatches = [], {}, [], []
+    for article_id, title, body in articles:
+        path = folder / f"{article_id[:12]}.txt"
+        path.write_text(revise_text(title, body, rng), encoding="utf-8")
+        elapsed, proc = run_process([str(BINARY), "import", "--revision-of", article_id, str(path)], env)
+        if proc.returncode != 0 or "revised 1" not in proc.stdout:
+            raise BenchError(f"`newsdb import --revision-of {article_id[:12]}` exited {proc.returncode}, expected 0 "
+                             f"and 'revised 1'; stdout:\n{tail(proc.stdout)}\nstderr:\n{tail(proc.stderr)}")
+        trace = reanchor_trace(proc.stderr)
+        if len(trace) != live[article_id]:
+            mismatches.append(f"{article_id[:12]}: {len(trace)} trace lines for {live[article_id]} annotations")
+        process_times.append(elapsed)
+        for micro, state in trace:
+            micros.append(micro)
+            states[state] = states.get(state, 0) + 1
+    if not micros:
+        raise BenchError("newsdb printed no 're-anchored annotation' trace lines with NEWSDB_LOG=trace")
+    p50, p99, worst = (percentile(micros, q) / 1000 for q in (0.5, 0.99, 1.0))
+    details = {"articles": len(articles), "annotations": len(micros), "p50_ms": p50, "p99_ms": p99, "max_ms": worst,
+               "states": {s: states.get(s, 0) for s in (*ANCHOR_STATES, *sorted(set(states) - set(ANCHOR_STATES)))},
+               "import_median_ms": statistics.median(process_times) * 1000, "count_mismatches": mismatches}
+    return Result("reanchor", f"p99 {p99:.2f} ms (p50 {p50:.2f}, max {worst:.2f})", "-", "-", target,
+                  p99 < REANCHOR_MAX_P99_MS, details)
+
 # ------------------------------------------------------------------------------------------------ main
 
 def machine_info() -> dict:
@@ -316,6 +722,24 @@ def print_table(info: dict, results: list[Result]) -> None:
                   f"insert then rebuild {d['floor_rebuild_s']:.2f} s), {d['floor_rows']} distinct rows")
         elif r.workload == "search":
             print(f"search query: \"{r.details['query']}\", {r.details['runs']} runs after {SEARCH_WARMUPS} warm-ups")
+        elif r.workload == "annotations-import":
+            d = r.details
+            print(f"annotations-import: {d['annotations']} annotations on {d['articles']} articles ({d['notes']} notes, "
+                  f"{d['tag_rows']} tags); newsdb on a fresh copy of the imported corpus per run; floor = Python "
+                  "sqlite3, same rows + tags + note index in one transaction, timed from connect to close "
+                  "(schema created beforehand, untimed)")
+        elif r.workload == "show-500" and r.details:
+            d = r.details
+            print(f"show-500: article {d['article'][:12]} ({d['words']} words), {d['annotations']} annotations "
+                  f"({d['notes']} with notes, {d['by_occurrence']} by occurrence), {d['runs']} runs after "
+                  f"{SEARCH_WARMUPS} warm-ups; floor = `newsdb --version` (median, no target)")
+        elif r.workload == "reanchor" and r.details:
+            d = r.details
+            shares = ", ".join(f"{state} {100 * n / d['annotations']:.1f}%" for state, n in d["states"].items())
+            print(f"reanchor: {d['annotations']} annotations on {d['articles']} revised articles ({shares}); "
+                  f"import --revision-of median {d['import_median_ms']:.1f} ms per article")
+            for mismatch in d["count_mismatches"]:
+                print(f"  reanchor count mismatch: {mismatch}")
 
 
 def parse_args() -> argparse.Namespace:
@@ -328,6 +752,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--no-build", action="store_true", help="skip `swift build`, use the existing binary")
     parser.add_argument("--floor-only", action="store_true", help="measure only the floors (implies --no-build)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the temporary folder (corpus copies, databases, annotation files) for profiling")
     args = parser.parse_args()
     if args.runs < 1 or args.search_runs < 1:
         parser.error("--runs and --search-runs must be at least 1")
@@ -357,7 +783,7 @@ def main() -> int:
     try:
         corpus = tmp / "corpus"
         files, invalid, rows = prepare_corpus(args.corpus, corpus)
-        ctx = Context(tmp, corpus, files, invalid, rows, args.runs, args.search_runs, args.floor_only)
+        ctx = Context(tmp, corpus, args.corpus, files, invalid, rows, args.runs, args.search_runs, args.floor_only)
         info = machine_info() | {"corpus": str(args.corpus), "files": files, "invalid_utf8": invalid,
                                  "megabytes": sum(p.stat().st_size for p in corpus.rglob("*.txt")) / 1e6}
         results = [WORKLOADS[name](ctx) for name in WORKLOADS if not args.only or name in args.only]
@@ -365,7 +791,10 @@ def main() -> int:
         print(f"benchmark aborted: {error}", file=sys.stderr)
         return 2
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if args.keep:
+            print(f"kept the benchmark's files in {tmp}", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
 
     if args.json:
         print(json.dumps({"info": info, "results": [asdict(r) for r in results]}, indent=2))

@@ -76,7 +76,7 @@ extension NewsDatabase {
         for id in Set(annotations.map(\.articleID)) { articles[id] = try self.article(id) }
         switch format {
         case .w3c:
-            let document = W3CAnnotations.collection(annotations, articles: articles, exportID: UUID().uuidString.lowercased())
+            let document = W3CAnnotations.collection(annotations, articles: articles, exportID: randomUUIDString())
             do {
                 return try JSONSerialization.data(
                     withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])

@@ -59,7 +59,7 @@ extension NewsDatabase {
     ///   bad tag or id.
     public func annotate(_ draft: AnnotationDraft) throws -> Annotation {
         let tags = try Set(draft.tags.map(Tag.normalized)).sorted()
-        let id = try draft.id.map(Self.checkedAnnotationID) ?? UUID().uuidString.lowercased()
+        let id = try draft.id.map(Self.checkedAnnotationID) ?? randomUUIDString()
         let note = Self.cleanNote(draft.note)
         let now = Timestamp.string(clock())
         return try write("annotating") { db in
@@ -76,7 +76,7 @@ extension NewsDatabase {
             }
             let author = try Self.fetchReplica(db).name
             try Self.insertAnnotation(
-                id: id, articleID: articleID, revision: revision, selector: TextSelector.make(range, in: text.scalars),
+                id: id, articleID: articleID, revision: revision, selector: TextSelector.make(range, in: text),
                 state: .exact, range: range, note: note, tags: tags, color: draft.color,
                 motivation: draft.motivation ?? .implied(note: note, tags: tags), author: author, createdAt: now,
                 modifiedAt: now, db)
@@ -243,8 +243,9 @@ extension NewsDatabase {
 
     /// A note with surrounding white space trimmed; nil when nothing is left.
     static func cleanNote(_ note: String?) -> String? {
-        guard let trimmed = note?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else { return nil }
-        return trimmed
+        guard let note else { return nil }
+        let trimmed = TextScanning.trimmed(note)
+        return trimmed.isEmpty ? nil : String(trimmed)
     }
 
     /// `text` as an annotation id: a UUID, lowercased.

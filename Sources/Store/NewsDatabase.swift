@@ -120,6 +120,9 @@ public struct NewsDatabase: Sendable {
             }
             // SQLite's default, said out loud: a commit is on disk when it returns.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Up to 64 MiB of page cache (grown only as used): large imports are single transactions, and a small
+            // cache spills half-built index pages to the log to write them again later.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         return configuration
     }

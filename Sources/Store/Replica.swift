@@ -62,7 +62,7 @@ extension NewsDatabase {
         try write("creating the replica") { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO replica (singleton, id, name, created_at) VALUES (1, ?, ?, ?)",
-                arguments: [UUID().uuidString.lowercased(), Replica.defaultName(), now])
+                arguments: [randomUUIDString(), Replica.defaultName(), now])
         }
     }
 

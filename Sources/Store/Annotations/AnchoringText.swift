@@ -8,9 +8,23 @@ struct AnchoringText {
     let folded: [UInt32]
     /// For each folded scalar, the offset of the body scalar it came from.
     let origin: [Int]
+    /// The body's UTF-8 bytes, and where each scalar starts in them (one more entry for the end), so a passage
+    /// becomes a String with one copy.
+    private let utf8: [UInt8]
+    private let utf8Offsets: [Int]
 
     init(_ body: String) {
         scalars = Array(body.unicodeScalars)
+        utf8 = Array(body.utf8)
+        var offsets: [Int] = []
+        offsets.reserveCapacity(scalars.count + 1)
+        var position = 0
+        for scalar in scalars {
+            offsets.append(position)
+            position += UTF8.width(scalar)
+        }
+        offsets.append(position)
+        utf8Offsets = offsets
         var folded: [UInt32] = []
         var origin: [Int] = []
         folded.reserveCapacity(scalars.count)
@@ -60,6 +74,11 @@ struct AnchoringText {
         }
     }
 
+    /// The text of the body scalars in `range`.
+    func string(_ range: Range<Int>) -> String {
+        String(decoding: utf8[utf8Offsets[range.lowerBound]..<utf8Offsets[range.upperBound]], as: UTF8.self)
+    }
+
     /// The body range (in scalars) of the folded range `range`.
     func bodyRange(_ range: Range<Int>) -> Range<Int> {
         origin[range.lowerBound]..<(origin[range.upperBound - 1] + 1)
@@ -78,17 +97,26 @@ struct AnchoringText {
 
     /// Every place `pattern` (folded) occurs in the folded body, as body ranges, in order.
     func occurrences(of pattern: [UInt32]) -> [Range<Int>] {
-        guard let first = pattern.first, pattern.count <= folded.count else { return [] }
-        var found: [Range<Int>] = []
-        var index = 0
-        let last = folded.count - pattern.count
-        while index <= last {
-            if folded[index] == first && folded[index..<(index + pattern.count)].elementsEqual(pattern) {
-                found.append(bodyRange(index..<(index + pattern.count)))
+        guard !pattern.isEmpty, pattern.count <= folded.count else { return [] }
+        let starts: [Int] = folded.withUnsafeBufferPointer { text in
+            pattern.withUnsafeBufferPointer { needle in
+                var found: [Int] = []
+                let first = needle[0]
+                let length = needle.count
+                var index = 0
+                let last = text.count - length
+                while index <= last {
+                    if text[index] == first {
+                        var matched = 1
+                        while matched < length && text[index + matched] == needle[matched] { matched += 1 }
+                        if matched == length { found.append(index) }
+                    }
+                    index += 1
+                }
+                return found
             }
-            index += 1
         }
-        return found
+        return starts.map { bodyRange($0..<($0 + pattern.count)) }
     }
 
     /// The passage of the folded body closest to `pattern` by edit distance (any substring may match; Sellers'

@@ -81,17 +81,12 @@ public struct TextSelector: Sendable, Equatable, Codable {
     /// How many scalars of context a selector keeps on either side.
     public static let contextLength = 32
 
-    /// The selector for `range` of `body`.
-    static func make(_ range: Range<Int>, in body: [Unicode.Scalar]) -> TextSelector {
-        func text(_ slice: ArraySlice<Unicode.Scalar>) -> String {
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: slice)
-            return String(view)
-        }
-        return TextSelector(
-            exact: text(body[range]),
-            prefix: text(body[max(0, range.lowerBound - contextLength)..<range.lowerBound]),
-            suffix: text(body[range.upperBound..<min(body.count, range.upperBound + contextLength)]),
+    /// The selector for `range` of `text`.
+    static func make(_ range: Range<Int>, in text: AnchoringText) -> TextSelector {
+        TextSelector(
+            exact: text.string(range),
+            prefix: text.string(max(0, range.lowerBound - contextLength)..<range.lowerBound),
+            suffix: text.string(range.upperBound..<min(text.scalars.count, range.upperBound + contextLength)),
             start: range.lowerBound, end: range.upperBound)
     }
 }

@@ -46,7 +46,7 @@ public enum Tag {
     /// `text` as a tag: trimmed, lowercased, a leading `#` dropped.
     /// - Throws: `StoreError` `.invalidInput` when it is empty, holds white space or is too long.
     public static func normalized(_ text: String) throws -> String {
-        var tag = text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        var tag = String(TextScanning.trimmed(text)).lowercased()
         if tag.hasPrefix("#") { tag.removeFirst() }
         guard !tag.isEmpty, tag.count <= 64, !tag.contains(where: { $0.isWhitespace || $0.isNewline }) else {
             throw StoreError(.invalidInput, "'\(text)' is not a tag: a tag is one word of at most 64 characters")

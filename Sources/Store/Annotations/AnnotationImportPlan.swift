@@ -53,7 +53,7 @@ struct AnnotationImportPlan {
             let tags = Set(record.tags ?? []).sorted()
             let note = NewsDatabase.cleanNote(record.note)
             try NewsDatabase.insertAnnotation(
-                id: record.id ?? UUID().uuidString.lowercased(), articleID: articleID, revision: revision,
+                id: record.id ?? randomUUIDString(), articleID: articleID, revision: revision,
                 selector: selector, state: state, range: range, note: note, tags: tags,
                 color: record.color ?? .default, motivation: record.motivation ?? .implied(note: note, tags: tags),
                 author: record.author ?? author, createdAt: record.createdAt ?? now,
@@ -123,9 +123,9 @@ struct AnnotationImportPlan {
                 start: position.lowerBound, end: position.upperBound)
             let (state, range) = Reanchoring.anchor(given, stored: position, storedLength: text.scalars.count, in: text)
             guard let range else { return (given, .orphan, nil) }
-            return (TextSelector.make(range, in: text.scalars), state, range)
+            return (TextSelector.make(range, in: text), state, range)
         }
         let range = try QuoteLocator.locate(record.quote, occurrence: record.occurrence, in: text, articleID: article.id)
-        return (TextSelector.make(range, in: text.scalars), .exact, range)
+        return (TextSelector.make(range, in: text), .exact, range)
     }
 }

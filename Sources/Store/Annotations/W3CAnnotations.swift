@@ -16,7 +16,13 @@ enum W3CAnnotations {
 
     /// The export of `annotations`, whose articles are `articles` (by id).
     static func collection(_ annotations: [Annotation], articles: [String: Article], exportID: String) -> [String: Any] {
-        [
+        var texts: [String: AnchoringText] = [:]
+        let items = annotations.map { annotation -> [String: Any] in
+            let article = articles[annotation.articleID]
+            if texts[annotation.articleID] == nil, let article { texts[annotation.articleID] = AnchoringText(article.body) }
+            return self.annotation(annotation, article: article, text: texts[annotation.articleID])
+        }
+        return [
             "@context": context,
             "id": "urn:uuid:\(exportID)",
             "type": "AnnotationCollection",
@@ -26,14 +32,14 @@ enum W3CAnnotations {
                 "id": "urn:uuid:\(exportID):page1",
                 "type": "AnnotationPage",
                 "startIndex": 0,
-                "items": annotations.map { annotation($0, article: articles[$0.articleID]) },
+                "items": items,
             ] as [String: Any],
         ]
     }
 
     /// One annotation. Anchored annotations point at their current passage; an orphan keeps the selectors it was
     /// made with.
-    static func annotation(_ annotation: Annotation, article: Article?) -> [String: Any] {
+    static func annotation(_ annotation: Annotation, article: Article?, text: AnchoringText?) -> [String: Any] {
         var bodies: [[String: Any]] = []
         if let note = annotation.note {
             bodies.append(["type": "TextualBody", "value": note, "format": "text/markdown", "purpose": "commenting"])
@@ -42,8 +48,8 @@ enum W3CAnnotations {
             bodies.append(["type": "TextualBody", "value": tag, "purpose": "tagging"])
         }
         var selector = annotation.selector
-        if let range = annotation.anchor.range, let article {
-            selector = TextSelector.make(range, in: Array(article.body.unicodeScalars))
+        if let range = annotation.anchor.range, let text, range.upperBound <= text.scalars.count {
+            selector = TextSelector.make(range, in: text)
         }
         let source = article?.url ?? articleURNPrefix + annotation.articleID
         var result: [String: Any] = [
