@@ -60,7 +60,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import functools
 import json
 import re
 import sys
@@ -77,7 +76,6 @@ ANNOTATION_MUSTS = "annotations/annotationMusts.test"
 COLLECTION_MUSTS = "collections/collectionMusts.test"
 PAGE_MUSTS = "collections/pages/pageMusts.test"
 DEFINITIONS = "definitions"
-ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 
 
 class SetupError(Exception):
@@ -194,80 +192,88 @@ def load_json(path: Path) -> object:
 
 
 class Suite:
-    """The assertion schemas of one test folder, with a shared registry."""
+    """The assertion schemas of one test folder, with one shared registry.
 
-    def __init__(self, tests_dir: Path):
+    Build it with the listings to load, then call assertions(listing)."""
+
+    def __init__(self, tests_dir: Path, listings: list[str]):
         self.root = tests_dir.resolve()
         self.definitions = self.root / DEFINITIONS
         if not self.definitions.is_dir():
             raise SetupError(f"{self.definitions} is missing (not a W3C annotation test folder?)")
+        self.format_checker = make_format_checker()
+        self.unknown_formats: set[str] = set()
+        self._real_path: dict[str, Path] = {}  # retrieved URI -> file it came from
+
         resources = []
         for path in sorted(self.definitions.glob("*.json")):
             resources.append((path.as_uri(), DRAFT4.create_resource(load_json(path))))
-        self.registry = referencing.Registry(retrieve=self._retrieve).with_resources(resources)
-        self.format_checker = make_format_checker()
-        self.unknown_formats: set[str] = set()
 
-    @functools.cache
-    def _retrieve(self, uri: str) -> referencing.Resource:
-        """Load a schema by file URI: the file itself if it exists inside the
-        test folder, else the file of the same name in definitions/."""
-        parts = urlsplit(uri)
-        if parts.scheme != "file" or parts.query or parts.netloc not in ("", "localhost"):
-            raise referencing.exceptions.NoSuchResource(ref=uri)
-        path = Path(url2pathname(parts.path))
-        candidates = [path, self.definitions / path.name]
-        for candidate in candidates:
-            try:
-                candidate.resolve().relative_to(self.root)
-            except ValueError:
-                continue
-            if candidate.is_file():
-                return DRAFT4.create_resource(load_json(candidate))
-        raise referencing.exceptions.NoSuchResource(ref=uri)
+        # listing -> [(name, schema, uri)]
+        self._listed: dict[str, list[tuple[str, dict, str]]] = {}
+        for listing in listings:
+            entries = []
+            for name in self._names_in(listing):
+                path = self.root / name
+                schema = load_json(path)
+                if not isinstance(schema, dict):
+                    raise SetupError(f"{path} is not a JSON schema object")
+                if schema.get("expectedResult", "valid") not in ("valid", "invalid"):
+                    raise SetupError(f"{path}: unknown expectedResult {schema.get('expectedResult')!r}")
+                uri = path.resolve().as_uri()
+                resources.append((uri, DRAFT4.create_resource(schema)))
+                entries.append((name, schema, uri))
+            self._listed[listing] = entries
 
-    def load_listing(self, listing: str) -> list["Assertion"]:
+        registry = referencing.Registry(retrieve=self._retrieve).with_resources(resources)
+        self.registry = registry.crawl()
+        for entries in self._listed.values():
+            for _, _, uri in entries:
+                self._check_refs(uri)
+        self.registry = self.registry.crawl()
+
+    def _names_in(self, listing: str) -> list[str]:
         path = self.root / listing
         data = load_json(path)
         names = data.get("assertions") if isinstance(data, dict) else None
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise SetupError(f"{path} has no \"assertions\" list")
-        return [self.load_assertion(name) for name in names]
+        return names
 
-    def load_assertion(self, name: str) -> "Assertion":
-        path = self.root / name
-        schema = load_json(path)
-        if not isinstance(schema, dict):
-            raise SetupError(f"{path} is not a JSON schema object")
-        uri = path.resolve().as_uri()
-        resource = DRAFT4.create_resource(schema)
-        self.registry = self.registry.with_resource(uri, resource)
-        self._check_refs(uri, resource)
-        expected = schema.get("expectedResult", "valid")
-        if expected not in ("valid", "invalid"):
-            raise SetupError(f"{path}: unknown expectedResult {expected!r}")
-        # The wrapper gives the assertion its real base URI even when its root
-        # also holds a "$ref" (draft-04 then ignores the sibling "id").
-        validator = jsonschema.Draft4Validator(
-            {"$ref": uri},
-            registry=self.registry,
-            format_checker=self.format_checker,
-        )
-        message = schema.get("errorMessage") or schema.get("title") or "assertion failed"
-        return Assertion(name, expected == "valid", message, validator)
+    def _retrieve(self, uri: str) -> referencing.Resource:
+        """Load a schema that a $ref names but that is not registered yet:
+        the file itself if it exists inside the test folder (i.e. relative to
+        the referring schema's own folder), else the file of the same name in
+        definitions/. Nothing outside the test folder, nothing from the network."""
+        parts = urlsplit(uri)
+        if parts.scheme != "file" or parts.query or parts.netloc not in ("", "localhost"):
+            raise referencing.exceptions.NoSuchResource(ref=uri)
+        path = Path(url2pathname(parts.path))
+        for candidate in (path, self.definitions / path.name):
+            try:
+                candidate.resolve().relative_to(self.root)
+            except ValueError:
+                continue
+            if candidate.is_file():
+                self._real_path[uri] = candidate
+                return DRAFT4.create_resource(load_json(candidate))
+        raise referencing.exceptions.NoSuchResource(ref=uri)
 
-    def _check_refs(self, uri: str, resource: referencing.Resource) -> None:
-        """Resolve every $ref reachable from the resource; SetupError if any fails."""
+    def _check_refs(self, uri: str) -> None:
+        """Resolve every $ref reachable from the schema at uri, adding whatever
+        had to be retrieved to the registry; SetupError if one cannot be resolved."""
         seen: set[str] = set()
-        pending = [(uri, resource)]
+        pending = [uri]
         while pending:
-            doc_uri, doc = pending.pop()
+            doc_uri = pending.pop()
             if doc_uri in seen:
                 continue
             seen.add(doc_uri)
-            stack = [(doc, doc_uri, self.registry.resolver(base_uri=doc_uri))]
+            doc = self._get(doc_uri, doc_uri)
+            doc_id = doc.id()  # draft-04 "id" is resolved against the file's URI
+            stack = [(doc, urljoin(doc_uri, doc_id) if doc_id else doc_uri)]
             while stack:
-                res, base, resolver = stack.pop()
+                res, base = stack.pop()
                 contents = res.contents
                 if isinstance(contents, dict):
                     fmt = contents.get("format")
@@ -276,16 +282,44 @@ class Suite:
                     ref = contents.get("$ref")
                     if isinstance(ref, str):
                         target = urldefrag(urljoin(base, ref)).url
+                        self._get(target, doc_uri)
                         try:
-                            resolver.lookup(ref)
-                            if target not in seen:
-                                pending.append((target, self.registry.get_or_retrieve(target).value))
-                        except referencing.exceptions.Unresolvable as exc:
-                            path = url2pathname(urlsplit(doc_uri).path)
-                            raise SetupError(f"{path}: cannot resolve $ref {ref!r} ({exc!r})") from None
+                            self.registry.resolver(base_uri=base).lookup(ref)
+                        except (referencing.exceptions.NoSuchResource, referencing.exceptions.Unresolvable):
+                            raise SetupError(f"{self._where(doc_uri)}: cannot resolve $ref {ref!r}") from None
+                        pending.append(target)
                 for sub in res.subresources():
                     sub_id = sub.id()
-                    stack.append((sub, urljoin(base, sub_id) if sub_id else base, resolver.in_subresource(sub)))
+                    stack.append((sub, urljoin(base, sub_id) if sub_id else base))
+
+    def _get(self, uri: str, referrer: str) -> referencing.Resource:
+        try:
+            retrieved = self.registry.get_or_retrieve(uri)
+        except (referencing.exceptions.NoSuchResource, referencing.exceptions.Unresolvable):
+            name = Path(url2pathname(urlsplit(uri).path)).name
+            raise SetupError(
+                f"{self._where(referrer)}: $ref target {name} found neither next to it nor in {self.definitions}"
+            ) from None
+        if retrieved.registry is not self.registry:
+            self.registry = retrieved.registry.crawl()
+        return retrieved.value
+
+    def _where(self, uri: str) -> Path:
+        return self._real_path.get(uri) or Path(url2pathname(urlsplit(uri).path))
+
+    def assertions(self, listing: str) -> list["Assertion"]:
+        result = []
+        for name, schema, uri in self._listed[listing]:
+            # The wrapper gives the assertion its real base URI even when its
+            # root also holds a "$ref" (draft-04 then ignores the sibling "id").
+            validator = jsonschema.Draft4Validator(
+                {"$ref": uri},
+                registry=self.registry,
+                format_checker=self.format_checker,
+            )
+            message = schema.get("errorMessage") or schema.get("title") or "assertion failed"
+            result.append(Assertion(name, schema.get("expectedResult", "valid") == "valid", message, validator))
+        return result
 
 
 class Assertion:
@@ -299,7 +333,7 @@ class Assertion:
         """(passed, detail-for-verbose)."""
         try:
             error = jsonschema.exceptions.best_match(self.validator.iter_errors(instance))
-        except referencing.exceptions.Unresolvable as exc:  # defensive: pre-checked
+        except (referencing.exceptions.NoSuchResource, referencing.exceptions.Unresolvable) as exc:  # pre-checked
             raise SetupError(f"{self.name}: unresolvable reference during validation: {exc}") from None
         valid = error is None
         if valid == self.expect_valid:
@@ -307,7 +341,8 @@ class Assertion:
         if error is None:
             return False, "validated, but this assertion expects the object to be invalid"
         where = "/".join(str(p) for p in error.absolute_path) or "(top)"
-        return False, f"at {where}: {error.message}"
+        message = error.message if len(error.message) <= 300 else error.message[:297] + "..."
+        return False, f"at {where}: {message}"
 
 
 # --------------------------------------------------------------------------
@@ -369,8 +404,11 @@ def collect(document: dict, warn) -> tuple[list, list, list]:
             where = f"{where}.next"
         return count
 
+    # Decided by "type"; an object whose type is wrong is still recognised
+    # by its shape ("first" / "items"), so the type assertion reports it.
     kinds = types_of(document)
-    if "AnnotationCollection" in kinds:
+    untyped = "Annotation" not in kinds
+    if "AnnotationCollection" in kinds or (untyped and "first" in document):
         collections.append((label("collection", document, "(top)"), document))
         first = document.get("first")
         if first is None:
@@ -382,7 +420,7 @@ def collect(document: dict, warn) -> tuple[list, list, list]:
             total = total[0]
         if isinstance(total, int) and not isinstance(total, bool) and total != found:
             warn(f"collection total is {total} but {found} embedded annotation(s) were found")
-    elif "AnnotationPage" in kinds:
+    elif "AnnotationPage" in kinds or (untyped and "items" in document):
         walk_pages(document, "(top)")
     else:
         annotations.append((label("annotation", document, "(top)"), document))
@@ -402,7 +440,7 @@ def read_export(name: str) -> object:
 
 
 def main(argv: list[str] | None = None) -> int:
-    default_tests = Path(__file__).resolve().parent.parent / ".." / "shared" / "w3c-annotation-tests"
+    default_tests = (Path(__file__).resolve().parent.parent / ".." / "shared" / "w3c-annotation-tests").resolve()
     parser = argparse.ArgumentParser(
         prog="check-w3c.py",
         description="Validate a Web Annotation export against the W3C MUST assertions.",
@@ -423,10 +461,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     try:
-        suite = Suite(tests_dir)
-        annotation_musts = suite.load_listing(ANNOTATION_MUSTS)
-        collection_musts = suite.load_listing(COLLECTION_MUSTS)
-        page_musts = suite.load_listing(PAGE_MUSTS)
+        suite = Suite(tests_dir, [ANNOTATION_MUSTS, COLLECTION_MUSTS, PAGE_MUSTS])
+        annotation_musts = suite.assertions(ANNOTATION_MUSTS)
+        collection_musts = suite.assertions(COLLECTION_MUSTS)
+        page_musts = suite.assertions(PAGE_MUSTS)
         if suite.unknown_formats:
             warn("formats not checked (no checker): " + ", ".join(sorted(suite.unknown_formats)))
         document = read_export(args.export)

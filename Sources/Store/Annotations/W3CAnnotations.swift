@@ -29,7 +29,7 @@ enum W3CAnnotations {
             "label": "newsdb annotations",
             "total": annotations.count,
             "first": [
-                "id": "urn:uuid:\(exportID):page1",
+                "id": "urn:uuid:\(exportID)#page1",
                 "type": "AnnotationPage",
                 "startIndex": 0,
                 "items": items,
