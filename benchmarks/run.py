@@ -304,15 +304,16 @@ def newsdb_import(ctx: Context, db: Path) -> float:
 def import_articles(db: Path, paths: list[Path], valid_files: int, invalid_utf8: int) -> float:
     """Run `newsdb import --json PATH...` into `db`; check its summary; return wall-clock seconds."""
     env = dict(os.environ, NEWSDB_DB=str(db))
-    elapsed, proc = run_process([str(BINARY), "import", "--json", *map(str, paths)], env)
-    try:
-        summary = json.loads(proc.stdout)
-        imported, unchanged, skipped = (int(summary[key]) for key in ("imported", "unchanged", "skipped"))
-        # A duplicate differing only in white space updates its twin, or (same title, other text) revises it.
-        unchanged += int(summary.get("updated", 0)) + int(summary.get("revised", 0))
-    except (ValueError, KeyError, TypeError):
-        raise BenchError(f"`newsdb import --json` exited {proc.returncode} without a JSON summary "
-                         f"with imported/unchanged/skipped; stderr:\n{tail(proc.stderr)}") from None
+    # The text summary, not --json: printing 8,900 article records as JSON is not what this workload measures.
+    elapsed, proc = run_process([str(BINARY), "import", *map(str, paths)], env)
+    match = re.search(r"imported (\d+), unchanged (\d+)(?:, updated (\d+))?(?:, revised (\d+))?, skipped (\d+)",
+                      proc.stdout)
+    if not match:
+        raise BenchError(f"`newsdb import` exited {proc.returncode} without its summary line; "
+                         f"stderr:\n{tail(proc.stderr)}")
+    imported, unchanged, updated, revised, skipped = (int(group or 0) for group in match.groups())
+    # A duplicate differing only in white space updates its twin, or (same title, other text) revises it.
+    unchanged += updated + revised
     if proc.returncode not in (0, 1) or (proc.returncode == 1 and skipped != invalid_utf8):
         raise BenchError(f"`newsdb import` exited {proc.returncode} (skipped {skipped}, expected "
                          f"{invalid_utf8} invalid UTF-8 files); stderr:\n{tail(proc.stderr)}")
