@@ -54,7 +54,8 @@ extension NewsDatabase {
                 _ = tagArguments.append(contentsOf: [tag])
             }
             guard let match = query.matchExpression else {
-                return try Self.taggedArticles(tagFilter: tagFilter, arguments: tagArguments, limit: limit, db)
+                return try Self.taggedArticles(
+                    tag: query.tags[0], tagFilter: tagFilter, arguments: tagArguments, limit: limit, db)
             }
             var hits = try Row.fetchAll(
                 db,
@@ -94,23 +95,25 @@ extension NewsDatabase {
         }
     }
 
-    /// Articles with annotations carrying every tag, most recently annotated first.
+    /// Articles with annotations carrying every tag, most recently annotated first; the snippet is the quote of the
+    /// article's most recently changed annotation tagged `tag`.
     private static func taggedArticles(
-        tagFilter: String, arguments: StatementArguments, limit: Int, _ db: Database
+        tag: String, tagFilter: String, arguments: StatementArguments, limit: Int, _ db: Database
     ) throws -> [SearchHit] {
         try Row.fetchAll(
             db,
             sql: """
                 SELECT a.id, a.title, a.source, a.published_at,
-                       (SELECT n.exact FROM annotations n WHERE n.article_id = a.id AND n.deleted_at IS NULL
-                        ORDER BY n.modified_at DESC LIMIT 1) AS snippet,
+                       (SELECT n.exact FROM annotations n JOIN annotation_tags t ON t.annotation_id = n.id
+                        WHERE n.article_id = a.id AND n.deleted_at IS NULL AND t.tag = ?
+                        ORDER BY n.modified_at DESC, n.seq DESC LIMIT 1) AS snippet,
                        0.0 AS rank
                 FROM articles a
                 WHERE 1 \(tagFilter)
                 ORDER BY (SELECT max(n.modified_at) FROM annotations n WHERE n.article_id = a.id) DESC, a.seq
                 LIMIT ?
                 """,
-            arguments: arguments + [limit]
+            arguments: [tag] + arguments + [limit]
         ).map { row in hit(row, in: .tag) }
     }
 

@@ -46,3 +46,13 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Print JSON (see docs/JSON.md) instead of text.")
     var json = false
 }
+
+/// Runs a Store check inside `validate()`, so that an argument the library refuses is a usage error (exit 64, one
+/// line) like any other, and is refused before a database is opened.
+func checkArgument(_ check: () throws -> Void) throws {
+    do {
+        try check()
+    } catch let error as StoreError {
+        throw ValidationError(error.message)
+    }
+}

@@ -140,6 +140,8 @@ import Testing
         #expect(try database.search(SearchQuery("tag:claim")).map(\.id) == [articleID])
         #expect(try database.search(SearchQuery("council tag:claim")).map(\.id) == [articleID])
         #expect(try database.search(SearchQuery("council tag:other")).isEmpty)
+        _ = try database.annotate(AnnotationDraft(article: articleID, quote: "mayor"))
+        #expect(try database.search(SearchQuery("tag:claim")).map(\.snippet) == ["9 to 2"], "the snippet is a tagged quote")
     }
 
     @Test("Listing filters by article, tag and orphans")

@@ -133,6 +133,12 @@ import Testing
         #expect(try other.importAnnotations(export).unchanged == 3)
     }
 
+    @Test("An export with no annotations imports back as nothing, without an error")
+    func emptyExport() throws {
+        let export = try database.exportAnnotations(.w3c)
+        #expect(try database.importAnnotations(export) == AnnotationImportReport(created: 0, updated: 0, unchanged: 0, skipped: []))
+    }
+
     @Test("The W3C export has the shape the Web Annotation model requires")
     func w3cShape() throws {
         _ = try database.annotate(AnnotationDraft(article: articleID, quote: "fair", note: "n", tags: ["t"]))

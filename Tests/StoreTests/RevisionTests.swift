@@ -70,6 +70,18 @@ import Testing
         #expect(try database.annotations(AnnotationFilter(orphansOnly: true)).map(\.id) == [orphan.id])
     }
 
+    @Test("A fuzzy match keeps a changed last character inside the highlight")
+    func fuzzyKeepsChangedEnd() throws {
+        let id = try importVersion("The turnout was counted by Maureen Tulloch, on 934 ballots. Then the hall closed.").articles[0].id
+        let annotation = try database.annotate(AnnotationDraft(article: id, quote: "Maureen Tulloch, on 934"))
+        _ = try importVersion("The turnout was counted by Maureen Tulloch, on 936 ballots. Then the hall closed.")
+        let after = try database.annotation(annotation.id)
+        #expect(after.anchor.state == .fuzzy)
+        let body = Array(try database.article(id).body.unicodeScalars)
+        let range = try #require(after.anchor.range)
+        #expect(String(String.UnicodeScalarView(body[range])) == "Maureen Tulloch, on 936")
+    }
+
     @Test("An orphan finds its way back when a later revision restores its passage")
     func orphanReturns() throws {
         let id = try importVersion("Alpha beta gamma. The mayor resigned on Friday. Delta.").articles[0].id

@@ -138,7 +138,7 @@ import Testing
         #expect(output.status == 64)
         #expect(output.stderrLines == ["newsdb: --limit must be at least 1 (see `newsdb --help`)"])
         let search = try cli.run("search", "--", "((")
-        #expect(search.status == 1)
+        #expect(search.status == 64)
         #expect(search.stderrLines == ["newsdb: the search '((' has no word to look for (see `newsdb --help`)"])
     }
 

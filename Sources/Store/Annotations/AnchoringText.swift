@@ -153,7 +153,12 @@ struct AnchoringText {
                 }
                 diagonalStart = previousStart
             }
-            if best == nil || cost[m] < best!.distance {
+            // Among passages equally close, the one nearest the quote's length: a changed last character is a
+            // substitution, not a deletion.
+            let length = j + 1 - start[m]
+            if best == nil || cost[m] < best!.distance
+                || (cost[m] == best!.distance && abs(length - m) < abs(best!.end - best!.start - m))
+            {
                 best = (j + 1, cost[m], start[m])
             }
         }

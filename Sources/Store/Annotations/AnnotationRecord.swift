@@ -70,9 +70,7 @@ enum AnnotationRecordReader {
             }
             results.withLock { $0[part] = records }
         }
-        let records = results.withLock { parts in parts.keys.sorted().flatMap { parts[$0] ?? [] } }
-        guard !records.isEmpty else { throw StoreError(.invalidInput, "the file holds no annotations") }
-        return records
+        return results.withLock { parts in parts.keys.sorted().flatMap { parts[$0] ?? [] } }
     }
 
     /// The byte ranges of the lines of `data`, found with memchr.

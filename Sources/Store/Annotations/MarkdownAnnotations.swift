@@ -18,9 +18,13 @@ enum MarkdownAnnotations {
                 .compactMap { $0 }
             if !details.isEmpty { lines.append("*\(details.joined(separator: " · "))*") }
             if let url = article.url { lines.append("<\(url)>") }
+            let text = AnchoringText(article.body)
             for annotation in byArticle[id] ?? [] {
                 lines.append("")
-                let quote = annotation.selector.exact.split(whereSeparator: \.isNewline).joined(separator: " ")
+                // The passage as the article reads now (a fuzzy match may differ from what was highlighted).
+                var passage = annotation.selector.exact
+                if let range = annotation.anchor.range, range.upperBound <= text.scalars.count { passage = text.string(range) }
+                let quote = passage.split(whereSeparator: \.isNewline).joined(separator: " ")
                 lines.append("> \(quote)")
                 if annotation.anchor.state == .orphan {
                     lines.append(">")

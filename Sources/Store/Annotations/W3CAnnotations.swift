@@ -100,7 +100,6 @@ enum W3CAnnotations {
         } else if let list = document as? [Any] {
             items = list
         }
-        guard !items.isEmpty else { throw StoreError(.invalidInput, "the W3C document holds no annotations") }
         return items.enumerated().map { index, item in
             let place = "item \(index + 1)"
             do {

@@ -25,9 +25,9 @@ struct Annotate: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        try NewsDatabase.checkArticleReference(article)
+        try checkArgument { try NewsDatabase.checkArticleReference(article) }
         if let occurrence, occurrence < 1 { throw ValidationError("--occurrence counts from 1") }
-        for tag in tags { _ = try Tag.normalized(tag) }
+        for tag in tags { try checkArgument { _ = try Tag.normalized(tag) } }
     }
 
     func run() throws {

@@ -23,8 +23,8 @@ struct ListAnnotations: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if let article { try NewsDatabase.checkArticleReference(article) }
-        if let tag { _ = try Tag.normalized(tag) }
+        if let article { try checkArgument { try NewsDatabase.checkArticleReference(article) } }
+        if let tag { try checkArgument { _ = try Tag.normalized(tag) } }
     }
 
     func run() throws {
@@ -63,7 +63,7 @@ struct EditAnnotation: ParsableCommand {
     func validate() throws {
         let changes = AnnotationChanges(note: note, addTags: addTags, removeTags: removeTags, color: color, motivation: motivation)
         if changes.isEmpty { throw ValidationError("nothing to change: give --note, --add-tag, --remove-tag, --color or --motivation") }
-        for tag in addTags + removeTags { _ = try Tag.normalized(tag) }
+        for tag in addTags + removeTags { try checkArgument { _ = try Tag.normalized(tag) } }
     }
 
     func run() throws {

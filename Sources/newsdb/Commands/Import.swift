@@ -27,7 +27,7 @@ struct Import: ParsableCommand {
         guard !paths.isEmpty else { throw ValidationError("give at least one file or folder to import") }
         guard paths.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("'-' (standard input) can be given once") }
         if let revisionOf {
-            try NewsDatabase.checkArticleReference(revisionOf)
+            try checkArgument { try NewsDatabase.checkArticleReference(revisionOf) }
             guard paths.count == 1 else { throw ValidationError("--revision-of takes exactly one file") }
         }
     }

@@ -52,7 +52,7 @@ struct ExportAnnotations: ParsableCommand {
     var article: String?
 
     func validate() throws {
-        if let article { try NewsDatabase.checkArticleReference(article) }
+        if let article { try checkArgument { try NewsDatabase.checkArticleReference(article) } }
     }
 
     func run() throws {

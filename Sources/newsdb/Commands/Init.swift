@@ -11,7 +11,7 @@ struct Init: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if let name { try Replica.checkName(name) }
+        if let name { try checkArgument { try Replica.checkName(name) } }
     }
 
     func run() throws {

@@ -18,7 +18,7 @@ struct Search: ParsableCommand {
     func validate() throws {
         guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
         guard !query.isEmpty else { throw ValidationError("give something to search for") }
-        _ = try parsedQuery()
+        try checkArgument { _ = try parsedQuery() }
     }
 
     /// Unrecognized arguments are kept so that `-word` excludes a word; a `--` terminator is not part of the

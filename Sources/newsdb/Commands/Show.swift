@@ -17,7 +17,7 @@ struct Show: ParsableCommand {
     var article: String
 
     func validate() throws {
-        try NewsDatabase.checkArticleReference(article)
+        try checkArgument { try NewsDatabase.checkArticleReference(article) }
         if let revision, revision < 1 { throw ValidationError("revisions count from 1") }
     }
 

@@ -6,6 +6,7 @@ enum InputFile {
     /// - Throws: `CLIError` naming the file when it cannot be read.
     static func data(_ path: String) throws -> Data {
         if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+        guard FileManager.default.fileExists(atPath: path) else { throw CLIError(message: "cannot read \(path): no such file") }
         do {
             return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
