@@ -156,8 +156,6 @@ extension NewsDatabase {
                 if !ids.contains(id) { ids.append(id) }
             }
             for id in ids {
-                let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM annotations WHERE id = ?", arguments: [id]) ?? 0
-                try AnnotationIndex.remove(seq: seq, db)
                 try db.execute(
                     sql: "UPDATE annotations SET deleted_at = ?, modified_at = ? WHERE id = ?", arguments: [now, now, id])
             }

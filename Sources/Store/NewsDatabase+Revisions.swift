@@ -53,14 +53,13 @@ extension NewsDatabase {
                 wordCount, contentHash, importedAt, oldRevision + 1, seq,
             ])
         try ArticleIndex.add(seq: seq, title: merged.title, dek: merged.dek, byline: merged.byline, body: merged.body, db)
-        try reanchorAnnotations(
-            articleID: id, on: merged.body, revision: oldRevision + 1, previousLength: oldBody.unicodeScalars.count, db)
+        try reanchorAnnotations(articleID: id, from: oldBody, to: merged.body, revision: oldRevision + 1, db)
         return oldRevision + 1
     }
 
     /// Anchors every annotation of an article (tombstones too, so a restored one is in place) on its new text.
     static func reanchorAnnotations(
-        articleID: String, on body: String, revision: Int, previousLength: Int, _ db: Database
+        articleID: String, from previousBody: String, to body: String, revision: Int, _ db: Database
     ) throws {
         let rows = try Row.fetchAll(
             db, sql: """
@@ -70,6 +69,7 @@ extension NewsDatabase {
             arguments: [articleID])
         guard !rows.isEmpty else { return }
         let text = AnchoringText(body)
+        let previous = AnchoringText(previousBody)
         let update = try db.cachedStatement(sql: """
             UPDATE annotations SET anchor_revision = ?, anchor_start = ?, anchor_end = ?, anchor_state = ? WHERE id = ?
             """)
@@ -81,7 +81,9 @@ extension NewsDatabase {
             let anchorEnd: Int? = row["anchor_end"]
             // An orphan has no place on the last text; its original offsets are the best guess of where to look.
             let stored = anchorStart.flatMap { start in anchorEnd.map { start..<$0 } } ?? selector.start..<selector.end
-            let (state, range) = Reanchoring.anchor(selector, stored: stored, storedLength: previousLength, in: text)
+            let wasRepeated = previous.occurrences(of: AnchoringText.folded(selector.exact)).count > 1
+            let (state, range) = Reanchoring.anchor(
+                selector, stored: stored, storedLength: previous.scalars.count, in: text, wasRepeated: wasRepeated)
             try update.execute(arguments: [
                 revision, range?.lowerBound, range?.upperBound, state.rawValue, row["id"] as String,
             ])

@@ -109,11 +109,14 @@ import Testing
         #expect(edited.note == "Check the vote count")
         #expect(edited.color == .blue)
         #expect(try database.search(SearchQuery("count")).map(\.matchedIn) == [.note])
+        #expect(try database.fullTextIndexIsConsistent())
         let cleared = try database.editAnnotation(made.id, AnnotationChanges(note: ""))
         #expect(cleared.note == nil)
+        #expect(try database.fullTextIndexIsConsistent())
         #expect(try database.search(SearchQuery("count")).isEmpty)
         #expect(throws: StoreError.self) { try database.editAnnotation(made.id, AnnotationChanges()) }
         #expect(throws: StoreError.self) { try database.editAnnotation(made.id, AnnotationChanges(addTags: ["two words"])) }
+        #expect(throws: StoreError.self) { try database.editAnnotation(made.id, AnnotationChanges(addTags: ["left\u{1F}right"])) }
     }
 
     @Test("Deleting keeps a tombstone, hides the annotation and its note, and is all or nothing")
@@ -127,7 +130,8 @@ import Testing
         #expect(deleted.allSatisfy { $0.deletedAt != nil })
         #expect(try database.annotations().isEmpty)
         #expect(try database.annotations(AnnotationFilter(includeDeleted: true)).count == 2)
-        #expect(try database.search(SearchQuery("wall note")).allSatisfy { $0.matchedIn != .note })
+        #expect(try database.search(SearchQuery("wall note")).isEmpty)
+        #expect(try database.fullTextIndexIsConsistent())
         #expect(try database.search(SearchQuery("tag:people")).isEmpty)
         #expect(throws: StoreError.self) { try database.deleteAnnotations([a.id]) }
         #expect(throws: StoreError.self) { try database.editAnnotation(a.id, AnnotationChanges(note: "x")) }

@@ -86,6 +86,56 @@ import Testing
         #expect(error?.message.contains("appears twice") == true)
     }
 
+    @Test("occurrence 1 picks the first of several, and an ambiguous line says how to pick one, on one line")
+    func occurrenceOne() throws {
+        let report = try database.importAnnotations(try lines([["article": articleID, "quote": "The union", "occurrence": 1]]))
+        #expect(report.created == 1)
+        let error = #expect(throws: StoreError.self) {
+            try database.importAnnotations(try lines([["article": articleID, "quote": "The union"]]))
+        }
+        #expect(error?.message.hasSuffix("line 1: the quote occurs 2 times; add \"occurrence\": 1 to 2 to pick one") == true)
+    }
+
+    @Test("An orphan can be corrected by importing a line with its id and quote")
+    func correctOrphan() throws {
+        let made = try database.annotate(AnnotationDraft(article: articleID, quote: "The port said the offer was fair."))
+        let revised = Self.articleJSON.replacingOccurrences(of: " The port said the offer was fair.", with: "")
+        _ = try database.importArticles([.data(Data(revised.utf8), name: "a.json")])
+        #expect(try database.annotation(made.id).anchor.state == .orphan)
+        let fix = try lines([["id": made.id, "article": articleID, "quote": "The port said the offer was fair.", "note": "Cut from the story"]])
+        #expect(try database.importAnnotations(fix).updated == 1)
+        let after = try database.annotation(made.id)
+        #expect(after.note == "Cut from the story")
+        #expect(after.anchor.state == .orphan)
+    }
+
+    @Test("An older W3C export never overwrites newer edits")
+    func olderExport() throws {
+        let made = try database.annotate(AnnotationDraft(article: articleID, quote: "fair", note: "first"))
+        let export = try database.exportAnnotations(.w3c)
+        let later = try NewsDatabase.open(at: database.path, options: .init(clock: { fixedClock().addingTimeInterval(60) }))
+        _ = try later.editAnnotation(made.id, AnnotationChanges(note: "newer"))
+        #expect(try later.importAnnotations(export).unchanged == 1)
+        #expect(try later.annotation(made.id).note == "newer")
+    }
+
+    @Test("W3C items with bad dates, colors, motivations or creators are refused with their item number")
+    func w3cValidation() throws {
+        _ = try database.annotate(AnnotationDraft(article: articleID, quote: "fair"))
+        let export = String(decoding: try database.exportAnnotations(.w3c), as: UTF8.self)
+        let cases = [
+            ("\"motivation\" : \"highlighting\"", "\"motivation\" : \"shouting\"", "motivation shouting is not a W3C motivation"),
+            ("\"styleClass\" : \"newsdb-yellow\"", "\"styleClass\" : \"newsdb-red\"", "styleClass \"newsdb-red\" is not a newsdb color"),
+            ("\"created\" : \"", "\"created\" : \"last Tuesday", "\"created\" is not an ISO 8601 date-time"),
+        ]
+        for (from, to, reason) in cases {
+            let broken = export.replacingOccurrences(of: from, with: to)
+            #expect(broken != export)
+            let report = try database.importAnnotations(Data(broken.utf8), skipInvalid: true)
+            #expect(report.skipped.first?.reason.hasPrefix(reason) == true, "\(reason)")
+        }
+    }
+
     @Test("Malformed lines are reported, not trapped", arguments: [
         ("{\"article\": 5, \"quote\": \"x\"}", "field \"article\" must be a string"),
         ("{\"article\": \"abcd\"}", "field \"quote\" is missing or empty"),

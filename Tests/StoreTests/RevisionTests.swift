@@ -82,6 +82,22 @@ import Testing
         #expect(String(String.UnicodeScalarView(body[range])) == "Maureen Tulloch, on 936")
     }
 
+    @Test("A short figure that changed keeps its highlight when its context on both sides is intact")
+    func shortFigure() throws {
+        let id = try importVersion("Council tax will rise by 4.9% in April, the council said.").articles[0].id
+        let annotation = try database.annotate(AnnotationDraft(article: id, quote: "by 4.9%"))
+        _ = try importVersion("Council tax will rise by 5.1% in April, the council said.")
+        #expect(try database.annotation(annotation.id).anchor.state == .fuzzy)
+    }
+
+    @Test("A short quote whose own occurrence was removed does not jump to another one with other context")
+    func otherOccurrence() throws {
+        let id = try importVersion("Pickets stood at the main gate at dawn. Later, union leaders spoke at the main gate to reporters.").articles[0].id
+        let annotation = try database.annotate(AnnotationDraft(article: id, quote: "main gate", occurrence: 2))
+        _ = try importVersion("Pickets stood at the main gate at dawn. Later, union leaders spoke to reporters.")
+        #expect(try database.annotation(annotation.id).anchor.state == .orphan)
+    }
+
     @Test("An orphan finds its way back when a later revision restores its passage")
     func orphanReturns() throws {
         let id = try importVersion("Alpha beta gamma. The mayor resigned on Friday. Delta.").articles[0].id

@@ -48,7 +48,8 @@ public enum Tag {
     public static func normalized(_ text: String) throws -> String {
         var tag = String(TextScanning.trimmed(text)).lowercased()
         if tag.hasPrefix("#") { tag.removeFirst() }
-        guard !tag.isEmpty, tag.count <= 64, !tag.contains(where: { $0.isWhitespace || $0.isNewline }) else {
+        let control = tag.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        guard !tag.isEmpty, tag.count <= 64, !control, !tag.contains(where: { $0.isWhitespace || $0.isNewline }) else {
             throw StoreError(.invalidInput, "'\(text)' is not a tag: a tag is one word of at most 64 characters")
         }
         return tag

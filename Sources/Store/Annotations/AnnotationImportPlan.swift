@@ -23,7 +23,6 @@ struct AnnotationImportPlan {
     /// - Throws: `StoreError` saying what is wrong with the record.
     mutating func plan(_ record: AnnotationRecord) throws -> PlannedAnnotation {
         let article = try self.article(record.article)
-        let located = try locate(record, in: article)
         if let id = record.id, let existing = try Row.fetchOne(
             db, sql: "SELECT seq, article_id, exact, anchor_start, anchor_end, deleted_at FROM annotations WHERE id = ?",
             arguments: [id])
@@ -34,6 +33,12 @@ struct AnnotationImportPlan {
             guard (existing["deleted_at"] as String?) == nil else {
                 throw StoreError(.invalidInput, "annotation \(id.prefix(8)) was deleted; it cannot be updated")
             }
+            // The same quote as stored keeps its anchor (an orphan stays one, a repeated quote keeps its place);
+            // a different quote is looked for and moves the annotation.
+            if record.position == nil && AnchoringText.folded(record.quote) == AnchoringText.folded(existing["exact"]) {
+                return .update(id: id, seq: existing["seq"], reselect: nil)
+            }
+            let located = try locate(record, in: article)
             let start: Int? = existing["anchor_start"]
             let end: Int? = existing["anchor_end"]
             let moved = located.range != nil && (located.range?.lowerBound != start || located.range?.upperBound != end)
@@ -41,6 +46,7 @@ struct AnnotationImportPlan {
                 id: id, seq: existing["seq"],
                 reselect: moved ? (located.selector, article.revision, located.state, located.range) : nil)
         }
+        let located = try locate(record, in: article)
         return .create(
             articleID: article.id, revision: article.revision, selector: located.selector, state: located.state,
             range: located.range)
@@ -61,6 +67,8 @@ struct AnnotationImportPlan {
             return .created
         case .update(let id, let seq, let reselect):
             let current = try NewsDatabase.fetchAnnotation(id: id, db)
+            // A W3C export says when each annotation was last changed: an older copy never overwrites newer edits.
+            if let modified = record.modifiedAt, modified <= current.modifiedAt { return .unchanged }
             var changes = AnnotationChanges()
             if record.noteGiven, NewsDatabase.cleanNote(record.note) != current.note { changes.note = record.note ?? "" }
             if let tags = record.tags {
@@ -124,6 +132,12 @@ struct AnnotationImportPlan {
             let (state, range) = Reanchoring.anchor(given, stored: position, storedLength: text.scalars.count, in: text)
             guard let range else { return (given, .orphan, nil) }
             return (TextSelector.make(range, in: text), state, range)
+        }
+        if record.occurrence == nil {
+            let count = text.occurrences(of: AnchoringText.folded(record.quote)).count
+            if count > 1 {
+                throw StoreError(.ambiguous, "the quote occurs \(count) times; add \"occurrence\": 1 to \(count) to pick one")
+            }
         }
         let range = try QuoteLocator.locate(record.quote, occurrence: record.occurrence, in: text, articleID: article.id)
         return (TextSelector.make(range, in: text), .exact, range)

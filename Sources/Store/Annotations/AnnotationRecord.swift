@@ -156,7 +156,10 @@ enum AnnotationRecordReader {
             record.motivation = parsed
         }
         if let occurrence = object["occurrence"], !(occurrence is NSNull) {
-            guard let number = occurrence as? Int, number >= 1, !(occurrence is Bool) else {
+            // JSON true and false come back as NSNumber too: only a number whose type is not "c" (char, Bool) counts.
+            guard let value = occurrence as? NSNumber, String(cString: value.objCType) != "c", let number = occurrence as? Int,
+                number >= 1
+            else {
                 throw StoreError(.invalidInput, "field \"occurrence\" must be a whole number from 1")
             }
             record.occurrence = number

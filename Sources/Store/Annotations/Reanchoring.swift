@@ -4,6 +4,10 @@
 enum Reanchoring {
     /// The largest share of a quote's scalars that may differ for a fuzzy match.
     static let maximumFuzzyDifference = 0.25
+    /// Quotes shorter than this (in folded scalars) must also match their context to be found by approximation.
+    static let shortQuote = 16
+    /// How well context must agree (0 to 1) where the quote alone does not settle the place.
+    static let minimumContext = 0.5
 
     /// Anchors `selector` on `text`.
     /// - Parameters:
@@ -11,8 +15,10 @@ enum Reanchoring {
     ///   - stored: Its offsets on the text it was last anchored on (the selector's own for an orphan).
     ///   - storedLength: The length in scalars of that text, to guess where the passage moved to.
     ///   - text: The new text.
+    ///   - wasRepeated: Whether the quote occurred more than once in the text it was last anchored on: then a single
+    ///     occurrence left in the new text may be another one, and the context must agree too.
     static func anchor(
-        _ selector: TextSelector, stored: Range<Int>, storedLength: Int, in text: AnchoringText
+        _ selector: TextSelector, stored: Range<Int>, storedLength: Int, in text: AnchoringText, wasRepeated: Bool = false
     ) -> (state: AnchorState, range: Range<Int>?) {
         let exact = Array(selector.exact.unicodeScalars)
         if stored.upperBound <= text.scalars.count, text.scalars[stored].elementsEqual(exact) {
@@ -21,13 +27,17 @@ enum Reanchoring {
         let pattern = AnchoringText.folded(selector.exact)
         guard !pattern.isEmpty else { return (.orphan, nil) }
         let occurrences = text.occurrences(of: pattern)
-        if occurrences.count == 1 { return (.moved, occurrences[0]) }
+        if occurrences.count == 1 && (!wasRepeated || contextScore(selector, at: occurrences[0], in: text) >= 0.75) {
+            return (.moved, occurrences[0])
+        }
         if occurrences.count > 1 {
             // The same words in several places: the context decides, if it clearly does.
             let scored = occurrences.map { ($0, contextScore(selector, at: $0, in: text)) }.sorted { $0.1 > $1.1 }
-            if scored[0].1 >= 0.5 && scored[0].1 > scored[1].1 { return (.moved, scored[0].0) }
+            if scored[0].1 >= minimumContext && scored[0].1 > scored[1].1 { return (.moved, scored[0].0) }
         }
-        if let range = fuzzyMatch(selector, pattern: pattern, stored: stored, storedLength: storedLength, in: text) {
+        if let range = fuzzyMatch(
+            selector, pattern: pattern, stored: stored, storedLength: storedLength, in: text, wasRepeated: wasRepeated)
+        {
             return (.fuzzy, range)
         }
         return (.orphan, nil)
@@ -37,18 +47,24 @@ enum Reanchoring {
     /// then in the whole text. Short quotes also need their context to agree, or a word like "the" would match
     /// anywhere.
     private static func fuzzyMatch(
-        _ selector: TextSelector, pattern: [UInt32], stored: Range<Int>, storedLength: Int, in text: AnchoringText
+        _ selector: TextSelector, pattern: [UInt32], stored: Range<Int>, storedLength: Int, in text: AnchoringText,
+        wasRepeated: Bool
     ) -> Range<Int>? {
         let allowed = Int((Double(pattern.count) * maximumFuzzyDifference).rounded(.down))
-        guard allowed > 0, !text.folded.isEmpty else { return nil }
+        // A short figure ("by 4.9%") may change by more than a quarter of itself; with its context intact on both
+        // sides it is still the same passage.
+        let allowedInContext = max(allowed, min(pattern.count / 2, 4))
+        guard allowedInContext > 0, !text.folded.isEmpty else { return nil }
         let scale = storedLength > 0 ? Double(text.scalars.count) / Double(storedLength) : 1
         let expected = text.foldedOffset(Int(Double(stored.lowerBound) * scale))
         let reach = 4 * pattern.count + 500
         let near = max(0, expected - reach)..<min(text.folded.count, expected + pattern.count + reach)
         for window in [near, 0..<text.folded.count] {
-            guard let match = text.closest(to: pattern, within: window), match.distance <= allowed else { continue }
+            guard let match = text.closest(to: pattern, within: window), match.distance <= allowedInContext else { continue }
             let range = text.bodyRange(match.range)
-            if pattern.count < 16 && contextScore(selector, at: range, in: text) < 0.5 { continue }
+            let context = contextScore(selector, at: range, in: text)
+            if match.distance > allowed && context < 0.75 { continue }
+            if (pattern.count < shortQuote || wasRepeated) && context < (wasRepeated ? 0.75 : minimumContext) { continue }
             return range
         }
         return nil

@@ -147,14 +147,37 @@ enum W3CAnnotations {
         }
         record.noteGiven = true
         record.tags = tags
-        if let styleClass = target["styleClass"] as? String, styleClass.hasPrefix(styleClassPrefix) {
-            record.color = AnnotationColor(rawValue: String(styleClass.dropFirst(styleClassPrefix.count)))
+        if let styleClass = target["styleClass"] as? String {
+            guard styleClass.hasPrefix(styleClassPrefix),
+                let color = AnnotationColor(rawValue: String(styleClass.dropFirst(styleClassPrefix.count)))
+            else { throw StoreError(.invalidInput, "styleClass \"\(styleClass)\" is not a newsdb color") }
+            record.color = color
         }
-        record.motivation = (object["motivation"] as? String).flatMap(Motivation.init(rawValue:))
-        record.author = ((object["creator"] as? [String: Any])?["name"] as? String) ?? (object["creator"] as? String)
-        record.createdAt = object["created"] as? String
-        record.modifiedAt = object["modified"] as? String
+        if let motivation = object["motivation"] {
+            guard let name = motivation as? String, let parsed = Motivation(rawValue: name) else {
+                throw StoreError(.invalidInput, "motivation \(motivation) is not a W3C motivation")
+            }
+            record.motivation = parsed
+        }
+        if let creator = object["creator"] {
+            let name = ((creator as? [String: Any])?["name"] as? String) ?? (creator as? String) ?? ""
+            guard !TextScanning.trimmed(name).isEmpty else { throw StoreError(.invalidInput, "the creator has no name") }
+            record.author = name
+        }
+        record.createdAt = try instant(object["created"], "created")
+        record.modifiedAt = try instant(object["modified"], "modified")
         return record
+    }
+
+    /// An ISO 8601 instant, in newsdb's form; nil when absent.
+    private static func instant(_ value: Any?, _ key: String) throws -> String? {
+        guard let value else { return nil }
+        guard let text = value as? String else { throw StoreError(.invalidInput, "\"\(key)\" must be a date-time string") }
+        do {
+            return Timestamp.string(try Date(text, strategy: .iso8601))
+        } catch {
+            throw StoreError(.invalidInput, "\"\(key)\" is not an ISO 8601 date-time: \(text.prefix(40))")
+        }
     }
 
     private static func css(_ color: AnnotationColor) -> String {

@@ -6,9 +6,13 @@ enum InputFile {
     /// - Throws: `CLIError` naming the file when it cannot be read.
     static func data(_ path: String) throws -> Data {
         if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
-        guard FileManager.default.fileExists(atPath: path) else { throw CLIError(message: "cannot read \(path): no such file") }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"
+            throw CLIError(message: "cannot read \(path): \(reason)")
+        }
         do {
-            return try Data(contentsOf: URL(fileURLWithPath: path))
+            // Read through a handle, not Data(contentsOf:), so pipes and FIFOs (`--from <(…)`) work too.
+            return try handle.readToEnd() ?? Data()
         } catch {
             throw CLIError(message: "cannot read \(path): \((error as NSError).localizedDescription)")
         }
