@@ -57,11 +57,13 @@ CREATE TABLE annotation_tags (
 ) WITHOUT ROWID;
 CREATE INDEX annotation_tags_by_tag ON annotation_tags (tag, annotation_id);
 
--- Full-text index over the notes of live (not deleted) annotations, written by newsdb in the same transaction as
--- the annotation (as for articles_fts, not by trigger).
+-- Full-text index over the notes of annotations, written by newsdb in the same transaction as the annotation
+-- (as for articles_fts, not by trigger). Its content is the view of annotations that have a note, so that rows
+-- without one need no index entry; tombstones keep theirs, and searches leave them out.
+CREATE VIEW annotation_notes AS SELECT seq, note FROM annotations WHERE note IS NOT NULL;
 CREATE VIRTUAL TABLE annotation_notes_fts USING fts5 (
     note,
-    content = 'annotations',
+    content = 'annotation_notes',
     content_rowid = 'seq',
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
