@@ -150,6 +150,15 @@ extension NewsDatabase {
         merged.publishedAt = draft.publishedAt ?? existing["published_at"]
         let mergedHash = merged.contentHash
         if existing["content_hash"] == mergedHash { return .unchanged }
+        // A text given as another article's revision (--revision-of) must not bring that other article's URL along:
+        // two articles would then share one.
+        if id != draft.id, let url = merged.url, let owner = try String.fetchOne(
+            db, sql: "SELECT id FROM articles WHERE url = ? AND id <> ?", arguments: [url, id])
+        {
+            throw StoreError(
+                .invalidInput,
+                "the file's URL \(url) belongs to article \(owner.prefix(8)); import it without --revision-of, or remove the URL")
+        }
         let seq: Int64 = existing["seq"]
         if merged.title != existing["title"] || merged.body != existing["body"] {
             // The text changed: a new revision, the old one kept, annotations re-anchored.

@@ -120,5 +120,14 @@ import Testing
             [.data(Data(#"[{"title": "a", "body": "b"}, {"title": "c", "body": "d"}]"#.utf8), name: "two.json")],
             revisionOf: id)
         #expect(two.skipped.map(\.reason) == ["--revision-of takes a file holding one article; this one holds 2"])
+
+        let json = try JSONSerialization.data(withJSONObject: ["title": "Other", "body": "Other text.", "url": "https://example.com/other"])
+        _ = try database.importArticles([.data(json, name: "other.json")])
+        let stolen = try JSONSerialization.data(withJSONObject: ["title": "Budget", "body": "New text.", "url": "https://example.com/other"])
+        let error = #expect(throws: StoreError.self) {
+            try database.importArticles([.data(stolen, name: "stolen.json")], revisionOf: id)
+        }
+        #expect(error?.message.hasPrefix("the file's URL https://example.com/other belongs to article") == true)
+        #expect(try database.article(id).body == "The corrected text.")
     }
 }

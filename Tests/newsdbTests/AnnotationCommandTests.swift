@@ -29,6 +29,11 @@ import Testing
         #expect(list.stdout.contains("“3.2% pay offer”  #claim"))
         #expect(list.stdout.contains("Check the figure"))
 
+        let one = try cli.run("annotations", "show", id)
+        #expect(one.stdout.contains("passage    …"))
+        #expect(one.stdout.contains("3.2% pay offer from the port operator"))
+        #expect(one.stdout.hasSuffix("\nCheck the figure\n"))
+
         let edit = try cli.run("annotations", "edit", id, "--add-tag", "pay", "--color", "blue")
         #expect(edit.status == 0)
         #expect(edit.stdout.contains("#claim #pay"))

@@ -5,8 +5,8 @@ import Store
 struct Annotations: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List, edit, delete, import and export annotations.",
-        subcommands: [ListAnnotations.self, EditAnnotation.self, DeleteAnnotations.self, ImportAnnotations.self,
-            ExportAnnotations.self],
+        subcommands: [ListAnnotations.self, ShowAnnotation.self, EditAnnotation.self, DeleteAnnotations.self,
+            ImportAnnotations.self, ExportAnnotations.self],
         defaultSubcommand: ListAnnotations.self)
 }
 
@@ -43,6 +43,46 @@ struct ListAnnotations: ParsableCommand {
             if let note = annotation.note {
                 print("          " + Terminal.styled(AnnotationText.excerpt(note, 100), .italic))
             }
+        }
+    }
+}
+
+struct ShowAnnotation: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show one annotation (deleted ones too) with its passage in context.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The annotation's id or a unique prefix of it.", valueName: "id")) var id: String
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let annotation = try global.open().annotation(id)
+        if output.json {
+            try JSONOutput.print(annotation)
+            return
+        }
+        let selector = annotation.selector
+        var rows: [(String, String)] = [
+            ("id", annotation.id),
+            ("article", annotation.articleID),
+            ("passage", "…\(selector.prefix)" + Terminal.styled(selector.exact, .bold) + "\(selector.suffix)…"),
+            ("anchor", annotation.anchor.range.map { "\(annotation.anchor.state.rawValue) at \($0.lowerBound)-\($0.upperBound) of revision \(annotation.anchor.revision)" }
+                ?? "orphan on revision \(annotation.anchor.revision) (made at \(selector.start)-\(selector.end) of revision \(annotation.revision))"),
+            ("color", annotation.color.rawValue),
+            ("motivation", annotation.motivation.rawValue),
+            ("author", annotation.author),
+            ("created", annotation.createdAt),
+            ("modified", annotation.modifiedAt),
+        ]
+        if !annotation.tags.isEmpty { rows.append(("tags", annotation.tags.map { "#" + $0 }.joined(separator: " "))) }
+        if let deleted = annotation.deletedAt { rows.append(("deleted", deleted)) }
+        for (label, value) in rows {
+            print(Terminal.styled(label.padding(toLength: 11, withPad: " ", startingAt: 0), .dim)
+                + value.split(whereSeparator: \.isNewline).joined(separator: " "))
+        }
+        if let note = annotation.note {
+            print()
+            print(note)
         }
     }
 }
