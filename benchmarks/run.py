@@ -510,6 +510,14 @@ def revise_text(title: str, body: str, rng: random.Random) -> str:
 
 # -------------------------------------------------------------------------------------------- workloads
 
+def ratio_result(name: str, times: list[float], floor: float, target: str, max_ratio: float, details: dict) -> Result:
+    """The result of a workload whose target is a ratio to its floor: the median of `times` against `floor`."""
+    newsdb = statistics.median(times)
+    ratio = newsdb / floor
+    details.update(newsdb_s=newsdb, newsdb_runs_s=times, ratio=ratio)
+    return Result(name, f"{newsdb:.2f} s", f"{floor:.2f} s", f"{ratio:.2f}x", target, ratio <= max_ratio, details)
+
+
 @workload("import")
 def import_workload(ctx: Context) -> Result:
     variants = {}
@@ -535,11 +543,7 @@ def import_workload(ctx: Context) -> Result:
             ctx._imported_db = db  # reused by the search workload
         else:
             remove_db(db)
-    newsdb = statistics.median(times)
-    ratio = newsdb / floor
-    details.update(newsdb_s=newsdb, newsdb_runs_s=times, ratio=ratio)
-    return Result("import", f"{newsdb:.2f} s", f"{floor:.2f} s", f"{ratio:.2f}x", target,
-                  ratio <= IMPORT_MAX_RATIO, details)
+    return ratio_result("import", times, floor, target, IMPORT_MAX_RATIO, details)
 
 
 @workload("search")
@@ -593,11 +597,7 @@ def annotations_import_workload(ctx: Context) -> Result:
             ctx._annotated_db = db  # reused by the reanchor workload
         else:
             remove_db(db)
-    newsdb = statistics.median(times)
-    ratio = newsdb / floor
-    details.update(newsdb_s=newsdb, newsdb_runs_s=times, ratio=ratio)
-    return Result("annotations-import", f"{newsdb:.2f} s", f"{floor:.2f} s", f"{ratio:.2f}x", target,
-                  ratio <= ANNOTATIONS_IMPORT_MAX_RATIO, details)
+    return ratio_result("annotations-import", times, floor, target, ANNOTATIONS_IMPORT_MAX_RATIO, details)
 
 
 def show_annotations(article_id: str, body: str, count: int, rng: random.Random) -> list[Annotation]:
