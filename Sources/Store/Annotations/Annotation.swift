@@ -41,12 +41,14 @@ public struct Annotation: Sendable, Equatable, Codable {
         revision = row["revision"]
         selector = TextSelector(
             exact: row["exact"], prefix: row["prefix"], suffix: row["suffix"], start: row["start"], end: row["end"])
-        let state: String = row["anchor_state"]
+        let stateName: String = row["anchor_state"]
+        guard let state = AnchorState(rawValue: stateName) else {
+            throw StoreError(.database, "annotation \(row["id"] as String) has an unknown anchor state; was it written by a newer newsdb?")
+        }
         let start: Int? = row["anchor_start"]
         let end: Int? = row["anchor_end"]
         anchor = Anchor(
-            state: AnchorState(rawValue: state) ?? .orphan, revision: row["anchor_revision"],
-            range: start.flatMap { start in end.map { start..<$0 } })
+            state: state, revision: row["anchor_revision"], range: start.flatMap { start in end.map { start..<$0 } })
         note = row["note"]
         self.tags = tags
         let color: String = row["color"]
