@@ -48,6 +48,7 @@ let package = Package(
             dependencies: ["Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "SyncTests", dependencies: ["Sync"]),
         .testTarget(
             name: "newsdbTests",
             dependencies: ["newsdb", "Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
