@@ -23,8 +23,9 @@ struct Show: ParsableCommand {
 
     func run() throws {
         let database = try global.open()
-        let shown = try database.article(article, revision: revision)
-        let current = try revision == nil || shown.revision == database.article(shown.id).revision
+        let latest = try database.article(article)
+        let shown = try revision.map { try database.article(latest.id, revision: $0) } ?? latest
+        let current = shown.revision == latest.revision
         let annotations = current ? try database.annotations(AnnotationFilter(article: shown.id)) : []
         if output.json {
             try JSONOutput.print(ShowJSON(article: shown, annotations: annotations))
