@@ -81,9 +81,9 @@ extension NewsDatabase {
             let anchorEnd: Int? = row["anchor_end"]
             // An orphan has no place on the last text; its original offsets are the best guess of where to look.
             let stored = anchorStart.flatMap { start in anchorEnd.map { start..<$0 } } ?? selector.start..<selector.end
-            let wasRepeated = previous.occurrences(of: AnchoringText.folded(selector.exact)).count > 1
             let (state, range) = Reanchoring.anchor(
-                selector, stored: stored, storedLength: previous.scalars.count, in: text, wasRepeated: wasRepeated)
+                selector, stored: stored, storedLength: previous.scalars.count, in: text,
+                repeatedBefore: { previous.occurrences(of: AnchoringText.folded(selector.exact)).count > 1 })
             try update.execute(arguments: [
                 revision, range?.lowerBound, range?.upperBound, state.rawValue, row["id"] as String,
             ])

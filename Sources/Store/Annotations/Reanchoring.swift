@@ -15,15 +15,18 @@ enum Reanchoring {
     ///   - stored: Its offsets on the text it was last anchored on (the selector's own for an orphan).
     ///   - storedLength: The length in scalars of that text, to guess where the passage moved to.
     ///   - text: The new text.
-    ///   - wasRepeated: Whether the quote occurred more than once in the text it was last anchored on: then a single
-    ///     occurrence left in the new text may be another one, and the context must agree too.
+    ///   - repeatedBefore: Whether the quote occurred more than once in the text it was last anchored on: then a
+    ///     single occurrence left in the new text may be another one, and the context must agree too. Asked only
+    ///     when the quote is not at its stored offsets.
     static func anchor(
-        _ selector: TextSelector, stored: Range<Int>, storedLength: Int, in text: AnchoringText, wasRepeated: Bool = false
+        _ selector: TextSelector, stored: Range<Int>, storedLength: Int, in text: AnchoringText,
+        repeatedBefore: () -> Bool = { false }
     ) -> (state: AnchorState, range: Range<Int>?) {
         let exact = Array(selector.exact.unicodeScalars)
         if stored.upperBound <= text.scalars.count, text.scalars[stored].elementsEqual(exact) {
             return (.exact, stored)
         }
+        let wasRepeated = repeatedBefore()
         let pattern = AnchoringText.folded(selector.exact)
         guard !pattern.isEmpty else { return (.orphan, nil) }
         let occurrences = text.occurrences(of: pattern)
