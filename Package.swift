@@ -25,7 +25,7 @@ let package = Package(
             ],
             plugins: ["EmbedMigrations"]
         ),
-        .target(name: "Sync", dependencies: ["Store"]),
+        .target(name: "Sync", dependencies: ["Store", .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(
             name: "newsdb",
             dependencies: [
@@ -48,7 +48,7 @@ let package = Package(
             dependencies: ["Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "SyncTests", dependencies: ["Sync"]),
+        .testTarget(name: "SyncTests", dependencies: ["Sync", "Store", "TestSupport"]),
         .testTarget(
             name: "newsdbTests",
             dependencies: ["newsdb", "Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]

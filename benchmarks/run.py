@@ -27,7 +27,20 @@ The annotation workloads use one copy of the corpus (its five category folders),
   reanchor  `newsdb import --revision-of` of revised texts of 100 annotated articles; the per-annotation
           re-anchoring times come from newsdb's trace log (NEWSDB_LOG=trace). Target: p99 < 5 ms.
 
-To add a workload, write a function `(Context) -> Result` and decorate it with @workload("name").
+The sync workloads use two replicas made by `newsdb init --name`, each importing the same copy of the corpus: alice
+holds the 100,000 annotations (each with an id), then edits the notes of 50,000 and deletes 10,000; bob has none.
+
+  sync-import  `newsdb sync import FILE` on bob of alice's full change file (`sync export --out FILE`, timed too,
+          no target) as a whole process, with its peak RSS. Floors: Python's sqlite3 inserting the final rows
+          (live and deleted annotations, tags, note index) into the same schema (migrations/*.sql); pycrdt (Yjs)
+          applying an update holding the same final state to an empty document, in-process (best run). Targets:
+          <= 3 x sqlite3 floor, < Yjs apply, file <= Yjs update, peak RSS < 3 x file size.
+  sync-delta  After bob's export for alice is imported by alice, alice edits 10 notes; `newsdb sync export --for
+          bob` on alice and `newsdb sync import` of that delta on bob, each as a whole process (median and p95),
+          with `newsdb --version` as an informational floor. Targets: each median < 50 ms, delta file < 10 KB.
+
+To add a workload, write a function `(Context) -> Result` (or `-> list[Result]`, one row per target) and decorate
+it with @workload("name").
 Exit status: 0 when every target passes, 1 when one fails, 2 when the benchmark could not run.
 """
 
@@ -51,7 +64,7 @@ import tempfile
 import time
 import uuid
 from contextlib import closing
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -75,7 +88,18 @@ SHOW_ANNOTATIONS = 500
 SHOW_MAX_MEDIAN_MS = 50.0
 REANCHOR_ARTICLES = 100
 REANCHOR_MAX_P99_MS = 5.0
+SYNC_EDITS = 50_000  # notes alice edits after the bulk import, then...
+SYNC_DELETES = 10_000  # ...annotations she deletes
+SYNC_MAX_SQLITE_RATIO = 3.0
+SYNC_MAX_RSS_RATIO = 3.0  # peak RSS of the import, to the size of the change file
+DELTA_EDITS = 10
+DELTA_MAX_MEDIAN_MS = 50.0
+DELTA_MAX_BYTES = 10_000
+REPLICA_A, REPLICA_B = "alice", "bob"
 ANNOTATED_AT = "2026-01-02T00:00:00Z"
+EDITED_AT = "2026-01-03T00:00:00Z"  # the sync floors' time of alice's edits and deletions
+DELETED_AT = "2026-01-04T00:00:00Z"
+SELECTOR_CONTEXT = 32  # characters of prefix and suffix newsdb stores around a quote
 TAGS = ("claim", "check", "quote", "numbers", "source")
 COLORS = ("yellow", "green", "blue", "pink", "purple", "orange")
 NOTES = ("Check this figure against the annual report.", "Who is the source for this?",
@@ -119,6 +143,9 @@ class Context:
     _one_copy_db: Path | None = None
     _annotations: list[Annotation] | None = None
     _annotated_db: Path | None = None
+    _sync_plan: SyncPlan | None = None
+    _sync_replicas: SyncReplicas | None = None
+    _synced_bob: Path | None = None
 
     @property
     def valid_files(self) -> int:
@@ -184,12 +211,36 @@ class Context:
             self._annotated_db = db
         return self._annotated_db
 
+    def sync_plan(self) -> SyncPlan:
+        """annotations() with ids, and the notes alice edits and the annotations she deletes."""
+        if self._sync_plan is None:
+            self._sync_plan = plan_sync(self.annotations(), random.Random(SEED))
+        return self._sync_plan
 
-WORKLOADS: dict[str, Callable[[Context], Result]] = {}
+    def sync_replicas(self) -> SyncReplicas:
+        """Alice after sync_plan() and her full export; bob holding the same articles. Never written to after this:
+        workloads that change them use copy_db()."""
+        if self._sync_replicas is None:
+            self._sync_replicas = make_replicas(self, self.sync_plan())
+        return self._sync_replicas
+
+    def synced_bob(self) -> Path:
+        """Bob after `newsdb sync import` of alice's full export: the sync-import workload's first run, or made here
+        when that workload did not run. Never written to after this."""
+        if self._synced_bob is None:
+            replicas = self.sync_replicas()
+            db = self.copy_db(replicas.bob, "synced-bob")
+            newsdb_sync_import(db, replicas.full)
+            check_synced(replicas.alice, db)
+            self._synced_bob = db
+        return self._synced_bob
+
+
+WORKLOADS: dict[str, Callable[[Context], Result | list[Result]]] = {}
 
 
 def workload(name: str):
-    def register(fn: Callable[[Context], Result]) -> Callable[[Context], Result]:
+    def register(fn: Callable[[Context], Result | list[Result]]) -> Callable[[Context], Result | list[Result]]:
         WORKLOADS[name] = fn
         return fn
     return register
@@ -335,13 +386,27 @@ class Annotation:
     tags: tuple[str, ...] = ()
     color: str | None = None
     occurrence: int | None = None  # set when the quote is not unique in the body
+    id: str | None = None  # a lowercase UUID, given in the JSON line when set (else newsdb makes one)
 
     @property
     def quote(self) -> str:
         return self.body[self.start:self.end]
 
+    @property
+    def prefix(self) -> str:
+        return self.body[max(0, self.start - SELECTOR_CONTEXT):self.start]
+
+    @property
+    def suffix(self) -> str:
+        return self.body[self.end:self.end + SELECTOR_CONTEXT]
+
+    @property
+    def motivation(self) -> str:
+        return "commenting" if self.note else "tagging" if self.tags else "highlighting"
+
     def json_line(self) -> str:
-        record = {"article": self.article, "quote": self.quote}
+        record = {"id": self.id} if self.id else {}
+        record.update(article=self.article, quote=self.quote)
         if self.occurrence is not None:
             record["occurrence"] = self.occurrence
         if self.note:
@@ -428,15 +493,15 @@ def write_jsonl(path: Path, annotations: list[Annotation]) -> None:
     path.write_text("".join(a.json_line() + "\n" for a in annotations), encoding="utf-8")
 
 
-def floor_annotation_rows(annotations: list[Annotation]) -> list[tuple[tuple, list[tuple[str, str]], str | None]]:
-    """For each annotation, its `annotations` row, its `annotation_tags` rows and its note, as newsdb stores them."""
+def floor_annotation_rows(annotations: list[Annotation],
+                          author: str = "bench") -> list[tuple[tuple, list[tuple[str, str]], str | None]]:
+    """For each annotation, its `annotations` row (ending with modified_at, deleted_at), its `annotation_tags` rows
+    and its note, as newsdb stores them."""
     rows = []
     for a in annotations:
-        annotation_id = str(uuid.uuid4())
-        motivation = "commenting" if a.note else "tagging" if a.tags else "highlighting"
-        row = (annotation_id, a.article, 1, a.quote, a.body[max(0, a.start - 32):a.start], a.body[a.end:a.end + 32],
-               a.start, a.end, 1, a.start, a.end, "exact", a.note, a.color or "yellow", motivation, "bench",
-               ANNOTATED_AT, ANNOTATED_AT)
+        annotation_id = a.id or str(uuid.uuid4())
+        row = (annotation_id, a.article, 1, a.quote, a.prefix, a.suffix, a.start, a.end, 1, a.start, a.end, "exact",
+               a.note, a.color or "yellow", a.motivation, author, ANNOTATED_AT, ANNOTATED_AT, None)
         rows.append((row, [(annotation_id, tag) for tag in a.tags], a.note))
     return rows
 
@@ -455,7 +520,7 @@ def floor_insert_annotations(db: Path, rows: list[tuple[tuple, list[tuple[str, s
     created) in one transaction; return seconds from connect to close."""
     insert = ('INSERT INTO annotations (id, article_id, revision, exact, prefix, suffix, start, "end", '
               "anchor_revision, anchor_start, anchor_end, anchor_state, note, color, motivation, author, created_at, "
-              "modified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+              "modified_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
     start = time.perf_counter()
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA synchronous=NORMAL")
@@ -476,12 +541,14 @@ def floor_insert_annotations(db: Path, rows: list[tuple[tuple, list[tuple[str, s
     return elapsed
 
 
-def newsdb_annotations_import(db: Path, path: Path, expected: int) -> float:
-    """Run `newsdb annotations import FILE` into `db`; check that it created `expected`; return wall-clock seconds."""
+def newsdb_annotations_import(db: Path, path: Path, expected: int, outcome: str = "created") -> float:
+    """Run `newsdb annotations import FILE` into `db`; check that it reported `expected` annotations as `outcome`
+    ("created" or "updated"); return wall-clock seconds."""
     elapsed, proc = run_process([str(BINARY), "annotations", "import", str(path)], dict(os.environ, NEWSDB_DB=str(db)))
-    summary = re.search(r"created (\d+), updated (\d+), unchanged (\d+), skipped (\d+)", proc.stdout)
-    if proc.returncode != 0 or not summary or int(summary[1]) != expected:
-        raise BenchError(f"`newsdb annotations import` exited {proc.returncode}, expected 0 and created {expected}; "
+    summary = re.search(r"created (?P<created>\d+), updated (?P<updated>\d+), unchanged (\d+), skipped (\d+)",
+                        proc.stdout)
+    if proc.returncode != 0 or not summary or int(summary[outcome]) != expected:
+        raise BenchError(f"`newsdb annotations import` exited {proc.returncode}, expected 0 and {outcome} {expected}; "
                          f"stdout:\n{tail(proc.stdout)}\nstderr:\n{tail(proc.stderr)}")
     return elapsed
 
@@ -507,6 +574,184 @@ def revise_text(title: str, body: str, rng: random.Random) -> str:
     pieces.append(text[last:])
     opening = " ".join(rng.choice(FILLER_WORDS) for _ in range(30)).capitalize() + "."
     return f"{title}\n\n{opening}\n\n{''.join(pieces)}\n"
+
+
+# ------------------------------------------------------------------------------------------------ sync data
+
+@dataclass
+class SyncPlan:
+    annotations: list[Annotation]  # annotations() with ids, as alice first imports them
+    edits: dict[str, str]  # annotation id -> the note alice then gives it (SYNC_EDITS of them)
+    deleted: list[str]  # the ids alice then deletes (SYNC_DELETES of them, edited or not)
+
+
+@dataclass
+class SyncReplicas:
+    alice: Path  # after the plan's import, edits and deletions
+    bob: Path  # the same articles, no annotations
+    full: Path  # alice's full change file (`sync export --out FILE`)
+    export_s: float  # wall-clock seconds of that export
+
+
+def random_uuid(rng: random.Random) -> str:
+    """A version 4 UUID from rng, lowercase (as newsdb stores ids)."""
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def plan_sync(annotations: list[Annotation], rng: random.Random) -> SyncPlan:
+    """Give each annotation an id; pick SYNC_EDITS to get a new note and SYNC_DELETES to delete, in file order."""
+    with_ids = [replace(a, id=random_uuid(rng)) for a in annotations]
+    edited = sorted(rng.sample(range(len(with_ids)), SYNC_EDITS))
+    deleted = sorted(rng.sample(range(len(with_ids)), SYNC_DELETES))
+    return SyncPlan(with_ids, {with_ids[i].id: f"Followed up: {rng.choice(NOTES)}" for i in edited},
+                    [with_ids[i].id for i in deleted])
+
+
+def sync_floor_rows(plan: SyncPlan) -> list[tuple[tuple, list[tuple[str, str]], str | None]]:
+    """floor_annotation_rows() of alice's final state: edited notes (motivation unchanged, as an edit leaves it) with
+    modified_at EDITED_AT, and deleted annotations kept as tombstones (with their tags and note) with deleted_at."""
+    deleted = set(plan.deleted)
+    rows = []
+    for row, tags, note in floor_annotation_rows(plan.annotations, REPLICA_A):
+        annotation_id, modified_at, deleted_at = row[0], row[-2], row[-1]
+        if annotation_id in plan.edits:
+            note, modified_at = plan.edits[annotation_id], EDITED_AT
+        if annotation_id in deleted:
+            deleted_at = DELETED_AT
+        # The row's 13th column is the note; it ends with created_at, modified_at, deleted_at.
+        rows.append(((*row[:12], note, *row[13:-2], modified_at, deleted_at), tags, note))
+    return rows
+
+
+def yjs_floor(plan: SyncPlan, runs: int) -> tuple[bytes, list[float], float]:
+    """Alice's final state as a Yjs document (pycrdt): a Map of annotation Maps keyed by id, with the same fields and
+    values as the floor rows, then the edits and deletions applied as changes. Return its update (get_update()), the
+    seconds of each run applying it to an empty document, and the seconds encoding it."""
+    try:
+        from pycrdt import Array, Doc, Map
+    except ImportError:
+        raise BenchError("the sync-import floor needs pycrdt (Yjs for Python): pip install pycrdt") from None
+    doc = Doc()
+    root = doc.get("annotations", type=Map)
+    with doc.transaction():
+        for a in plan.annotations:
+            fields = {"article": a.article, "exact": a.quote, "prefix": a.prefix, "suffix": a.suffix, "start": a.start,
+                      "end": a.end, "color": a.color or "yellow", "motivation": a.motivation, "author": REPLICA_A,
+                      "created": ANNOTATED_AT, "modified": ANNOTATED_AT}
+            if a.note:  # absent values are left out, not stored as null
+                fields["note"] = a.note
+            if a.tags:
+                fields["tags"] = Array(list(a.tags))
+            root[a.id] = Map(fields)
+    with doc.transaction():
+        for annotation_id, note in plan.edits.items():
+            entry = root[annotation_id]
+            entry["note"] = note
+            entry["modified"] = EDITED_AT
+    with doc.transaction():
+        for annotation_id in plan.deleted:
+            del root[annotation_id]
+    start = time.perf_counter()
+    update = doc.get_update()
+    encode = time.perf_counter() - start
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        replica = Doc()
+        replica.apply_update(update)
+        times.append(time.perf_counter() - start)
+        live = len(replica.get("annotations", type=Map))  # sanity check, untimed
+        if live != len(plan.annotations) - len(plan.deleted):
+            raise BenchError(f"the Yjs floor document holds {live} annotations after apply_update, expected "
+                             f"{len(plan.annotations) - len(plan.deleted)}")
+    return update, times, encode
+
+
+def newsdb_run(db: Path, *args: str) -> tuple[float, subprocess.CompletedProcess]:
+    """Run `newsdb --db DB ARGS...`, which must exit 0; return wall-clock seconds and the process."""
+    elapsed, proc = run_process([str(BINARY), "--db", str(db), *args])
+    if proc.returncode != 0:
+        raise BenchError(f"`newsdb {' '.join(args[:3])}` exited {proc.returncode}; stderr:\n{tail(proc.stderr)}")
+    return elapsed, proc
+
+
+def run_alone(argv: list[str]) -> tuple[float, int, int, str]:
+    """Run argv, reaping it with os.wait4 so that the resource usage is its own; return (wall-clock seconds, peak RSS
+    in bytes, exit status, standard error)."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so that Popen does not wait for it
+        err.seek(0)
+        stderr = err.read().decode(errors="replace")
+    rss = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)  # bytes on macOS, KiB on Linux
+    return elapsed, rss, proc.returncode, stderr
+
+
+def newsdb_sync_import(db: Path, path: Path) -> tuple[float, int]:
+    """Run `newsdb --db DB sync import FILE`; return wall-clock seconds and peak RSS in bytes."""
+    elapsed, rss, status, stderr = run_alone([str(BINARY), "--db", str(db), "sync", "import", str(path)])
+    if status != 0:
+        raise BenchError(f"`newsdb sync import {path.name}` exited {status}; stderr:\n{tail(stderr)}")
+    return elapsed, rss
+
+
+def checkpoint(db: Path) -> None:
+    """Fold db's WAL, if any, into the main file, so that copy_db() can copy the file alone."""
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def make_replicas(ctx: Context, plan: SyncPlan) -> SyncReplicas:
+    """Alice (`init --name alice`, the corpus copy, the plan's annotations, edits and deletions) and her full export;
+    bob (`init --name bob`, the same corpus copy)."""
+    folders = [ctx.source / category for category in CATEGORIES]
+    alice, bob = ctx.fresh_db(REPLICA_A), ctx.fresh_db(REPLICA_B)
+    for db, name in ((alice, REPLICA_A), (bob, REPLICA_B)):
+        newsdb_run(db, "init", "--name", name)
+        import_articles(db, folders, ctx.valid_files // COPIES, ctx.invalid_utf8 // COPIES)
+    created = ctx.tmp / "sync-annotations.jsonl"
+    write_jsonl(created, plan.annotations)
+    newsdb_annotations_import(alice, created, len(plan.annotations))
+    by_id = {a.id: a for a in plan.annotations}
+    edits = ctx.tmp / "sync-edits.jsonl"
+    edits.write_text("".join(json.dumps({"id": annotation_id, "article": by_id[annotation_id].article,
+                                         "quote": by_id[annotation_id].quote, "note": note}, ensure_ascii=False) + "\n"
+                             for annotation_id, note in plan.edits.items()), encoding="utf-8")
+    newsdb_annotations_import(alice, edits, len(plan.edits), "updated")
+    deletions = ctx.tmp / "sync-deletions.txt"
+    deletions.write_text("".join(f"{annotation_id}\n" for annotation_id in plan.deleted), encoding="utf-8")
+    _, proc = newsdb_run(alice, "annotations", "delete", "--from", str(deletions))
+    if f"deleted {len(plan.deleted)} annotations" not in proc.stdout:
+        raise BenchError(f"`newsdb annotations delete --from` printed no 'deleted {len(plan.deleted)} annotations'; "
+                         f"stdout:\n{tail(proc.stdout)}")
+    full = ctx.tmp / "full.json"
+    export_s, _ = newsdb_run(alice, "sync", "export", "--out", str(full))
+    if not full.is_file():
+        raise BenchError(f"`newsdb sync export --out {full.name}` exited 0 but wrote no file")
+    checkpoint(alice)
+    checkpoint(bob)
+    return SyncReplicas(alice, bob, full, export_s)
+
+
+def annotation_state(db: Path) -> tuple[list[tuple], list[tuple]]:
+    """Every annotation (id, note, color, whether deleted) and every tag row, in order."""
+    with closing(sqlite3.connect(db)) as conn:
+        annotations = conn.execute("SELECT id, note, color, deleted_at IS NOT NULL FROM annotations ORDER BY id")
+        tags = conn.execute("SELECT annotation_id, tag FROM annotation_tags ORDER BY annotation_id, tag")
+        return annotations.fetchall(), tags.fetchall()
+
+
+def check_synced(source: Path, replica: Path) -> None:
+    """Check that `replica` holds the annotations of `source` (notes, colors, tags, deletions), after a sync."""
+    (want, want_tags), (got, got_tags) = annotation_state(source), annotation_state(replica)
+    if got != want or got_tags != want_tags:
+        differ = len(set(want) ^ set(got))
+        raise BenchError(f"{replica.name} does not hold the annotations of {source.name} after `sync import`: "
+                         f"{len(got)} annotations ({differ} rows differ), {len(got_tags)} tags; expected "
+                         f"{len(want)} annotations, {len(want_tags)} tags")
 
 # -------------------------------------------------------------------------------------------- workloads
 
@@ -693,6 +938,106 @@ def reanchor_workload(ctx: Context) -> Result:
     return Result("reanchor", f"p99 {p99:.2f} ms (p50 {p50:.2f}, max {worst:.2f})", "-", "-", target,
                   p99 < REANCHOR_MAX_P99_MS, details)
 
+
+@workload("sync-import")
+def sync_import_workload(ctx: Context) -> list[Result]:
+    plan = ctx.sync_plan()
+    update, yjs_times, yjs_encode = yjs_floor(plan, ctx.runs)
+    yjs = min(yjs_times)
+    rows = sync_floor_rows(plan)
+    floor_times = []
+    for _ in range(ctx.runs):
+        db = ctx.fresh_db("floor-sync")
+        create_schema(db)  # untimed: the floor's timer starts with a new connection
+        floor_times.append(floor_insert_annotations(db, rows))
+        remove_db(db)
+    floor = statistics.median(floor_times)
+    details = {"annotations": len(plan.annotations), "edits": len(plan.edits), "deletes": len(plan.deleted),
+               "yjs_apply_s": yjs, "yjs_apply_runs_s": yjs_times, "yjs_encode_s": yjs_encode,
+               "yjs_update_bytes": len(update), "floor_s": floor, "floor_runs_s": floor_times}
+    targets = (f"<= {SYNC_MAX_SQLITE_RATIO:g} x floor", "< Yjs apply", "file <= Yjs update",
+               f"peak RSS < {SYNC_MAX_RSS_RATIO:g} x file")
+    yjs_text, update_text = f"{yjs:.2f} s (Yjs)", f"{len(update) / 1e6:.1f} MB (Yjs)"
+    if ctx.floor_only:
+        return [Result("sync-import", "-", f"{floor:.2f} s", "-", targets[0], None, details),
+                Result("sync-import", "-", yjs_text, "-", targets[1], None),
+                Result("sync-import", "-", update_text, "-", targets[2], None),
+                Result("sync-import", "-", "-", "-", targets[3], None)]
+    replicas = ctx.sync_replicas()
+    times, peaks = [], []
+    for _ in range(ctx.runs):
+        db = ctx.copy_db(replicas.bob, "sync-bob")
+        elapsed, rss = newsdb_sync_import(db, replicas.full)
+        times.append(elapsed)
+        peaks.append(rss)
+        if ctx._synced_bob is None:
+            check_synced(replicas.alice, db)  # untimed
+            ctx._synced_bob = db  # reused by the sync-delta workload
+        else:
+            remove_db(db)
+    size, peak = replicas.full.stat().st_size, max(peaks)
+    details.update(export_s=replicas.export_s, file_bytes=size, peak_rss_bytes=peak, peak_rss_runs_bytes=peaks)
+    newsdb = statistics.median(times)
+    return [ratio_result("sync-import", times, floor, targets[0], SYNC_MAX_SQLITE_RATIO, details),
+            Result("sync-import", f"{newsdb:.2f} s", yjs_text, f"{newsdb / yjs:.2f}x", targets[1], newsdb < yjs),
+            Result("sync-import", f"{size / 1e6:.1f} MB file", update_text, f"{size / len(update):.2f}x", targets[2],
+                   size <= len(update)),
+            Result("sync-import", f"{peak / 1e6:.1f} MB RSS", f"{size / 1e6:.1f} MB (file)", f"{peak / size:.2f}x",
+                   targets[3], peak < SYNC_MAX_RSS_RATIO * size)]
+
+
+@workload("sync-delta")
+def sync_delta_workload(ctx: Context) -> list[Result]:
+    targets = (f"median < {DELTA_MAX_MEDIAN_MS:.0f} ms", f"< {DELTA_MAX_BYTES / 1000:g} KB")
+    if ctx.floor_only:  # the measurements and their floor all need newsdb
+        return [Result("sync-delta", "-", "-", "-", target, None) for target in (targets[0], targets[0], targets[1])]
+    replicas, plan = ctx.sync_replicas(), ctx.sync_plan()
+    synced = ctx.synced_bob()
+    checkpoint(synced)
+    alice, bob = ctx.copy_db(replicas.alice, "delta-alice"), ctx.copy_db(synced, "delta-bob")
+    back = ctx.tmp / "b.json"  # untimed setup: alice learns what bob has
+    newsdb_run(bob, "sync", "export", "--for", REPLICA_A, "--out", str(back))
+    newsdb_run(alice, "sync", "import", str(back))
+    rng = random.Random(SEED)
+    deleted = set(plan.deleted)
+    live = [a.id for a in plan.annotations if a.id not in deleted]
+    notes = {annotation_id: f"Delta edit {n}: {rng.choice(NOTES)}"
+             for n, annotation_id in enumerate(rng.sample(live, DELTA_EDITS), 1)}
+    for annotation_id, note in notes.items():
+        newsdb_run(alice, "annotations", "edit", annotation_id, "--note", note)
+    checkpoint(bob)
+    delta = ctx.tmp / "delta.json"
+    export_samples = timed_runs([str(BINARY), "--db", str(alice), "sync", "export", "--for", REPLICA_B, "--out",
+                                 str(delta)], None, ctx.search_runs, "newsdb sync export --for")
+    size = delta.stat().st_size
+    import_samples = []
+    for i in range(SEARCH_WARMUPS + ctx.search_runs):  # each run on a fresh copy of bob
+        db = ctx.copy_db(bob, "delta-bob")
+        elapsed, _ = newsdb_sync_import(db, delta)
+        if i == 0:  # untimed check
+            with closing(sqlite3.connect(db)) as conn:
+                got = dict(conn.execute(f"SELECT id, note FROM annotations WHERE id IN ({', '.join('?' * len(notes))})",
+                                        list(notes)))
+            if got != notes:
+                raise BenchError(f"bob holds {sum(got.get(k) == v for k, v in notes.items())} of alice's "
+                                 f"{len(notes)} edited notes after `sync import {delta.name}`")
+        remove_db(db)
+        if i >= SEARCH_WARMUPS:
+            import_samples.append(elapsed)
+    floor_samples = timed_runs([str(BINARY), "--version"], None, ctx.search_runs, "newsdb --version")
+    floor_ms = statistics.median(floor_samples) * 1000
+    details = {"edits": DELTA_EDITS, "runs": ctx.search_runs, "delta_bytes": size, "back_bytes": back.stat().st_size,
+               "floor_median_ms": floor_ms}
+    results = []
+    for label, samples in (("export", export_samples), ("import", import_samples)):
+        median, p95 = (s * 1000 for s in median_p95(samples))
+        details.update({f"{label}_median_ms": median, f"{label}_p95_ms": p95})
+        results.append(Result("sync-delta", f"{label} {median:.1f} ms (p95 {p95:.1f})", f"{floor_ms:.1f} ms",
+                              f"{median / floor_ms:.2f}x", targets[0], median < DELTA_MAX_MEDIAN_MS))
+    results[0].details = details
+    return [*results, Result("sync-delta", f"{size / 1000:.1f} KB delta", "-", "-", targets[1],
+                             size < DELTA_MAX_BYTES)]
+
 # ------------------------------------------------------------------------------------------------ main
 
 def machine_info() -> dict:
@@ -741,6 +1086,18 @@ def print_table(info: dict, results: list[Result]) -> None:
                   f"import --revision-of median {d['import_median_ms']:.1f} ms per article")
             for mismatch in d["count_mismatches"]:
                 print(f"  reanchor count mismatch: {mismatch}")
+        elif r.workload == "sync-import" and r.details:
+            d = r.details
+            export = f"; alice's full export took {d['export_s']:.2f} s" if "export_s" in d else ""
+            print(f"sync-import: {d['annotations']} annotations, {d['edits']} notes edited, {d['deletes']} deleted; "
+                  "newsdb on a fresh copy of bob per run; sqlite3 floor = the final rows + tags + note index in one "
+                  f"transaction; Yjs floor = pycrdt, best of {len(d['yjs_apply_runs_s'])} in-process runs (encoding "
+                  f"took {d['yjs_encode_s']:.2f} s){export}")
+        elif r.workload == "sync-delta" and r.details:
+            d = r.details
+            print(f"sync-delta: {d['edits']} notes edited on alice, delta {d['delta_bytes']} bytes; {d['runs']} runs "
+                  f"after {SEARCH_WARMUPS} warm-ups, each import on a fresh copy of bob; floor = `newsdb --version` "
+                  "(median, no target)")
 
 
 def parse_args() -> argparse.Namespace:
@@ -787,7 +1144,11 @@ def main() -> int:
         ctx = Context(tmp, corpus, args.corpus, files, invalid, rows, args.runs, args.search_runs, args.floor_only)
         info = machine_info() | {"corpus": str(args.corpus), "files": files, "invalid_utf8": invalid,
                                  "megabytes": sum(p.stat().st_size for p in corpus.rglob("*.txt")) / 1e6}
-        results = [WORKLOADS[name](ctx) for name in WORKLOADS if not args.only or name in args.only]
+        results = []
+        for name in WORKLOADS:
+            if not args.only or name in args.only:
+                outcome = WORKLOADS[name](ctx)
+                results += outcome if isinstance(outcome, list) else [outcome]
     except BenchError as error:
         print(f"benchmark aborted: {error}", file=sys.stderr)
         return 2

@@ -22,7 +22,7 @@ extension NewsDatabase {
     public func importAnnotations(_ data: Data, skipInvalid: Bool = false) throws -> AnnotationImportReport {
         let parsed = try AnnotationRecordReader.records(from: data)
         let now = Timestamp.string(clock())
-        return try write("importing annotations") { db in
+        return try write("importing annotations", at: now) { db, local in
             var plan = AnnotationImportPlan(db: db)
             var invalid: [InvalidAnnotation] = []
             var valid: [(AnnotationRecord, PlannedAnnotation)] = []
@@ -54,7 +54,7 @@ extension NewsDatabase {
             var unchanged = 0
             let author = try Self.fetchReplica(db).name
             for (record, planned) in valid {
-                switch try plan.apply(record, planned, author: author, now: now) {
+                switch try plan.apply(record, planned, author: author, now: now, &local) {
                 case .created: created += 1
                 case .updated: updated += 1
                 case .unchanged: unchanged += 1

@@ -62,24 +62,22 @@ extension NewsDatabase {
         let id = try draft.id.map(Self.checkedAnnotationID) ?? randomUUIDString()
         let note = Self.cleanNote(draft.note)
         let now = Timestamp.string(clock())
-        return try write("annotating") { db in
+        return try write("annotating", at: now) { db, local in
             let articleID = try Self.resolveArticleID(draft.article, db)
             guard let article = try Row.fetchOne(
-                db, sql: "SELECT body, revision FROM articles WHERE id = ?", arguments: [articleID])
+                db, sql: "SELECT body FROM articles WHERE id = ?", arguments: [articleID])
             else { throw StoreError(.notFound, "no article matches '\(draft.article)'; run `newsdb list`") }
             let body: String = article["body"]
-            let revision: Int = article["revision"]
             let text = AnchoringText(body)
             let range = try QuoteLocator.locate(draft.quote, occurrence: draft.occurrence, in: text, articleID: articleID)
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM annotations WHERE id = ?)", arguments: [id]) == true {
                 throw StoreError(.invalidInput, "an annotation with id \(id) already exists")
             }
             let author = try Self.fetchReplica(db).name
-            try Self.insertAnnotation(
-                id: id, articleID: articleID, revision: revision, selector: TextSelector.make(range, in: text),
-                state: .exact, range: range, note: note, tags: tags, color: draft.color,
-                motivation: draft.motivation ?? .implied(note: note, tags: tags), author: author, createdAt: now,
-                modifiedAt: now, db)
+            try local.record(.create(AnnotationCreation(
+                id: id, articleID: articleID, textHash: sha256Hex(body), selector: TextSelector.make(range, in: text),
+                note: note, color: draft.color, motivation: draft.motivation ?? .implied(note: note, tags: tags),
+                author: author, tags: tags, createdAt: now)))
             return try Self.fetchAnnotation(id: id, db)
         }
     }
@@ -131,9 +129,9 @@ extension NewsDatabase {
         let add = try changes.addTags.map(Tag.normalized)
         let remove = try changes.removeTags.map(Tag.normalized)
         let now = Timestamp.string(clock())
-        return try write("editing an annotation") { db in
+        return try write("editing an annotation", at: now) { db, local in
             let id = try Self.resolveAnnotationID(idOrPrefix, db)
-            try Self.applyChanges(id: id, changes, add: add, remove: remove, now: now, db)
+            try Self.applyChanges(id: id, changes, add: add, remove: remove, &local)
             return try Self.fetchAnnotation(id: id, db)
         }
     }
@@ -146,7 +144,7 @@ extension NewsDatabase {
     public func deleteAnnotations(_ idsOrPrefixes: [String]) throws -> [Annotation] {
         guard !idsOrPrefixes.isEmpty else { throw StoreError(.invalidInput, "give at least one annotation id") }
         let now = Timestamp.string(clock())
-        return try write("deleting annotations") { db in
+        return try write("deleting annotations", at: now) { db, local in
             var ids: [String] = []
             for reference in idsOrPrefixes {
                 let id = try Self.resolveAnnotationID(reference, db)
@@ -156,35 +154,13 @@ extension NewsDatabase {
                 if !ids.contains(id) { ids.append(id) }
             }
             for id in ids {
-                try db.execute(
-                    sql: "UPDATE annotations SET deleted_at = ?, modified_at = ? WHERE id = ?", arguments: [now, now, id])
+                try local.record(.delete(annotation: id, replaces: local.inEffect(id, .deleted), saw: local.everything(id)))
             }
             return try ids.map { try Self.fetchAnnotation(id: $0, db) }
         }
     }
 
     // MARK: - Shared by the annotation features
-
-    /// Inserts an annotation row with its tags and its note in the note index.
-    static func insertAnnotation(
-        id: String, articleID: String, revision: Int, selector: TextSelector, state: AnchorState, range: Range<Int>?,
-        note: String?, tags: [String], color: AnnotationColor, motivation: Motivation, author: String,
-        createdAt: String, modifiedAt: String, _ db: Database
-    ) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO annotations (id, article_id, revision, exact, prefix, suffix, start, "end",
-                anchor_revision, anchor_start, anchor_end, anchor_state, note, color, motivation, author,
-                created_at, modified_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                id, articleID, revision, selector.exact, selector.prefix, selector.suffix, selector.start,
-                selector.end, revision, range?.lowerBound, range?.upperBound, state.rawValue, note, color.rawValue,
-                motivation.rawValue, author, createdAt, modifiedAt,
-            ])
-        try AnnotationIndex.add(seq: db.lastInsertedRowID, note: note, db)
-        let insertTag = try db.cachedStatement(sql: "INSERT INTO annotation_tags (annotation_id, tag) VALUES (?, ?)")
-        for tag in tags { try insertTag.execute(arguments: [id, tag]) }
-    }
 
     static let annotationSelection = """
         a.id, a.article_id, a.revision, a.exact, a.prefix, a.suffix, a.start, a."end", a.anchor_revision,
@@ -207,36 +183,31 @@ extension NewsDatabase {
         return annotation
     }
 
-    /// Applies `changes` to the live annotation `id`.
+    /// Applies `changes` to the live annotation `id`, one change per field and per tag.
     static func applyChanges(
-        id: String, _ changes: AnnotationChanges, add: [String], remove: [String], now: String, _ db: Database
+        id: String, _ changes: AnnotationChanges, add: [String], remove: [String], _ local: inout LocalChanges
     ) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT seq, deleted_at FROM annotations WHERE id = ?", arguments: [id])
+        guard let row = try Row.fetchOne(local.db, sql: "SELECT deleted_at FROM annotations WHERE id = ?", arguments: [id])
         else { throw StoreError(.notFound, "no annotation matches '\(id)'; run `newsdb annotations`") }
         guard (row["deleted_at"] as String?) == nil else {
             throw StoreError(.invalidInput, "annotation \(id.prefix(8)) was deleted; it cannot be edited")
         }
-        let seq: Int64 = row["seq"]
         if let note = changes.note {
-            try AnnotationIndex.remove(seq: seq, db)
-            let cleaned = cleanNote(note)
-            try db.execute(sql: "UPDATE annotations SET note = ? WHERE id = ?", arguments: [cleaned, id])
-            try AnnotationIndex.add(seq: seq, note: cleaned, db)
+            try local.record(.set(annotation: id, value: .note(cleanNote(note)), replaces: local.inEffect(id, .note)))
         }
         if let color = changes.color {
-            try db.execute(sql: "UPDATE annotations SET color = ? WHERE id = ?", arguments: [color.rawValue, id])
+            try local.record(.set(annotation: id, value: .color(color), replaces: local.inEffect(id, .color)))
         }
         if let motivation = changes.motivation {
-            try db.execute(sql: "UPDATE annotations SET motivation = ? WHERE id = ?", arguments: [motivation.rawValue, id])
+            try local.record(.set(annotation: id, value: .motivation(motivation), replaces: local.inEffect(id, .motivation)))
         }
-        for tag in remove {
-            try db.execute(sql: "DELETE FROM annotation_tags WHERE annotation_id = ? AND tag = ?", arguments: [id, tag])
+        for tag in Set(remove).sorted() {
+            let additions = try local.tagAdditions(id, tag)
+            if !additions.isEmpty { try local.record(.untag(annotation: id, tag: tag, removes: additions)) }
         }
-        for tag in add {
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag) VALUES (?, ?)", arguments: [id, tag])
+        for tag in Set(add).sorted() where try local.tagAdditions(id, tag).isEmpty {
+            try local.record(.tag(annotation: id, tag: tag))
         }
-        try db.execute(sql: "UPDATE annotations SET modified_at = ? WHERE id = ?", arguments: [now, id])
     }
 
     /// A note with surrounding white space trimmed; nil when nothing is left.

@@ -80,10 +80,12 @@ extension NewsDatabase {
         let importedAt = Timestamp.string(clock())
         do {
             return try writer.write { db in
+                var log = try ChangeLog(db, wallClock: clock)
                 var report = ImportReport()
                 for (file, articles) in batch {
-                    report.articles += try Self.store(articles, from: file, importedAt: importedAt, db)
+                    report.articles += try Self.store(articles, from: file, importedAt: importedAt, log: &log, db)
                 }
+                try log.save()
                 return report
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT && batch.count > 1 {
@@ -104,26 +106,43 @@ extension NewsDatabase {
     }
 
     private static func store(
-        _ articles: [PreparedArticle], from file: ArticleFile, importedAt: String, _ db: Database
+        _ articles: [PreparedArticle], from file: ArticleFile, importedAt: String, log: inout ChangeLog, _ db: Database
     ) throws -> [ImportedArticle] {
         try articles.map { article in
-            let status = try store(article, importedAt: importedAt, db)
+            let status = try store(article, importedAt: importedAt, log: &log, db)
             return ImportedArticle(id: article.id, title: article.draft.title, status: status, file: file.name)
         }
     }
 
     /// Inserts a new article, updates one whose content changed, or leaves an identical one alone; the full-text
-    /// index follows in the same transaction.
-    static func store(_ article: PreparedArticle, importedAt: String, _ db: Database) throws -> ArticleImportStatus {
+    /// index follows in the same transaction, and every change is a change of this replica's log.
+    static func store(
+        _ article: PreparedArticle, importedAt: String, log: inout ChangeLog, _ db: Database
+    ) throws -> ArticleImportStatus {
+        let (id, clock) = log.next()
+        let status = try store(article, importedAt: importedAt, change: (ChangeLog.localOrigin, id.counter, clock), db)
+        if status == .unchanged { log.giveBack(id) }
+        return status
+    }
+
+    /// The change that writes an article version: its origin number, counter and timestamp.
+    typealias ArticleChange = (origin: Int64, counter: Int64, clock: HLCTimestamp)
+
+    /// Stores `article` as written by `change` (see ``store(_:importedAt:log:_:)``). A teammate's version
+    /// (`exactly`) is stored as it is; a local re-import keeps the stored value of a field it leaves out.
+    static func store(
+        _ article: PreparedArticle, importedAt: String, change: ArticleChange, exactly: Bool = false, _ db: Database
+    ) throws -> ArticleImportStatus {
         let (draft, id, contentHash) = (article.draft, article.id, article.contentHash)
         let arguments: StatementArguments = [
             id, draft.title, draft.dek, draft.byline, draft.source, draft.url, draft.publishedAt, draft.body,
-            article.wordCount, contentHash, importedAt,
+            article.wordCount, contentHash, importedAt, change.origin, change.counter, change.clock.description,
         ]
         // Most imported articles are new: try the insert first, and look at the stored one only when there is one.
         try db.cachedStatement(sql: """
-            INSERT INTO articles (id, title, dek, byline, source, url, published_at, body, word_count, content_hash, imported_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO articles (id, title, dek, byline, source, url, published_at, body, word_count, content_hash,
+                imported_at, origin, counter, hlc)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO NOTHING
             """).execute(arguments: arguments)
         if db.changesCount == 1 {
@@ -143,16 +162,18 @@ extension NewsDatabase {
         // A re-import that leaves a field out (a plain-text copy of an article first imported from JSON) keeps
         // what is stored; one that gives the field replaces it.
         var merged = draft
-        merged.dek = draft.dek ?? existing["dek"]
-        merged.byline = draft.byline ?? existing["byline"]
-        merged.source = draft.source ?? existing["source"]
-        merged.url = draft.url ?? existing["url"]
-        merged.publishedAt = draft.publishedAt ?? existing["published_at"]
+        if !exactly {
+            merged.dek = draft.dek ?? existing["dek"]
+            merged.byline = draft.byline ?? existing["byline"]
+            merged.source = draft.source ?? existing["source"]
+            merged.url = draft.url ?? existing["url"]
+            merged.publishedAt = draft.publishedAt ?? existing["published_at"]
+        }
         let mergedHash = merged.contentHash
         if existing["content_hash"] == mergedHash { return .unchanged }
         // A text given as another article's revision (--revision-of) must not bring that other article's URL along:
         // two articles would then share one.
-        if id != draft.id, let url = merged.url, let owner = try String.fetchOne(
+        if !exactly, id != draft.id, let url = merged.url, let owner = try String.fetchOne(
             db, sql: "SELECT id FROM articles WHERE url = ? AND id <> ?", arguments: [url, id])
         {
             throw StoreError(
@@ -164,17 +185,17 @@ extension NewsDatabase {
             // The text changed: a new revision, the old one kept, annotations re-anchored.
             _ = try storeRevision(
                 seq: seq, id: id, merged: merged, wordCount: article.wordCount, contentHash: mergedHash,
-                importedAt: importedAt, db)
+                importedAt: importedAt, change: change, db)
             return .revised
         }
         try ArticleIndex.remove(seq: seq, db)
         try db.cachedStatement(sql: """
             UPDATE articles SET title = ?2, dek = ?3, byline = ?4, source = ?5, url = ?6, published_at = ?7, body = ?8,
-                word_count = ?9, content_hash = ?10, imported_at = ?11
+                word_count = ?9, content_hash = ?10, imported_at = ?11, origin = ?12, counter = ?13, hlc = ?14
             WHERE id = ?1
             """).execute(arguments: [
                 id, merged.title, merged.dek, merged.byline, merged.source, merged.url, merged.publishedAt, merged.body,
-                article.wordCount, mergedHash, importedAt,
+                article.wordCount, mergedHash, importedAt, change.origin, change.counter, change.clock.description,
             ])
         try ArticleIndex.add(seq: seq, title: merged.title, dek: merged.dek, byline: merged.byline, body: merged.body, db)
         return .updated

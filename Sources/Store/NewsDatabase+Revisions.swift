@@ -24,52 +24,59 @@ extension NewsDatabase {
     /// - Returns: The new revision number.
     static func storeRevision(
         seq: Int64, id: String, merged: ArticleDraft, wordCount: Int, contentHash: String, importedAt: String,
-        _ db: Database
+        change: ArticleChange, _ db: Database
     ) throws -> Int {
         guard let current = try Row.fetchOne(
-            db, sql: "SELECT revision, title, dek, byline, body, content_hash, imported_at FROM articles WHERE seq = ?",
+            db, sql: """
+                SELECT revision, title, dek, byline, source, url, published_at, body, content_hash, imported_at, origin,
+                    counter, hlc
+                FROM articles WHERE seq = ?
+                """,
             arguments: [seq])
         else { throw StoreError(.notFound, "article \(id.prefix(8)) vanished while it was being revised") }
         let oldRevision: Int = current["revision"]
         let oldBody: String = current["body"]
         try db.execute(
             sql: """
-                INSERT INTO article_revisions (article_id, revision, title, dek, byline, body, content_hash, imported_at, replaced_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO article_revisions (article_id, revision, title, dek, byline, body, content_hash, imported_at,
+                    replaced_at, source, url, published_at, origin, counter, hlc)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 id, oldRevision, current["title"], current["dek"], current["byline"], oldBody, current["content_hash"],
-                current["imported_at"], importedAt,
+                current["imported_at"], importedAt, current["source"], current["url"], current["published_at"],
+                current["origin"], current["counter"], current["hlc"],
             ])
         try ArticleIndex.remove(seq: seq, db)
         try db.execute(
             sql: """
                 UPDATE articles SET title = ?, dek = ?, byline = ?, source = ?, url = ?, published_at = ?, body = ?,
-                    word_count = ?, content_hash = ?, imported_at = ?, revision = ?
+                    word_count = ?, content_hash = ?, imported_at = ?, revision = ?, origin = ?, counter = ?, hlc = ?
                 WHERE seq = ?
                 """,
             arguments: [
                 merged.title, merged.dek, merged.byline, merged.source, merged.url, merged.publishedAt, merged.body,
-                wordCount, contentHash, importedAt, oldRevision + 1, seq,
+                wordCount, contentHash, importedAt, oldRevision + 1, change.origin, change.counter,
+                change.clock.description, seq,
             ])
         try ArticleIndex.add(seq: seq, title: merged.title, dek: merged.dek, byline: merged.byline, body: merged.body, db)
-        try reanchorAnnotations(articleID: id, from: oldBody, to: merged.body, revision: oldRevision + 1, db)
+        try reanchorAnnotations(articleID: id, body: merged.body, revision: oldRevision + 1, db)
         return oldRevision + 1
     }
 
-    /// Anchors every annotation of an article (tombstones too, so a restored one is in place) on its new text.
-    static func reanchorAnnotations(
-        articleID: String, from previousBody: String, to body: String, revision: Int, _ db: Database
-    ) throws {
+    /// Anchors every annotation of an article (tombstones too, so a restored one is in place) on its current text,
+    /// `body`, which is revision `revision`. Each is looked for from where it was made (its selector on the text
+    /// of its own revision), not from its last anchor, so that where an annotation lands does not depend on which
+    /// revisions a replica received in between, or in which order.
+    static func reanchorAnnotations(articleID: String, body: String, revision: Int, _ db: Database) throws {
         let rows = try Row.fetchAll(
             db, sql: """
-                SELECT id, exact, prefix, suffix, start, "end", anchor_start, anchor_end FROM annotations
-                WHERE article_id = ?
+                SELECT id, revision, exact, prefix, suffix, start, "end" FROM annotations WHERE article_id = ?
                 """,
             arguments: [articleID])
         guard !rows.isEmpty else { return }
         let text = AnchoringText(body)
-        let previous = AnchoringText(previousBody)
+        var madeOn: [Int: AnchoringText] = [revision: text]
         let update = try db.cachedStatement(sql: """
             UPDATE annotations SET anchor_revision = ?, anchor_start = ?, anchor_end = ?, anchor_state = ? WHERE id = ?
             """)
@@ -77,13 +84,17 @@ extension NewsDatabase {
             let started = ContinuousClock.now
             let selector = TextSelector(
                 exact: row["exact"], prefix: row["prefix"], suffix: row["suffix"], start: row["start"], end: row["end"])
-            let anchorStart: Int? = row["anchor_start"]
-            let anchorEnd: Int? = row["anchor_end"]
-            // An orphan has no place on the last text; its original offsets are the best guess of where to look.
-            let stored = anchorStart.flatMap { start in anchorEnd.map { start..<$0 } } ?? selector.start..<selector.end
-            let (state, range) = Reanchoring.anchor(
-                selector, stored: stored, storedLength: previous.scalars.count, in: text,
-                repeatedBefore: { previous.occurrences(of: AnchoringText.folded(selector.exact)).count > 1 })
+            let made: Int = row["revision"]
+            if madeOn[made] == nil {
+                guard let old = try String.fetchOne(
+                    db, sql: "SELECT body FROM article_revisions WHERE article_id = ? AND revision = ?",
+                    arguments: [articleID, made])
+                else {
+                    throw StoreError(.database, "revision \(made) of article \(articleID.prefix(8)) is missing")
+                }
+                madeOn[made] = AnchoringText(old)
+            }
+            let (state, range) = anchor(selector, madeOn: madeOn[made] ?? text, on: text, sameText: made == revision)
             try update.execute(arguments: [
                 revision, range?.lowerBound, range?.upperBound, state.rawValue, row["id"] as String,
             ])
@@ -94,5 +105,17 @@ extension NewsDatabase {
                 "microseconds": "\(elapsed.seconds * 1_000_000 + elapsed.attoseconds / 1_000_000_000_000)",
             ])
         }
+    }
+
+    /// Where `selector`, made on the text `madeOn`, stands on `text` (`sameText`: the two are the same revision).
+    static func anchor(
+        _ selector: TextSelector, madeOn: AnchoringText, on text: AnchoringText, sameText: Bool
+    ) -> (state: AnchorState, range: Range<Int>?) {
+        if sameText, selector.end <= text.scalars.count, text.string(selector.start..<selector.end) == selector.exact {
+            return (.exact, selector.start..<selector.end)
+        }
+        return Reanchoring.anchor(
+            selector, stored: selector.start..<selector.end, storedLength: madeOn.scalars.count, in: text,
+            repeatedBefore: { madeOn.occurrences(of: AnchoringText.folded(selector.exact)).count > 1 })
     }
 }

@@ -15,6 +15,10 @@ public struct DatabaseStatus: Sendable, Equatable, Codable {
     public let articles: Int
     /// The size of the database file and its write-ahead log, in bytes.
     public let sizeBytes: Int64
+    /// Teammates whose changes were applied here, each with how many of this replica's changes it lacks.
+    public let peers: [Peer]
+    /// Conflicts waiting to be resolved.
+    public let conflicts: Int
 }
 
 extension NewsDatabase {
@@ -28,9 +32,11 @@ extension NewsDatabase {
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0
             )
         }
+        let peers = try peers()
+        let conflicts = try conflicts().count
         let size = (fileSize(atPath: path) ?? 0) + (fileSize(atPath: path + "-wal") ?? 0)
         return DatabaseStatus(
             path: path, schemaVersion: version, latestSchemaVersion: Migration.latestVersion, replica: replica,
-            articles: articles, sizeBytes: size)
+            articles: articles, sizeBytes: size, peers: peers, conflicts: conflicts)
     }
 }

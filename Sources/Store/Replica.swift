@@ -10,6 +10,13 @@ public struct Replica: Sendable, Equatable, Codable {
     /// When the database was created (ISO 8601, UTC).
     public let createdAt: String
 
+    /// Creates a replica description (as a change file's header gives its sender).
+    public init(id: String, name: String, createdAt: String) {
+        self.id = id
+        self.name = name
+        self.createdAt = createdAt
+    }
+
     /// Checks a replica name without opening a database.
     /// - Returns: The name with surrounding white space trimmed.
     /// - Throws: `StoreError` `.invalidInput` unless it is one non-empty line.
@@ -48,6 +55,7 @@ extension NewsDatabase {
         let trimmed = try Replica.checkName(name)
         return try write("renaming the replica") { db in
             try db.execute(sql: "UPDATE replica SET name = ? WHERE singleton = 1", arguments: [trimmed])
+            try db.execute(sql: "UPDATE origins SET name = ? WHERE n = 1", arguments: [trimmed])
             return try Self.fetchReplica(db)
         }
     }
@@ -63,6 +71,9 @@ extension NewsDatabase {
             try db.execute(
                 sql: "INSERT OR IGNORE INTO replica (singleton, id, name, created_at) VALUES (1, ?, ?, ?)",
                 arguments: [randomUUIDString(), Replica.defaultName(), now])
+            // This replica is origin 1 of its change log.
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO origins (n, id, name) SELECT 1, id, name FROM replica", arguments: [])
         }
     }
 

@@ -63,7 +63,7 @@ extension StoreError {
 
     /// A short, one-line description of any error, without SQL or arguments: for GRDB's `DatabaseError`,
     /// SQLite's own message.
-    static func describe(_ error: any Error) -> String {
+    public static func describe(_ error: any Error) -> String {
         if let error = error as? StoreError { return error.message }
         if let error = error as? DatabaseError { return error.message ?? "SQLite error \(error.resultCode.rawValue)" }
         return (error as NSError).localizedDescription

@@ -13,6 +13,7 @@ struct AnnotationImportPlan {
 
     let db: Database
     private var articles: [String: (id: String, revision: Int, text: AnchoringText)] = [:]
+    private var hashes: [String: String] = [:]
 
     init(db: Database) {
         self.db = db
@@ -52,20 +53,24 @@ struct AnnotationImportPlan {
             range: located.range)
     }
 
-    /// Writes a planned record.
-    func apply(_ record: AnnotationRecord, _ planned: PlannedAnnotation, author: String, now: String) throws -> Outcome {
+    /// Writes a planned record, as changes of `local`.
+    mutating func apply(
+        _ record: AnnotationRecord, _ planned: PlannedAnnotation, author: String, now: String, _ local: inout LocalChanges
+    ) throws -> Outcome {
         switch planned {
-        case .create(let articleID, let revision, let selector, let state, let range):
+        case .create(let articleID, _, let selector, _, _):
             let tags = Set(record.tags ?? []).sorted()
             let note = NewsDatabase.cleanNote(record.note)
-            try NewsDatabase.insertAnnotation(
-                id: record.id ?? randomUUIDString(), articleID: articleID, revision: revision,
-                selector: selector, state: state, range: range, note: note, tags: tags,
-                color: record.color ?? .default, motivation: record.motivation ?? .implied(note: note, tags: tags),
-                author: record.author ?? author, createdAt: record.createdAt ?? now,
-                modifiedAt: record.modifiedAt ?? record.createdAt ?? now, db)
+            let createdAt = record.createdAt ?? now
+            try local.record(
+                .create(AnnotationCreation(
+                    id: record.id ?? randomUUIDString(), articleID: articleID, textHash: try textHash(articleID),
+                    selector: selector, note: note, color: record.color ?? .default,
+                    motivation: record.motivation ?? .implied(note: note, tags: tags), author: record.author ?? author,
+                    tags: tags, createdAt: createdAt)),
+                at: record.modifiedAt ?? createdAt)
             return .created
-        case .update(let id, let seq, let reselect):
+        case .update(let id, _, let reselect):
             let current = try NewsDatabase.fetchAnnotation(id: id, db)
             // A W3C export says when each annotation was last changed: an older copy never overwrites newer edits.
             if let modified = record.modifiedAt, modified <= current.modifiedAt { return .unchanged }
@@ -79,23 +84,29 @@ struct AnnotationImportPlan {
             if let color = record.color, color != current.color { changes.color = color }
             if let motivation = record.motivation, motivation != current.motivation { changes.motivation = motivation }
             guard !changes.isEmpty || reselect != nil else { return .unchanged }
-            try NewsDatabase.applyChanges(
-                id: id, changes, add: changes.addTags, remove: changes.removeTags, now: record.modifiedAt ?? now, db)
+            // The edits carry the record's modification time, as the export said it.
+            let time = local.at
+            local.at = record.modifiedAt ?? now
+            defer { local.at = time }
+            try NewsDatabase.applyChanges(id: id, changes, add: changes.addTags, remove: changes.removeTags, &local)
             if let reselect {
-                try db.execute(
-                    sql: """
-                        UPDATE annotations SET revision = ?, exact = ?, prefix = ?, suffix = ?, start = ?, "end" = ?,
-                            anchor_revision = ?, anchor_start = ?, anchor_end = ?, anchor_state = ?
-                        WHERE seq = ?
-                        """,
-                    arguments: [
-                        reselect.revision, reselect.selector.exact, reselect.selector.prefix, reselect.selector.suffix,
-                        reselect.selector.start, reselect.selector.end, reselect.revision, reselect.range?.lowerBound,
-                        reselect.range?.upperBound, reselect.state.rawValue, seq,
-                    ])
+                try local.record(.set(
+                    annotation: id, value: .selector(reselect.selector, textHash: try textHash(current.articleID)),
+                    replaces: local.inEffect(id, .selector)))
             }
             return .updated
         }
+    }
+
+    /// The SHA-256 of the current body of an article the plan looked at.
+    private mutating func textHash(_ articleID: String) throws -> String {
+        if let hash = hashes[articleID] { return hash }
+        guard let body = try String.fetchOne(db, sql: "SELECT body FROM articles WHERE id = ?", arguments: [articleID]) else {
+            throw StoreError(.notFound, "article \(articleID.prefix(8)) vanished during the import")
+        }
+        let hash = sha256Hex(body)
+        hashes[articleID] = hash
+        return hash
     }
 
     /// The article a record names: by id or unique prefix, by URL, or by `urn:newsdb:article:ID`.

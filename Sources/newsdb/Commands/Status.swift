@@ -17,13 +17,17 @@ struct Status: ParsableCommand {
         }
         let schema = status.schemaVersion == status.latestSchemaVersion
             ? "\(status.schemaVersion) (current)" : "\(status.schemaVersion) (this newsdb knows \(status.latestSchemaVersion))"
-        let rows = [
+        var rows = [
             ("database", status.path),
             ("schema", schema),
             ("replica", "\(status.replica.name) (\(status.replica.id))"),
             ("articles", String(status.articles)),
             ("size", ByteCountFormatter.string(fromByteCount: status.sizeBytes, countStyle: .file)),
         ]
+        if status.conflicts > 0 { rows.append(("conflicts", "\(status.conflicts): run `newsdb conflicts`")) }
+        for peer in status.peers {
+            rows.append(("peer", "\(peer.name): \(peer.missing) of our changes not yet received (last heard \(peer.lastHeardAt))"))
+        }
         for (label, value) in rows {
             print(Terminal.styled(label.padding(toLength: 10, withPad: " ", startingAt: 0), .dim) + value)
         }

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import Sync
+@testable import Store
 
 /// A wall clock the test moves by hand.
 final class ManualClock: Sendable {

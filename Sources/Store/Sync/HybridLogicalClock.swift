@@ -22,6 +22,18 @@ public struct HLCTimestamp: Sendable, Hashable, Comparable, Codable, CustomStrin
         (lhs.milliseconds, lhs.counter, lhs.replica) < (rhs.milliseconds, rhs.counter, rhs.replica)
     }
 
+    /// Reads the text `description` writes; nil for anything else.
+    public init?(text: String) {
+        let parts = text.split(separator: "-", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 15, parts[1].count == 10, !parts[2].isEmpty,
+            let milliseconds = Int64(parts[0]), let counter = UInt32(parts[1])
+        else { return nil }
+        self.init(milliseconds: milliseconds, counter: counter, replica: String(parts[2]))
+    }
+
+    /// The wall-clock instant the timestamp carries.
+    public var date: Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+
     /// `MILLISECONDS-COUNTER-REPLICA`, with fixed-width numbers so that the text sorts as the timestamp does.
     public var description: String {
         let millis = String(milliseconds)

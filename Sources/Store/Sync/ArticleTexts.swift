@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+
+/// The texts of one article that annotations can be made on (its current body and earlier revisions), found by the
+/// SHA-256 of the body, which is how a change names the text its selector counts in.
+struct ArticleTexts {
+    let articleID: String
+    /// The current revision number and body.
+    let revision: Int
+    let current: AnchoringText
+    let currentHash: String
+    private var earlier: [String: (revision: Int, text: AnchoringText)]?
+
+    /// Reads the article's current text; nil when the article is not here.
+    init?(articleID: String, _ db: Database) throws {
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT revision, body FROM articles WHERE id = ?"), arguments: [articleID])
+        else { return nil }
+        self.articleID = articleID
+        revision = row["revision"]
+        let body: String = row["body"]
+        current = AnchoringText(body)
+        currentHash = sha256Hex(body)
+    }
+
+    /// The revision number and text whose body has the SHA-256 `hash`; nil when no revision has it.
+    mutating func text(hash: String, _ db: Database) throws -> (revision: Int, text: AnchoringText)? {
+        if hash == currentHash { return (revision, current) }
+        if earlier == nil {
+            var found: [String: (revision: Int, text: AnchoringText)] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT revision, body FROM article_revisions WHERE article_id = ? ORDER BY revision",
+                arguments: [articleID])
+            {
+                let body: String = row["body"]
+                found[sha256Hex(body)] = (row["revision"], AnchoringText(body))
+            }
+            earlier = found
+        }
+        return earlier?[hash]
+    }
+
+    /// The body hash of revision `revision`.
+    mutating func hash(revision wanted: Int, _ db: Database) throws -> String {
+        if wanted == revision { return currentHash }
+        _ = try text(hash: "", db)
+        guard let found = earlier?.first(where: { $0.value.revision == wanted }) else {
+            throw StoreError(.database, "revision \(wanted) of article \(articleID.prefix(8)) is missing")
+        }
+        return found.key
+    }
+}

@@ -1,0 +1,337 @@
+import Foundation
+import GRDB
+
+/// Applies changes, local or received, inside the caller's write transaction. Local edits and received changes go
+/// through the same code, so that every replica that has the same changes holds the same data.
+///
+/// Each field of an annotation (`note`, `color`, `motivation`, `selector`, `deleted`) is a multi-value register: the
+/// changes in effect for it are those no later change has overwritten (a change lists, in `replaces`, the values it
+/// saw). One value is in effect unless teammates changed the field without seeing each other's change; then the
+/// latest hybrid clock timestamp (ties broken by replica id) is shown, and the others are kept as a conflict.
+/// Tags are a set where an addition survives a removal that did not see it.
+struct ChangeApplier {
+    /// What applying a change did.
+    enum Outcome: Equatable {
+        case applied
+        /// The change needs an annotation or article text that has not arrived; it waits for `subject`.
+        case waiting(subject: String)
+    }
+
+    let db: Database
+    private var origins: [String: Int64] = [:]
+    private var texts: [String: ArticleTexts] = [:]
+
+    init(_ db: Database) {
+        self.db = db
+    }
+
+    /// Applies `change`, which must not have been applied before (see ``Knowledge``).
+    mutating func apply(_ change: Change) throws -> Outcome {
+        let origin = try originNumber(change.id.origin)
+        switch change.body {
+        case .article(let version):
+            try applyArticle(version, change, origin: origin)
+            return .applied
+        case .create(let creation):
+            return try create(creation, change, origin: origin)
+        case .set(let annotation, let value, let replaces):
+            guard let seq = try annotationSeq(annotation) else { return .waiting(subject: annotation) }
+            let stored = try storedValue(value)
+            let winner = try register(
+                annotation, value.field.rawValue, change, origin: origin, kind: "set", value: stored, replaces: replaces,
+                saw: nil)
+            if winner { try write(value, seq: seq, annotation: annotation) }
+        case .tag(let annotation, let tag):
+            guard try annotationSeq(annotation) != nil else { return .waiting(subject: annotation) }
+            try insertChangeRow(change, origin: origin, kind: "tag", annotation: annotation, field: "tag:" + tag)
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO tag_adds (annotation_id, tag, origin, counter) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [annotation, tag, origin, change.id.counter])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag) VALUES (?, ?)")
+                .execute(arguments: [annotation, tag])
+        case .untag(let annotation, let tag, let removes):
+            guard try annotationSeq(annotation) != nil else { return .waiting(subject: annotation) }
+            for removed in removes {
+                guard let number = try existingOriginNumber(removed.origin) else { continue }
+                try db.cachedStatement(sql: """
+                    DELETE FROM tag_adds WHERE annotation_id = ? AND tag = ? AND origin = ? AND counter = ?
+                    """).execute(arguments: [annotation, tag, number, removed.counter])
+                try db.cachedStatement(sql: "DELETE FROM changes WHERE origin = ? AND counter = ? AND kind = 'tag'")
+                    .execute(arguments: [number, removed.counter])
+            }
+            try insertChangeRow(
+                change, origin: origin, kind: "untag", annotation: annotation, field: "tag:" + tag, replaces: removes)
+            try db.cachedStatement(sql: """
+                DELETE FROM annotation_tags WHERE annotation_id = ?1 AND tag = ?2
+                    AND NOT EXISTS (SELECT 1 FROM tag_adds WHERE annotation_id = ?1 AND tag = ?2)
+                """).execute(arguments: [annotation, tag])
+        case .delete(let annotation, let replaces, let saw):
+            guard try annotationSeq(annotation) != nil else { return .waiting(subject: annotation) }
+            if try register(annotation, "deleted", change, origin: origin, kind: "delete", value: nil, replaces: replaces, saw: saw) {
+                try db.cachedStatement(sql: "UPDATE annotations SET deleted_at = ? WHERE id = ?")
+                    .execute(arguments: [change.at, annotation])
+            }
+        case .restore(let annotation, let replaces):
+            guard try annotationSeq(annotation) != nil else { return .waiting(subject: annotation) }
+            if try register(annotation, "deleted", change, origin: origin, kind: "restore", value: nil, replaces: replaces, saw: nil) {
+                try db.cachedStatement(sql: "UPDATE annotations SET deleted_at = NULL WHERE id = ?").execute(arguments: [annotation])
+            }
+        }
+        try touch(change.subject, change)
+        return .applied
+    }
+
+    // MARK: - Annotations
+
+    private mutating func create(_ creation: AnnotationCreation, _ change: Change, origin: Int64) throws -> Outcome {
+        if try annotationSeq(creation.id) != nil {
+            // The same id made twice (by a broken or hostile replica): the first one stays.
+            NewsDatabase.logger.warning("ignored a second creation of annotation \(creation.id)", metadata: ["change": "\(change.id)"])
+            return .applied
+        }
+        guard var article = try articleTexts(creation.articleID),
+            let madeOn = try article.text(hash: creation.textHash, db)
+        else { return .waiting(subject: creation.articleID) }
+        texts[creation.articleID] = article
+        let (state, range) = NewsDatabase.anchor(
+            creation.selector, madeOn: madeOn.text, on: article.current, sameText: madeOn.revision == article.revision)
+        let note = NewsDatabase.cleanNote(creation.note)
+        let tags = Set(creation.tags).sorted()
+        try db.cachedStatement(sql: """
+            INSERT INTO annotations (id, article_id, revision, exact, prefix, suffix, start, "end",
+                anchor_revision, anchor_start, anchor_end, anchor_state, note, color, motivation, author,
+                created_at, modified_at, origin, counter, hlc, latest_hlc)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                creation.id, creation.articleID, madeOn.revision, creation.selector.exact, creation.selector.prefix,
+                creation.selector.suffix, creation.selector.start, creation.selector.end, article.revision,
+                range?.lowerBound, range?.upperBound, state.rawValue, note, creation.color.rawValue,
+                creation.motivation.rawValue, creation.author, creation.createdAt, change.at, origin, change.id.counter,
+                change.clock.description, change.clock.description,
+            ])
+        try AnnotationIndex.add(seq: db.lastInsertedRowID, note: note, db)
+        let addTag = try db.cachedStatement(sql: "INSERT INTO tag_adds (annotation_id, tag, origin, counter) VALUES (?, ?, ?, ?)")
+        let insertTag = try db.cachedStatement(sql: "INSERT INTO annotation_tags (annotation_id, tag) VALUES (?, ?)")
+        for tag in tags {
+            try addTag.execute(arguments: [creation.id, tag, origin, change.id.counter])
+            try insertTag.execute(arguments: [creation.id, tag])
+        }
+        return .applied
+    }
+
+    /// Records `change` as a value of the register `field` of `annotation`, dropping the values it replaces.
+    /// - Returns: Whether it is now the value in effect (the latest of the register's values).
+    private mutating func register(
+        _ annotation: String, _ field: String, _ change: Change, origin: Int64, kind: String, value: String?,
+        replaces: [ChangeID], saw: [ChangeID]?
+    ) throws -> Bool {
+        var latestRemaining: String?
+        let rows = try Row.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT c.origin, c.counter, c.hlc, o.id AS origin_id FROM changes c JOIN origins o ON o.n = c.origin
+                WHERE c.annotation_id = ? AND c.field = ?
+                """),
+            arguments: [annotation, field])
+        let replaced = Set(replaces)
+        for row in rows {
+            let id = ChangeID(origin: row["origin_id"], counter: row["counter"])
+            if replaced.contains(id) {
+                try db.cachedStatement(sql: "DELETE FROM changes WHERE origin = ? AND counter = ?")
+                    .execute(arguments: [row["origin"] as Int64, id.counter])
+            } else {
+                let hlc: String = row["hlc"]
+                if latestRemaining.map({ hlc > $0 }) ?? true { latestRemaining = hlc }
+            }
+        }
+        try insertChangeRow(
+            change, origin: origin, kind: kind, annotation: annotation, field: field, value: value, replaces: replaces,
+            saw: saw)
+        return latestRemaining.map { change.clock.description > $0 } ?? true
+    }
+
+    /// Writes the value in effect for a field into the annotation row.
+    private mutating func write(_ value: FieldValue, seq: Int64, annotation: String) throws {
+        switch value {
+        case .note(let note):
+            try AnnotationIndex.remove(seq: seq, db)
+            let cleaned = NewsDatabase.cleanNote(note)
+            try db.cachedStatement(sql: "UPDATE annotations SET note = ? WHERE seq = ?").execute(arguments: [cleaned, seq])
+            try AnnotationIndex.add(seq: seq, note: cleaned, db)
+        case .color(let color):
+            try db.cachedStatement(sql: "UPDATE annotations SET color = ? WHERE seq = ?").execute(arguments: [color.rawValue, seq])
+        case .motivation(let motivation):
+            try db.cachedStatement(sql: "UPDATE annotations SET motivation = ? WHERE seq = ?")
+                .execute(arguments: [motivation.rawValue, seq])
+        case .selector(let selector, let textHash):
+            guard let articleID = try String.fetchOne(db, sql: "SELECT article_id FROM annotations WHERE seq = ?", arguments: [seq]),
+                var article = try articleTexts(articleID)
+            else { throw StoreError(.database, "annotation \(annotation.prefix(8)) has no article") }
+            // A selector on a text this replica does not have (yet) keeps the annotation where it is.
+            guard let madeOn = try article.text(hash: textHash, db) else { return }
+            texts[articleID] = article
+            let (state, range) = NewsDatabase.anchor(
+                selector, madeOn: madeOn.text, on: article.current, sameText: madeOn.revision == article.revision)
+            try db.execute(
+                sql: """
+                    UPDATE annotations SET revision = ?, exact = ?, prefix = ?, suffix = ?, start = ?, "end" = ?,
+                        anchor_revision = ?, anchor_start = ?, anchor_end = ?, anchor_state = ?
+                    WHERE seq = ?
+                    """,
+                arguments: [
+                    madeOn.revision, selector.exact, selector.prefix, selector.suffix, selector.start, selector.end,
+                    article.revision, range?.lowerBound, range?.upperBound, state.rawValue, seq,
+                ])
+        }
+    }
+
+    /// Makes `change` the annotation's latest change, with its time as `modified_at`, when it is later than the
+    /// latest so far.
+    private func touch(_ annotation: String, _ change: Change) throws {
+        try db.cachedStatement(sql: """
+            UPDATE annotations SET latest_hlc = ?1, modified_at = ?2 WHERE id = ?3 AND (latest_hlc IS NULL OR latest_hlc < ?1)
+            """).execute(arguments: [change.clock.description, change.at, annotation])
+    }
+
+    private func insertChangeRow(
+        _ change: Change, origin: Int64, kind: String, annotation: String, field: String, value: String? = nil,
+        replaces: [ChangeID]? = nil, saw: [ChangeID]? = nil
+    ) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO changes (origin, counter, hlc, at, kind, annotation_id, field, value, replaces, saw)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                origin, change.id.counter, change.clock.description, change.at, kind, annotation, field, value,
+                replaces?.json, saw?.json,
+            ])
+    }
+
+    private func storedValue(_ value: FieldValue) throws -> String? {
+        switch value {
+        case .note(let note): return note
+        case .color(let color): return color.rawValue
+        case .motivation(let motivation): return motivation.rawValue
+        case .selector(let selector, let textHash): return try StoredSelector(selector: selector, textHash: textHash).json()
+        }
+    }
+
+    private func annotationSeq(_ id: String) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM annotations WHERE id = ?"), arguments: [id])
+    }
+
+    // MARK: - Articles
+
+    /// An article version: the latest by hybrid clock is the article's current content; an earlier one whose text
+    /// is new here is kept as a past revision, so every replica ends up with every text.
+    private mutating func applyArticle(_ version: ArticleVersion, _ change: Change, origin: Int64) throws {
+        texts[version.id] = nil
+        let prepared = PreparedArticle(version.draft, id: version.id)
+        let stamp: NewsDatabase.ArticleChange = (origin, change.id.counter, change.clock)
+        guard let current = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT seq, revision, hlc, content_hash, title, body FROM articles WHERE id = ?"),
+            arguments: [version.id])
+        else {
+            _ = try NewsDatabase.store(prepared, importedAt: change.at, change: stamp, exactly: true, db)
+            return
+        }
+        let currentClock: String = current["hlc"] ?? ""
+        if change.clock.description > currentClock {
+            if current["content_hash"] == prepared.contentHash {
+                // The same content, stamped later: the later stamp is what a concurrent version must beat.
+                try db.execute(
+                    sql: "UPDATE articles SET origin = ?, counter = ?, hlc = ? WHERE seq = ?",
+                    arguments: [origin, change.id.counter, change.clock.description, current["seq"] as Int64])
+                return
+            }
+            _ = try NewsDatabase.store(prepared, importedAt: change.at, change: stamp, exactly: true, db)
+            return
+        }
+        // An earlier version: kept only for a text not stored yet.
+        let sameText = current["title"] == version.title && current["body"] == version.body
+        let stored = try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM article_revisions WHERE article_id = ? AND title = ? AND body = ?)",
+            arguments: [version.id, version.title, version.body]) ?? false
+        guard !sameText && !stored else { return }
+        let revision: Int = current["revision"]
+        // It goes before the current text, which moves up one revision (with the annotations made on it).
+        try db.execute(
+            sql: """
+                INSERT INTO article_revisions (article_id, revision, title, dek, byline, body, content_hash, imported_at,
+                    replaced_at, source, url, published_at, origin, counter, hlc)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                version.id, revision, prepared.draft.title, prepared.draft.dek, prepared.draft.byline, prepared.draft.body,
+                prepared.contentHash, change.at, change.at, prepared.draft.source, prepared.draft.url,
+                prepared.draft.publishedAt, origin, change.id.counter, change.clock.description,
+            ])
+        try db.execute(sql: "UPDATE articles SET revision = revision + 1 WHERE seq = ?", arguments: [current["seq"] as Int64])
+        try db.execute(
+            sql: """
+                UPDATE annotations SET revision = CASE WHEN revision = ?2 THEN revision + 1 ELSE revision END,
+                    anchor_revision = ?2 + 1
+                WHERE article_id = ?1
+                """,
+            arguments: [version.id, revision])
+    }
+
+    private mutating func articleTexts(_ id: String) throws -> ArticleTexts? {
+        if let cached = texts[id] { return cached }
+        let loaded = try ArticleTexts(articleID: id, db)
+        texts[id] = loaded
+        return loaded
+    }
+
+    // MARK: - Origins
+
+    /// The local number of the replica `id`, adding it to `origins` when it is new.
+    mutating func originNumber(_ id: String) throws -> Int64 {
+        if let number = try existingOriginNumber(id) { return number }
+        try db.execute(sql: "INSERT INTO origins (id, name) VALUES (?, ?)", arguments: [id, String(id.prefix(8))])
+        let number = db.lastInsertedRowID
+        origins[id] = number
+        return number
+    }
+
+    private mutating func existingOriginNumber(_ id: String) throws -> Int64? {
+        if let number = origins[id] { return number }
+        let number = try Int64.fetchOne(db.cachedStatement(sql: "SELECT n FROM origins WHERE id = ?"), arguments: [id])
+        if let number { origins[id] = number }
+        return number
+    }
+}
+
+/// A selector as `changes.value` stores it.
+struct StoredSelector: Codable {
+    var exact: String
+    var prefix: String
+    var suffix: String
+    var start: Int
+    var end: Int
+    var text: String
+
+    init(selector: TextSelector, textHash: String) {
+        exact = selector.exact
+        prefix = selector.prefix
+        suffix = selector.suffix
+        start = selector.start
+        end = selector.end
+        text = textHash
+    }
+
+    init(json: String) throws {
+        do {
+            self = try JSONDecoder().decode(StoredSelector.self, from: Data(json.utf8))
+        } catch {
+            throw StoreError(.database, "a stored selector is unreadable: \(StoreError.describe(error))", underlying: error)
+        }
+    }
+
+    var selector: TextSelector { TextSelector(exact: exact, prefix: prefix, suffix: suffix, start: start, end: end) }
+
+    func json() throws -> String {
+        do {
+            return String(decoding: try JSONEncoder().encode(self), as: UTF8.self)
+        } catch {
+            throw StoreError(.invalidInput, "cannot store a selector: \(StoreError.describe(error))", underlying: error)
+        }
+    }
+}

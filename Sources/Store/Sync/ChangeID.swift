@@ -1,0 +1,80 @@
+import Foundation
+
+/// The identity of a change, unique across replicas: the replica that made it and that replica's counter.
+public struct ChangeID: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    /// The id of the replica that made the change.
+    public let origin: String
+    /// 1 for the replica's first change, 2 for the next, and so on.
+    public let counter: Int64
+
+    /// Creates an id.
+    public init(origin: String, counter: Int64) {
+        self.origin = origin
+        self.counter = counter
+    }
+
+    public static func < (lhs: ChangeID, rhs: ChangeID) -> Bool {
+        (lhs.origin, lhs.counter) < (rhs.origin, rhs.counter)
+    }
+
+    /// `ORIGIN:COUNTER`.
+    public var description: String { "\(origin):\(counter)" }
+
+    /// Encodes as `[ORIGIN, COUNTER]`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.unkeyedContainer()
+        try container.encode(origin)
+        try container.encode(counter)
+    }
+
+    /// Decodes `[ORIGIN, COUNTER]`.
+    public init(from decoder: any Decoder) throws {
+        var container = try decoder.unkeyedContainer()
+        origin = try container.decode(String.self)
+        counter = try container.decode(Int64.self)
+        guard counter >= 1 else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "a change counter starts at 1")
+        }
+    }
+}
+
+extension [ChangeID] {
+    /// The ids as the JSON text stored in `changes.replaces` and `changes.saw`.
+    var json: String {
+        "[" + sorted().map { "[\(JSONText.quoted($0.origin)),\($0.counter)]" }.joined(separator: ",") + "]"
+    }
+
+    /// Reads the JSON text `json` writes.
+    init(json: String?) throws {
+        guard let json, !json.isEmpty else {
+            self = []
+            return
+        }
+        do {
+            self = try JSONDecoder().decode([ChangeID].self, from: Data(json.utf8))
+        } catch {
+            throw StoreError(.database, "a stored list of change ids is unreadable: \(StoreError.describe(error))", underlying: error)
+        }
+    }
+}
+
+/// JSON text made by hand where a full encoder would cost more than the text.
+enum JSONText {
+    /// `text` as a JSON string literal.
+    static func quoted(_ text: String) -> String {
+        var result = "\""
+        result.reserveCapacity(text.utf8.count + 2)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}

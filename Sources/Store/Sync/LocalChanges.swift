@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+
+/// The changes one local write transaction makes: each gets this replica's next id and timestamp and is applied
+/// exactly as a teammate's copy of it will be.
+struct LocalChanges {
+    let db: Database
+    /// The time a person sees on these changes.
+    var at: String
+    private(set) var log: ChangeLog
+    private(set) var applier: ChangeApplier
+
+    init(_ db: Database, at: String, wallClock: @escaping @Sendable () -> Date) throws {
+        self.db = db
+        self.at = at
+        log = try ChangeLog(db, wallClock: wallClock)
+        applier = ChangeApplier(db)
+    }
+
+    /// Makes and applies a change.
+    mutating func record(_ body: Change.Body, at time: String? = nil) throws {
+        let (id, clock) = log.next()
+        let change = Change(id: id, clock: clock, at: time ?? at, body: body)
+        guard case .applied = try applier.apply(change) else {
+            throw StoreError(.database, "a local change to \(change.subject.prefix(8)) could not be applied")
+        }
+    }
+
+    /// Takes in a timestamp received from another replica, so that later local changes order after it.
+    mutating func observe(_ remote: HLCTimestamp) { log.observe(remote) }
+
+    /// Stores the replica's counter and clock; call once, before the transaction commits.
+    func save() throws { try log.save() }
+
+    /// The changes in effect for `field` of `annotation`: the values a new value replaces.
+    func inEffect(_ annotation: String, _ field: AnnotationField) throws -> [ChangeID] {
+        let rows = try ChangeID.fetchAll(
+            db, sql: """
+                SELECT o.id, c.counter FROM changes c JOIN origins o ON o.n = c.origin
+                WHERE c.annotation_id = ? AND c.field = ?
+                """,
+            arguments: [annotation, field.rawValue])
+        return rows.isEmpty ? [try creation(annotation)] : rows
+    }
+
+    /// The additions of `tag` to `annotation` in effect: the ones removing it removes.
+    func tagAdditions(_ annotation: String, _ tag: String) throws -> [ChangeID] {
+        try ChangeID.fetchAll(
+            db, sql: """
+                SELECT o.id, t.counter FROM tag_adds t JOIN origins o ON o.n = t.origin
+                WHERE t.annotation_id = ? AND t.tag = ?
+                """,
+            arguments: [annotation, tag])
+    }
+
+    /// Every change in effect on `annotation`: what a deletion saw.
+    func everything(_ annotation: String) throws -> [ChangeID] {
+        var ids = try ChangeID.fetchAll(
+            db, sql: """
+                SELECT o.id, c.counter FROM changes c JOIN origins o ON o.n = c.origin WHERE c.annotation_id = ?
+                UNION SELECT o.id, t.counter FROM tag_adds t JOIN origins o ON o.n = t.origin WHERE t.annotation_id = ?
+                """,
+            arguments: [annotation, annotation])
+        ids.append(try creation(annotation))
+        return Array(Set(ids)).sorted()
+    }
+
+    /// The change that created `annotation`.
+    func creation(_ annotation: String) throws -> ChangeID {
+        guard let id = try ChangeID.fetchOne(
+            db, sql: "SELECT o.id, a.counter FROM annotations a JOIN origins o ON o.n = a.origin WHERE a.id = ?",
+            arguments: [annotation])
+        else { throw StoreError(.notFound, "no annotation matches '\(annotation)'; run `newsdb annotations`") }
+        return id
+    }
+}
+
+extension ChangeID {
+    /// The ids in rows of (origin id, counter).
+    static func fetchAll(_ db: Database, sql: String, arguments: StatementArguments) throws -> [ChangeID] {
+        try Row.fetchAll(db, sql: sql, arguments: arguments).map { ChangeID(origin: $0[0], counter: $0[1]) }
+    }
+
+    /// The id in the first row of (origin id, counter).
+    static func fetchOne(_ db: Database, sql: String, arguments: StatementArguments) throws -> ChangeID? {
+        try Row.fetchOne(db, sql: sql, arguments: arguments).map { ChangeID(origin: $0[0], counter: $0[1]) }
+    }
+}
+
+extension NewsDatabase {
+    /// Runs `body` in one write transaction whose changes are recorded in the change log.
+    func write<T>(_ context: String, at: String, changes body: (Database, inout LocalChanges) throws -> T) throws -> T {
+        try write(context) { db in
+            var local = try LocalChanges(db, at: at, wallClock: clock)
+            let result = try body(db, &local)
+            try local.save()
+            return result
+        }
+    }
+}

@@ -1,0 +1,267 @@
+import Foundation
+import GRDB
+
+/// What a replica says about itself at the head of the changes it sends.
+public struct ChangeSetHeader: Sendable, Equatable {
+    /// The sending replica.
+    public var sender: Replica
+    /// Everything the sender has received (its own changes included), so the receiver knows what it can skip
+    /// sending back.
+    public var knowledge: Knowledge
+    /// The changes the set accounts for: each is in the set, or was overwritten by one that is (or that the receiver
+    /// has). After applying the set, the receiver has all of them.
+    public var covers: Knowledge
+    /// The sender's schema version.
+    public var schemaVersion: Int
+    /// The newsdb version of the sender.
+    public var newsdbVersion: String
+
+    /// Creates a header.
+    public init(sender: Replica, knowledge: Knowledge, covers: Knowledge, schemaVersion: Int, newsdbVersion: String) {
+        self.sender = sender
+        self.knowledge = knowledge
+        self.covers = covers
+        self.schemaVersion = schemaVersion
+        self.newsdbVersion = newsdbVersion
+    }
+}
+
+extension NewsDatabase {
+    /// The schema version this newsdb writes (the number of its migrations).
+    public static var schemaVersion: Int { Migration.embedded.count }
+
+    /// Everything this replica has received, its own changes included.
+    /// - Throws: `StoreError`.
+    public func knowledge() throws -> Knowledge {
+        try read("reading the change log") { db in try Self.knowledge(db) }
+    }
+
+    static func knowledge(_ db: Database) throws -> Knowledge {
+        guard let replica = try Row.fetchOne(db, sql: "SELECT id, counter FROM replica WHERE singleton = 1") else {
+            throw StoreError(.cannotOpen, "the database has no replica record; it was not created by newsdb")
+        }
+        var knowledge = Knowledge()
+        let own: Int64 = replica["counter"]
+        if own > 0 { knowledge.insert(1...own, for: replica["id"]) }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT o.id, k.first, k.last FROM knowledge k JOIN origins o ON o.n = k.origin
+            """)
+        {
+            knowledge.insert((row[1] as Int64)...(row[2] as Int64), for: row[0])
+        }
+        return knowledge
+    }
+
+    /// Reads, in one snapshot, the changes a teammate who has `known` lacks, and hands them to `change` one at a
+    /// time: article versions first, then creations, then edits (each group in clock order), then changes waiting
+    /// here for what they need. The cost grows with the changes sent, not with the whole history.
+    /// - Parameters:
+    ///   - known: What the receiver is known to have (empty: everything is sent).
+    ///   - newsdbVersion: This newsdb's version, for the header.
+    ///   - header: Called first, with what the set says about its sender.
+    ///   - change: Called for each change.
+    /// - Returns: The number of changes handed over.
+    /// - Throws: `StoreError`, or what the closures throw.
+    @discardableResult
+    public func exportChanges(
+        excluding known: Knowledge, newsdbVersion: String, header: (ChangeSetHeader) throws -> Void,
+        change: (Change) throws -> Void
+    ) throws -> Int {
+        try read("reading the change log") { db in
+            let mine = try Self.knowledge(db)
+            let covers = mine.subtracting(known)
+            try header(ChangeSetHeader(
+                sender: try Self.fetchReplica(db), knowledge: mine, covers: covers, schemaVersion: Self.schemaVersion,
+                newsdbVersion: newsdbVersion))
+            let origins = try Dictionary(
+                Row.fetchAll(db, sql: "SELECT n, id FROM origins").map { ($0[0] as Int64, $0[1] as String) },
+                uniquingKeysWith: { first, _ in first })
+            return try withoutActuallyEscaping(change) { emit in
+                let exporter = ChangeExporter(db: db, origins: origins, covers: covers, emit: emit)
+                return try exporter.run()
+            }
+        }
+    }
+}
+
+/// Reads the changes in `covers` from where they are kept (see migrations/0003_create_change_log.sql).
+private final class ChangeExporter {
+    let db: Database
+    let origins: [Int64: String]
+    let covers: Knowledge
+    let emit: (Change) throws -> Void
+    var count = 0
+    private var texts: [String: ArticleTexts] = [:]
+
+    init(db: Database, origins: [Int64: String], covers: Knowledge, emit: @escaping (Change) throws -> Void) {
+        self.db = db
+        self.origins = origins
+        self.covers = covers
+        self.emit = emit
+    }
+
+    func run() throws -> Int {
+        try each(table: "articles", columns: "id, title, dek, byline, source, url, published_at, body, imported_at") { row, id, clock in
+            Change(id: id, clock: clock, at: row["imported_at"], body: .article(Self.version(row, id: row["id"])))
+        }
+        try each(
+            table: "article_revisions",
+            columns: "article_id, title, dek, byline, source, url, published_at, body, imported_at"
+        ) { row, id, clock in
+            Change(id: id, clock: clock, at: row["imported_at"], body: .article(Self.version(row, id: row["article_id"])))
+        }
+        try each(
+            table: "annotations",
+            columns: """
+                seq, id, article_id, revision, exact, prefix, suffix, start, "end", note, color, motivation, author,
+                created_at, modified_at, latest_hlc,
+                EXISTS (SELECT 1 FROM changes c WHERE c.annotation_id = annotations.id AND c.field = 'note') AS note_replaced,
+                (SELECT group_concat(t.tag, char(31)) FROM tag_adds t
+                    WHERE t.annotation_id = annotations.id AND t.origin = annotations.origin AND t.counter = annotations.counter) AS tags
+                """
+        ) { row, id, clock in try creation(row, id: id, clock: clock) }
+        try each(table: "changes", columns: "at, kind, annotation_id, field, value, replaces, saw") { row, id, clock in
+            try Self.edit(row, id: id, clock: clock)
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT o.id AS origin_id, p.counter, p.change FROM pending_changes p JOIN origins o ON o.n = p.origin
+            ORDER BY p.origin, p.counter
+            """)
+        {
+            let id = ChangeID(origin: row["origin_id"], counter: row["counter"])
+            guard covers.contains(id) else { continue }
+            try emit(try PendingChange.decode(row["change"], origin: id.origin))
+            count += 1
+        }
+        return count
+    }
+
+    /// Calls `make` for each row of `table` whose change is in `covers`, in clock order.
+    private func each(
+        table: String, columns: String, make: (Row, ChangeID, HLCTimestamp) throws -> Change
+    ) throws {
+        for (number, origin) in origins {
+            guard let ranges = covers.ranges[origin], let first = ranges.first?.lowerBound,
+                let last = ranges.last?.upperBound
+            else { continue }
+            let rows = try Row.fetchCursor(
+                db, sql: """
+                    SELECT counter, hlc, \(columns) FROM \(table) WHERE origin = ? AND counter BETWEEN ? AND ?
+                    ORDER BY hlc
+                    """,
+                arguments: [number, first, last])
+            while let row = try rows.next() {
+                let id = ChangeID(origin: origin, counter: row["counter"])
+                guard ranges.contains(where: { $0.contains(id.counter) }) else { continue }
+                guard let clock = (row["hlc"] as String?).flatMap(HLCTimestamp.init(text:)) else {
+                    throw StoreError(.database, "change \(id) in \(table) has no readable clock")
+                }
+                try emit(try make(row, id, clock))
+                count += 1
+            }
+        }
+    }
+
+    private static func version(_ row: Row, id: String) -> ArticleVersion {
+        ArticleVersion(
+            id: id, title: row["title"], dek: row["dek"], byline: row["byline"], source: row["source"], url: row["url"],
+            publishedAt: row["published_at"], body: row["body"])
+    }
+
+    private func creation(_ row: Row, id: ChangeID, clock: HLCTimestamp) throws -> Change {
+        let articleID: String = row["article_id"]
+        var article: ArticleTexts
+        if let cached = texts[articleID] {
+            article = cached
+        } else {
+            guard let loaded = try ArticleTexts(articleID: articleID, db) else {
+                throw StoreError(.database, "annotation \(id) is on a missing article")
+            }
+            article = loaded
+        }
+        let textHash = try article.hash(revision: row["revision"], db)
+        texts[articleID] = article
+        guard let color = AnnotationColor(rawValue: row["color"]), let motivation = Motivation(rawValue: row["motivation"]) else {
+            throw StoreError(.database, "annotation \(id) has an unknown color or motivation")
+        }
+        // A note that a later edit replaced is not sent: the edit is. The creation is the latest change only when
+        // nothing followed it, and then its time is the modification time.
+        let noteReplaced: Bool = row["note_replaced"]
+        let createdAt: String = row["created_at"]
+        let at: String = row["latest_hlc"] == clock.description ? row["modified_at"] : createdAt
+        let tags = (row["tags"] as String?).map { $0.split(separator: "\u{1F}").map(String.init).sorted() } ?? []
+        return Change(
+            id: id, clock: clock, at: at,
+            body: .create(AnnotationCreation(
+                id: row["id"], articleID: articleID, textHash: textHash,
+                selector: TextSelector(
+                    exact: row["exact"], prefix: row["prefix"], suffix: row["suffix"], start: row["start"], end: row["end"]),
+                note: noteReplaced ? nil : row["note"], color: color, motivation: motivation, author: row["author"],
+                tags: tags, createdAt: createdAt)))
+    }
+
+    private static func edit(_ row: Row, id: ChangeID, clock: HLCTimestamp) throws -> Change {
+        let annotation: String = row["annotation_id"]
+        let field: String = row["field"]
+        let value: String? = row["value"]
+        let body: Change.Body
+        switch row["kind"] as String {
+        case "set":
+            guard let name = AnnotationField(rawValue: field) else {
+                throw StoreError(.database, "change \(id) sets an unknown field \(field)")
+            }
+            let replaces = try [ChangeID](json: row["replaces"])
+            switch name {
+            case .note: body = .set(annotation: annotation, value: .note(value), replaces: replaces)
+            case .color:
+                guard let color = value.flatMap(AnnotationColor.init(rawValue:)) else {
+                    throw StoreError(.database, "change \(id) has an unknown color")
+                }
+                body = .set(annotation: annotation, value: .color(color), replaces: replaces)
+            case .motivation:
+                guard let motivation = value.flatMap(Motivation.init(rawValue:)) else {
+                    throw StoreError(.database, "change \(id) has an unknown motivation")
+                }
+                body = .set(annotation: annotation, value: .motivation(motivation), replaces: replaces)
+            case .selector:
+                let stored = try StoredSelector(json: value ?? "")
+                body = .set(annotation: annotation, value: .selector(stored.selector, textHash: stored.text), replaces: replaces)
+            case .deleted:
+                throw StoreError(.database, "change \(id) sets the deleted field directly")
+            }
+        case "tag": body = .tag(annotation: annotation, tag: String(field.dropFirst(4)))
+        case "untag":
+            body = .untag(annotation: annotation, tag: String(field.dropFirst(4)), removes: try [ChangeID](json: row["replaces"]))
+        case "delete":
+            body = .delete(
+                annotation: annotation, replaces: try [ChangeID](json: row["replaces"]), saw: try [ChangeID](json: row["saw"]))
+        case "restore": body = .restore(annotation: annotation, replaces: try [ChangeID](json: row["replaces"]))
+        default: throw StoreError(.database, "change \(id) has an unknown kind")
+        }
+        return Change(id: id, clock: clock, at: row["at"], body: body)
+    }
+}
+
+/// A change waiting for what it needs, stored alone in the change file's line format.
+enum PendingChange {
+    static func encode(_ change: Change) throws -> String {
+        var codec = ChangeCodec(origins: [change.id.origin], definesTexts: false)
+        let lines = try codec.encode(change)
+        return "{\"origins\":[" + codec.origins.map(JSONText.quoted).joined(separator: ",") + "],\"change\":" + (lines.last ?? "[]") + "}"
+    }
+
+    static func decode(_ text: String, origin: String) throws -> Change {
+        do {
+            guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+                let origins = object["origins"] as? [String], let line = object["change"]
+            else { throw StoreError(.database, "a waiting change is unreadable") }
+            var codec = ChangeCodec(origins: origins, definesTexts: false)
+            guard let change = try codec.decode(line) else { throw StoreError(.database, "a waiting change is unreadable") }
+            return change
+        } catch let error as StoreError {
+            throw StoreError(.database, "a waiting change from \(origin.prefix(8)) is unreadable: \(error.message)")
+        } catch {
+            throw StoreError(.database, "a waiting change from \(origin.prefix(8)) is unreadable: \(StoreError.describe(error))")
+        }
+    }
+}

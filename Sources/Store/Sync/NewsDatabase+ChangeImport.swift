@@ -1,0 +1,139 @@
+import Foundation
+import GRDB
+
+/// What applying a set of changes did.
+public struct ChangeImportReport: Sendable, Equatable, Codable {
+    /// The sending replica's name.
+    public var sender: String
+    /// Changes applied.
+    public var applied: Int = 0
+    /// Changes already here (received before, by any route), skipped.
+    public var duplicates: Int = 0
+    /// Changes kept waiting for an annotation or article text that has not arrived (applied when it does).
+    public var waiting: Int = 0
+    /// Changes that had been waiting and were applied now.
+    public var released: Int = 0
+}
+
+extension NewsDatabase {
+    /// Applies a teammate's changes in one transaction: changes already here are skipped, the others are merged (see
+    /// docs/SYNC.md), changes whose annotation or article text has not arrived wait for it, and what the sender
+    /// says it has is remembered for `exportChanges(excluding:)`. A failure applies nothing.
+    /// - Parameters:
+    ///   - header: The sender, its knowledge and what the set covers; checked before anything is applied.
+    ///   - next: Returns the set's changes one at a time, then nil; called inside the transaction.
+    /// - Returns: What was applied.
+    /// - Throws: `StoreError`: `.invalidInput` for a set from this replica itself or from a newer schema, or what
+    ///   `next` throws.
+    public func applyChanges(
+        header: ChangeSetHeader, next: () throws -> Change?, progress: ((Int) -> Void)? = nil
+    ) throws -> ChangeImportReport {
+        guard header.schemaVersion <= Self.schemaVersion else {
+            throw StoreError(
+                .invalidInput,
+                "the changes come from a newer newsdb (schema \(header.schemaVersion); this one has \(Self.schemaVersion)); upgrade newsdb first")
+        }
+        let now = Timestamp.string(clock())
+        return try write("applying changes", at: now) { db, local in
+            let me = try Self.fetchReplica(db)
+            guard header.sender.id != me.id else {
+                throw StoreError(.invalidInput, "these changes were exported by this replica (\(me.name)); import a teammate's file")
+            }
+            var knowledge = try Self.knowledge(db)
+            var applier = ChangeApplier(db)
+            var report = ChangeImportReport(sender: header.sender.name)
+            var latest: HLCTimestamp?
+            while let change = try next() {
+                guard !knowledge.contains(change.id) else {
+                    report.duplicates += 1
+                    continue
+                }
+                knowledge.insert(change.id.counter...change.id.counter, for: change.id.origin)
+                if latest.map({ change.clock > $0 }) ?? true { latest = change.clock }
+                switch try applier.apply(change) {
+                case .applied:
+                    report.applied += 1
+                    report.released += try Self.release(waitingFor: change.subject, &applier, db)
+                case .waiting(let subject):
+                    report.waiting += 1
+                    try Self.hold(change, waitingFor: subject, &applier, db)
+                }
+                if (report.applied + report.waiting) % 1_000 == 0 { progress?(report.applied + report.waiting + report.duplicates) }
+            }
+            if let latest { local.observe(latest) }
+            try Self.store(knowledge.union(header.covers), db)
+            try Self.remember(header, now: now, &applier, db)
+            report.waiting -= report.released
+            return report
+        }
+    }
+
+    /// Keeps `change` until `subject` arrives.
+    private static func hold(_ change: Change, waitingFor subject: String, _ applier: inout ChangeApplier, _ db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO pending_changes (origin, counter, waits_for, change) VALUES (?, ?, ?, ?)
+            """).execute(arguments: [
+                try applier.originNumber(change.id.origin), change.id.counter, subject, try PendingChange.encode(change),
+            ])
+    }
+
+    /// Applies the changes that were waiting for `subject`, and those waiting for what they bring in turn.
+    /// - Returns: How many were applied.
+    private static func release(waitingFor subject: String, _ applier: inout ChangeApplier, _ db: Database) throws -> Int {
+        var released = 0
+        var subjects = [subject]
+        while let next = subjects.popLast() {
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: """
+                    SELECT p.origin, p.counter, p.change, o.id AS origin_id FROM pending_changes p
+                    JOIN origins o ON o.n = p.origin WHERE p.waits_for = ? ORDER BY p.origin, p.counter
+                    """),
+                arguments: [next])
+            for row in rows {
+                let change = try PendingChange.decode(row["change"], origin: row["origin_id"])
+                try db.execute(
+                    sql: "DELETE FROM pending_changes WHERE origin = ? AND counter = ?",
+                    arguments: [row["origin"] as Int64, row["counter"] as Int64])
+                switch try applier.apply(change) {
+                case .applied:
+                    released += 1
+                    subjects.append(change.subject)
+                case .waiting(let subject):
+                    try hold(change, waitingFor: subject, &applier, db)
+                }
+            }
+        }
+        return released
+    }
+
+    /// Stores `knowledge` (other replicas' changes only: this replica's own are 1 to its counter).
+    private static func store(_ knowledge: Knowledge, _ db: Database) throws {
+        let me = try fetchReplica(db)
+        var applier = ChangeApplier(db)
+        try db.execute(sql: "DELETE FROM knowledge")
+        for (origin, ranges) in knowledge.ranges where origin != me.id {
+            let number = try applier.originNumber(origin)
+            for range in ranges {
+                try db.execute(
+                    sql: "INSERT INTO knowledge (origin, first, last) VALUES (?, ?, ?)",
+                    arguments: [number, range.lowerBound, range.upperBound])
+            }
+        }
+    }
+
+    /// Remembers the sender as a peer: its name, what it has, and when it was heard from.
+    private static func remember(_ header: ChangeSetHeader, now: String, _ applier: inout ChangeApplier, _ db: Database) throws {
+        let number = try applier.originNumber(header.sender.id)
+        try db.execute(sql: "UPDATE origins SET name = ? WHERE n = ?", arguments: [header.sender.name, number])
+        let previous = try String.fetchOne(db, sql: "SELECT knowledge FROM peers WHERE origin = ?", arguments: [number])
+        // What a peer has only grows: an older file applied after a newer one must not make it look as if it had less.
+        let known = try previous.map { try Knowledge(json: $0).union(header.knowledge) } ?? header.knowledge
+        try db.execute(
+            sql: """
+                INSERT INTO peers (origin, knowledge, newsdb, last_heard_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (origin) DO UPDATE SET knowledge = excluded.knowledge, newsdb = excluded.newsdb,
+                    last_heard_at = excluded.last_heard_at
+                """,
+            arguments: [number, known.json, header.newsdbVersion, now])
+    }
+}

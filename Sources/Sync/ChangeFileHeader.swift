@@ -1,0 +1,82 @@
+import Foundation
+import Store
+
+/// The first line of a change file: `{"format": "newsdb-changes", "version": 1, ...` (the object continues on the
+/// following lines with the changes, their count, and the SHA-256).
+enum ChangeFileHeader {
+    static func line(_ header: ChangeSetHeader, origins: [String]) throws -> String {
+        let object: [String: Any] = [
+            "schema": header.schemaVersion,
+            "newsdb": header.newsdbVersion,
+            "sender": ["id": header.sender.id, "name": header.sender.name],
+            "vector": header.knowledge.vector,
+            "knowledge": ranges(header.knowledge),
+            "covers": ranges(header.covers),
+            "origins": origins,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        // The format name and version come first, so that a person (or `head -c 60`) sees what the file is.
+        var text = String(decoding: data, as: UTF8.self)
+        text.removeLast()  // the closing brace: the object goes on
+        text.removeFirst()
+        return "{\"format\": \"\(ChangeFileFormat.name)\", \"version\": \(ChangeFileFormat.version), " + text + ","
+    }
+
+    private static func ranges(_ knowledge: Knowledge) -> [String: [[Int64]]] {
+        knowledge.ranges.mapValues { $0.map { [$0.lowerBound, $0.upperBound] } }
+    }
+
+    /// Reads the header line.
+    /// - Throws: `StoreError` `.invalidInput` naming the file and what is wrong.
+    static func read(_ line: Data, file: String) throws -> (header: ChangeSetHeader, origins: [String]) {
+        var text = line
+        guard text.last == UInt8(ascii: ",") else { throw notAChangeFile(file) }
+        text[text.index(before: text.endIndex)] = UInt8(ascii: "}")
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: text)
+        } catch {
+            throw notAChangeFile(file)
+        }
+        guard let object = parsed as? [String: Any], object["format"] as? String == ChangeFileFormat.name else {
+            throw notAChangeFile(file)
+        }
+        guard let version = object["version"] as? Int else { throw damaged(file, "its format version is missing") }
+        guard version <= ChangeFileFormat.version else {
+            throw StoreError(
+                .invalidInput,
+                "\(file) is in change file format \(version), newer than this newsdb reads (\(ChangeFileFormat.version)); upgrade newsdb")
+        }
+        guard let schema = object["schema"] as? Int, let sender = object["sender"] as? [String: Any],
+            let senderID = sender["id"] as? String, let senderName = sender["name"] as? String,
+            let newsdb = object["newsdb"] as? String, let origins = object["origins"] as? [String],
+            let knowledge = object["knowledge"], let covers = object["covers"]
+        else { throw damaged(file, "its header lacks a field") }
+        guard schema <= NewsDatabase.schemaVersion else {
+            throw StoreError(
+                .invalidInput,
+                "\(file) comes from a newer newsdb (schema \(schema); this one has \(NewsDatabase.schemaVersion)); upgrade newsdb")
+        }
+        let header = ChangeSetHeader(
+            sender: Replica(id: senderID, name: senderName, createdAt: ""), knowledge: try decode(knowledge, file),
+            covers: try decode(covers, file), schemaVersion: schema, newsdbVersion: newsdb)
+        return (header, origins)
+    }
+
+    private static func decode(_ value: Any, _ file: String) throws -> Knowledge {
+        do {
+            let data = try JSONSerialization.data(withJSONObject: value)
+            return try JSONDecoder().decode(Knowledge.self, from: data)
+        } catch {
+            throw damaged(file, "its list of changes held is unreadable")
+        }
+    }
+
+    static func notAChangeFile(_ file: String) -> StoreError {
+        StoreError(.invalidInput, "\(file) is not a newsdb change file (made by `newsdb sync export`)")
+    }
+
+    static func damaged(_ file: String, _ what: String) -> StoreError {
+        StoreError(.invalidInput, "\(file) is damaged: \(what); nothing was imported; ask for the file again")
+    }
+}

@@ -1,0 +1,154 @@
+import Crypto
+import Dispatch
+import Foundation
+import Store
+
+/// Reads and applies change files (docs/SYNC.md). A file is checked whole (format, version, schema, SHA-256) before
+/// anything of it is applied, and then applied in one transaction, so a refused file leaves the database untouched.
+public enum ChangeFileReader {
+    /// How many change lines are parsed at a time (on every core); memory stays bounded whatever the file's size.
+    static let chunkLines = 4_000
+
+    /// Applies the change file at `path` to `database`.
+    /// - Parameter progress: Called now and then with the fraction of the file applied.
+    /// - Returns: What was applied.
+    /// - Throws: `StoreError` `.invalidInput` (one line naming the file) for a file that is not a change file, is
+    ///   truncated, damaged or altered, or comes from a newer format or schema; `.io` when it cannot be read.
+    public static func apply(
+        _ path: String, to database: NewsDatabase, progress: ((Double) -> Void)? = nil
+    ) throws -> ChangeImportReport {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw StoreError(.io, "cannot read \(path): \(StoreError.describe(error))", underlying: error)
+        }
+        let lines = LineIndex(data)
+        guard let headerLine = lines.first else { throw ChangeFileHeader.notAChangeFile(path) }
+        let (header, origins) = try ChangeFileHeader.read(data[headerLine], file: path)
+        let body = try verify(data, lines: lines, file: path)
+        var codec = ChangeCodec(origins: origins)
+        var buffered: [Any] = []
+        var bufferedIndex = 0
+        var nextLine = body.lowerBound
+        var expected = 0
+        let report = try database.applyChanges(
+            header: header,
+            next: {
+                while bufferedIndex == buffered.count {
+                    guard nextLine < body.upperBound else { return nil }
+                    let chunk = nextLine..<min(nextLine + chunkLines, body.upperBound)
+                    buffered = try parse(data, lines: lines, chunk, file: path)
+                    bufferedIndex = 0
+                    nextLine = chunk.upperBound
+                    progress?(Double(nextLine - body.lowerBound) / Double(max(1, body.count)))
+                }
+                defer { bufferedIndex += 1 }
+                do {
+                    while bufferedIndex < buffered.count {
+                        if let change = try codec.decode(buffered[bufferedIndex]) {
+                            expected += 1
+                            return change
+                        }
+                        bufferedIndex += 1
+                    }
+                    return nil
+                } catch let error as StoreError {
+                    throw ChangeFileHeader.damaged(path, "line \(nextLine - buffered.count + bufferedIndex + 1): \(error.message)")
+                }
+            })
+        return report
+    }
+
+    /// Checks the last line's SHA-256 against every byte before it, and the `"changes": [` and `],` lines.
+    /// - Returns: The indices (in `lines`) of the change lines.
+    private static func verify(_ data: Data, lines: LineIndex, file: String) throws -> Range<Int> {
+        let count = lines.count
+        guard count >= 5, let last = lines.last else {
+            throw ChangeFileHeader.damaged(file, "it is truncated")
+        }
+        let lastText = String(decoding: data[last], as: UTF8.self)
+        let prefix = "\"sha256\": \""
+        guard lastText.hasPrefix(prefix), lastText.hasSuffix("\"}"), lastText.count == prefix.count + 64 + 2 else {
+            throw ChangeFileHeader.damaged(file, "it is truncated (its last line, the SHA-256, is missing)")
+        }
+        let expected = lastText.dropFirst(prefix.count).prefix(64)
+        let digest = SHA256.hash(data: data[data.startIndex..<last.lowerBound]).map { String(format: "%02x", $0) }.joined()
+        guard digest == expected else {
+            throw ChangeFileHeader.damaged(file, "its SHA-256 does not match its content (it was corrupted or altered)")
+        }
+        guard String(decoding: data[lines[1]], as: UTF8.self) == "\"changes\": [",
+            String(decoding: data[lines[count - 3]], as: UTF8.self) == "],",
+            String(decoding: data[lines[count - 2]], as: UTF8.self).hasPrefix("\"count\": ")
+        else { throw ChangeFileHeader.damaged(file, "its layout is not the change file layout") }
+        return 2..<(count - 3)
+    }
+
+    /// Parses the change lines `range` as JSON, on every core.
+    private static func parse(_ data: Data, lines: LineIndex, _ range: Range<Int>, file: String) throws -> [Any] {
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, range.count / 500))
+        let results = ParsedParts(count: parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let slice = (range.lowerBound + range.count * part / parts)..<(range.lowerBound + range.count * (part + 1) / parts)
+            var values: [Any] = []
+            values.reserveCapacity(slice.count)
+            for index in slice {
+                var line = data[lines[index]]
+                if line.last == UInt8(ascii: ",") { line = line.dropLast() }
+                do {
+                    values.append(try JSONSerialization.jsonObject(with: line))
+                } catch {
+                    results.set(part, .failure(ChangeFileHeader.damaged(file, "line \(index + 1) is not JSON")))
+                    return
+                }
+            }
+            results.set(part, .success(values))
+        }
+        return try results.joined()
+    }
+}
+
+/// The JSON values parsed by each part of a chunk. JSON values are Foundation objects, not `Sendable`; each part
+/// writes its own slot once, under the lock, and they are read after every part has finished.
+private final class ParsedParts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<[Any], StoreError>?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func set(_ part: Int, _ result: Result<[Any], StoreError>) {
+        lock.withLock { results[part] = result }
+    }
+
+    func joined() throws -> [Any] {
+        try lock.withLock { try results.flatMap { try $0?.get() ?? [] } }
+    }
+}
+
+/// The byte ranges of the lines of a file (without their line feeds).
+struct LineIndex {
+    private var ranges: [Range<Int>] = []
+
+    init(_ data: Data) {
+        data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            var start = 0
+            while start < raw.count {
+                guard let found = memchr(base + start, 0x0A, raw.count - start) else {
+                    ranges.append(start..<raw.count)
+                    break
+                }
+                let end = base.distance(to: UnsafeRawPointer(found))
+                ranges.append(start..<end)
+                start = end + 1
+            }
+        }
+        let offset = data.startIndex
+        if offset != 0 { ranges = ranges.map { ($0.lowerBound + offset)..<($0.upperBound + offset) } }
+    }
+
+    var count: Int { ranges.count }
+    var first: Range<Int>? { ranges.first }
+    var last: Range<Int>? { ranges.last }
+    subscript(index: Int) -> Range<Int> { ranges[index] }
+}

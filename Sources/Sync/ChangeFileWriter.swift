@@ -1,0 +1,98 @@
+import Crypto
+import Foundation
+import Store
+
+/// What an export wrote.
+public struct ChangeFileSummary: Sendable, Equatable, Codable {
+    /// The file.
+    public let path: String
+    /// The changes in it.
+    public let changes: Int
+    /// Its size in bytes.
+    public let bytes: Int64
+    /// The peer it was made for, when one was named.
+    public let peer: String?
+}
+
+/// Writes change files (docs/SYNC.md): one JSON document, a header line, one change per line, and a last line with
+/// the SHA-256 of every byte before it.
+public enum ChangeFileWriter {
+    /// Exports the changes `peer` is not known to have (all of them without a peer) to `path`, through a temporary
+    /// file renamed into place, so that a failed export leaves no partial file behind.
+    /// - Throws: `StoreError` (`.io` when the file cannot be written).
+    @discardableResult
+    public static func export(
+        from database: NewsDatabase, for peer: Peer?, to path: String, newsdbVersion: String
+    ) throws -> ChangeFileSummary {
+        let temporary = path + ".partial-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]),
+            let handle = FileHandle(forWritingAtPath: temporary)
+        else { throw StoreError(.io, "cannot write \(path); check that its folder exists and is writable") }
+        var output = HashingOutput(handle: handle)
+        do {
+            var codec = ChangeCodec(origins: [])
+            var first = true
+            let count = try database.exportChanges(
+                excluding: peer?.knowledge ?? Knowledge(), newsdbVersion: newsdbVersion,
+                header: { header in
+                    // Every replica the sender knows of: changes name the changes they replace, from any of them.
+                    let origins = Array(Set(header.knowledge.ranges.keys).union([header.sender.id])).sorted()
+                    codec = ChangeCodec(origins: origins)
+                    try output.write(ChangeFileHeader.line(header, origins: origins) + "\n\"changes\": [")
+                },
+                change: { change in
+                    for line in try codec.encode(change) {
+                        try output.write((first ? "\n" : ",\n") + line)
+                        first = false
+                    }
+                })
+            try output.write("\n],\n\"count\": \(count),\n")
+            try output.finish()
+            try handle.close()
+            guard rename(temporary, path) == 0 else {
+                throw StoreError(.io, "cannot move the export into place at \(path): \(String(cString: strerror(errno)))")
+            }
+            return ChangeFileSummary(path: path, changes: count, bytes: output.bytes, peer: peer?.name)
+        } catch {
+            // The export failed: its error is what to report; the partial file goes.
+            close(handle.fileDescriptor)
+            unlink(temporary)
+            if let error = error as? StoreError { throw error }
+            throw StoreError(.io, "cannot write \(path): \(StoreError.describe(error))", underlying: error)
+        }
+    }
+}
+
+/// Buffered output that hashes what it writes, and ends the file with the hash.
+private struct HashingOutput {
+    let handle: FileHandle
+    var hasher = SHA256()
+    var buffer: [UInt8] = []
+    var bytes: Int64 = 0
+
+    init(handle: FileHandle) {
+        self.handle = handle
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    mutating func write(_ text: String) throws {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    mutating func flush() throws {
+        hasher.update(data: buffer)
+        try handle.write(contentsOf: buffer)
+        bytes += Int64(buffer.count)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes the last line: `"sha256": "HEX"}`.
+    mutating func finish() throws {
+        try flush()
+        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let last = Array("\"sha256\": \"\(digest)\"}\n".utf8)
+        try handle.write(contentsOf: last)
+        bytes += Int64(last.count)
+    }
+}
