@@ -53,7 +53,8 @@ CREATE TABLE tag_adds (
 -- Edits, tag changes, deletions and restorations that are still in effect. For a field (`note`, `color`,
 -- `motivation`, `selector`, `deleted`), the rows are the field's current values: one, or several when teammates
 -- changed it without seeing each other's change (a conflict; the latest `hlc` wins until it is resolved).
--- `replaces` lists the changes this one saw and overwrote, `saw` (a deletion) every change in effect when it was made.
+-- `seen` is what the change's replica had received when it made it (JSON: {"REPLICA": [[FIRST, LAST], ...]}): the
+-- field values it overwrote, the tag additions it removed, and for a deletion, the edits it knew of.
 CREATE TABLE changes (
     origin         INTEGER NOT NULL REFERENCES origins (n),
     counter        INTEGER NOT NULL CHECK (counter >= 1),
@@ -63,8 +64,7 @@ CREATE TABLE changes (
     annotation_id  TEXT NOT NULL,
     field          TEXT NOT NULL,
     value          TEXT,
-    replaces       TEXT,
-    saw            TEXT,
+    seen           TEXT,
     PRIMARY KEY (origin, counter)
 ) WITHOUT ROWID;
 CREATE INDEX changes_by_annotation ON changes (annotation_id, field);
@@ -118,10 +118,13 @@ UPDATE annotations SET origin = 1,
 INSERT INTO tag_adds (annotation_id, tag, origin, counter)
     SELECT t.annotation_id, t.tag, 1, a.counter FROM annotation_tags t JOIN annotations a ON a.id = t.annotation_id;
 -- A deletion made before the change log is a change of its own.
-INSERT INTO changes (origin, counter, hlc, at, kind, annotation_id, field, replaces, saw)
-    SELECT 1, (SELECT coalesce(max(counter), 0) FROM annotations) + row_number() OVER (ORDER BY seq),
-        latest_hlc, deleted_at, 'delete', id, 'deleted', '[]', '[]'
-    FROM annotations WHERE deleted_at IS NOT NULL;
+-- It saw everything made before it: with one replica, every earlier counter.
+INSERT INTO changes (origin, counter, hlc, at, kind, annotation_id, field, seen)
+    SELECT 1, counter, latest_hlc, deleted_at, 'delete', id, 'deleted',
+        printf('{"%s":[[1,%d]]}', (SELECT id FROM replica), counter - 1)
+    FROM (SELECT id, latest_hlc, deleted_at,
+            (SELECT coalesce(max(counter), 0) FROM annotations) + row_number() OVER (ORDER BY seq) AS counter
+        FROM annotations WHERE deleted_at IS NOT NULL);
 UPDATE replica SET
     counter = (SELECT coalesce(max(counter), 0) FROM (
         SELECT counter FROM articles UNION ALL SELECT counter FROM article_revisions

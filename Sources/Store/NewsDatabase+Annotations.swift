@@ -154,7 +154,7 @@ extension NewsDatabase {
                 if !ids.contains(id) { ids.append(id) }
             }
             for id in ids {
-                try local.record(.delete(annotation: id, replaces: local.inEffect(id, .deleted), saw: local.everything(id)))
+                try local.record(.delete(annotation: id, seen: local.seen))
             }
             return try ids.map { try Self.fetchAnnotation(id: $0, db) }
         }
@@ -193,17 +193,17 @@ extension NewsDatabase {
             throw StoreError(.invalidInput, "annotation \(id.prefix(8)) was deleted; it cannot be edited")
         }
         if let note = changes.note {
-            try local.record(.set(annotation: id, value: .note(cleanNote(note)), replaces: local.inEffect(id, .note)))
+            try local.record(.set(annotation: id, value: .note(cleanNote(note)), seen: local.seen))
         }
         if let color = changes.color {
-            try local.record(.set(annotation: id, value: .color(color), replaces: local.inEffect(id, .color)))
+            try local.record(.set(annotation: id, value: .color(color), seen: local.seen))
         }
         if let motivation = changes.motivation {
-            try local.record(.set(annotation: id, value: .motivation(motivation), replaces: local.inEffect(id, .motivation)))
+            try local.record(.set(annotation: id, value: .motivation(motivation), seen: local.seen))
         }
         for tag in Set(remove).sorted() {
             let additions = try local.tagAdditions(id, tag)
-            if !additions.isEmpty { try local.record(.untag(annotation: id, tag: tag, removes: additions)) }
+            if !additions.isEmpty { try local.record(.untag(annotation: id, tag: tag, seen: local.seen)) }
         }
         for tag in Set(add).sorted() where try local.tagAdditions(id, tag).isEmpty {
             try local.record(.tag(annotation: id, tag: tag))

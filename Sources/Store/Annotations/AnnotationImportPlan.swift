@@ -92,7 +92,7 @@ struct AnnotationImportPlan {
             if let reselect {
                 try local.record(.set(
                     annotation: id, value: .selector(reselect.selector, textHash: try textHash(current.articleID)),
-                    replaces: local.inEffect(id, .selector)))
+                    seen: local.seen))
             }
             return .updated
         }

@@ -26,17 +26,17 @@ public struct Change: Sendable, Equatable {
         case article(ArticleVersion)
         /// A new annotation.
         case create(AnnotationCreation)
-        /// A new value for one field of an annotation, overwriting the values it saw.
-        case set(annotation: String, value: FieldValue, replaces: [ChangeID])
+        /// A new value for one field of an annotation, overwriting the values it saw: every change in `seen`, what
+        /// its replica had received when it was made. A value not in `seen` was made concurrently, and stays.
+        case set(annotation: String, value: FieldValue, seen: Knowledge)
         /// A tag added to an annotation.
         case tag(annotation: String, tag: String)
-        /// A tag removed: the additions of it that the remover saw.
-        case untag(annotation: String, tag: String, removes: [ChangeID])
-        /// An annotation deleted; `saw` lists the changes in effect on it when it was deleted, so that an edit made
-        /// without seeing the deletion shows as a conflict.
-        case delete(annotation: String, replaces: [ChangeID], saw: [ChangeID])
+        /// A tag removed: the additions of it in `seen`.
+        case untag(annotation: String, tag: String, seen: Knowledge)
+        /// An annotation deleted; an edit not in `seen` (made without seeing the deletion) shows as a conflict.
+        case delete(annotation: String, seen: Knowledge)
         /// A deleted annotation restored.
-        case restore(annotation: String, replaces: [ChangeID])
+        case restore(annotation: String, seen: Knowledge)
     }
 
     /// The annotation or article the change is about.
@@ -45,7 +45,7 @@ public struct Change: Sendable, Equatable {
         case .article(let version): version.id
         case .create(let creation): creation.id
         case .set(let annotation, _, _), .tag(let annotation, _), .untag(let annotation, _, _),
-            .delete(let annotation, _, _), .restore(let annotation, _):
+            .delete(let annotation, _), .restore(let annotation, _):
             annotation
         }
     }

@@ -5,8 +5,8 @@ import GRDB
 /// through the same code, so that every replica that has the same changes holds the same data.
 ///
 /// Each field of an annotation (`note`, `color`, `motivation`, `selector`, `deleted`) is a multi-value register: the
-/// changes in effect for it are those no later change has overwritten (a change lists, in `replaces`, the values it
-/// saw). One value is in effect unless teammates changed the field without seeing each other's change; then the
+/// changes in effect for it are those no later change has overwritten (a change overwrites the values in `seen`, what
+/// its replica had received when it was made). One value is in effect unless teammates changed the field without seeing each other's change; then the
 /// latest hybrid clock timestamp (ties broken by replica id) is shown, and the others are kept as a conflict.
 /// Tags are a set where an addition survives a removal that did not see it.
 struct ChangeApplier {
@@ -34,12 +34,11 @@ struct ChangeApplier {
             return .applied
         case .create(let creation):
             return try create(creation, change, origin: origin)
-        case .set(let annotation, let value, let replaces):
+        case .set(let annotation, let value, let seen):
             guard let seq = try annotationSeq(annotation) else { return .waiting(subject: annotation) }
             let stored = try storedValue(value)
             let winner = try register(
-                annotation, value.field.rawValue, change, origin: origin, kind: "set", value: stored, replaces: replaces,
-                saw: nil)
+                annotation, value.field.rawValue, change, origin: origin, kind: "set", value: stored, seen: seen)
             if winner { try write(value, seq: seq, annotation: annotation) }
         case .tag(let annotation, let tag):
             guard try annotationSeq(annotation) != nil else { return .waiting(subject: annotation) }
@@ -48,31 +47,35 @@ struct ChangeApplier {
                 .execute(arguments: [annotation, tag, origin, change.id.counter])
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag) VALUES (?, ?)")
                 .execute(arguments: [annotation, tag])
-        case .untag(let annotation, let tag, let removes):
+        case .untag(let annotation, let tag, let seen):
             guard try annotationSeq(annotation) != nil else { return .waiting(subject: annotation) }
-            for removed in removes {
-                guard let number = try existingOriginNumber(removed.origin) else { continue }
+            let additions = try Row.fetchAll(
+                db.cachedStatement(sql: """
+                    SELECT t.origin, t.counter, o.id FROM tag_adds t JOIN origins o ON o.n = t.origin
+                    WHERE t.annotation_id = ? AND t.tag = ?
+                    """),
+                arguments: [annotation, tag])
+            for row in additions where seen.contains(ChangeID(origin: row[2], counter: row[1])) {
                 try db.cachedStatement(sql: """
                     DELETE FROM tag_adds WHERE annotation_id = ? AND tag = ? AND origin = ? AND counter = ?
-                    """).execute(arguments: [annotation, tag, number, removed.counter])
+                    """).execute(arguments: [annotation, tag, row[0] as Int64, row[1] as Int64])
                 try db.cachedStatement(sql: "DELETE FROM changes WHERE origin = ? AND counter = ? AND kind = 'tag'")
-                    .execute(arguments: [number, removed.counter])
+                    .execute(arguments: [row[0] as Int64, row[1] as Int64])
             }
-            try insertChangeRow(
-                change, origin: origin, kind: "untag", annotation: annotation, field: "tag:" + tag, replaces: removes)
+            try insertChangeRow(change, origin: origin, kind: "untag", annotation: annotation, field: "tag:" + tag, seen: seen)
             try db.cachedStatement(sql: """
                 DELETE FROM annotation_tags WHERE annotation_id = ?1 AND tag = ?2
                     AND NOT EXISTS (SELECT 1 FROM tag_adds WHERE annotation_id = ?1 AND tag = ?2)
                 """).execute(arguments: [annotation, tag])
-        case .delete(let annotation, let replaces, let saw):
+        case .delete(let annotation, let seen):
             guard try annotationSeq(annotation) != nil else { return .waiting(subject: annotation) }
-            if try register(annotation, "deleted", change, origin: origin, kind: "delete", value: nil, replaces: replaces, saw: saw) {
+            if try register(annotation, "deleted", change, origin: origin, kind: "delete", value: nil, seen: seen) {
                 try db.cachedStatement(sql: "UPDATE annotations SET deleted_at = ? WHERE id = ?")
                     .execute(arguments: [change.at, annotation])
             }
-        case .restore(let annotation, let replaces):
+        case .restore(let annotation, let seen):
             guard try annotationSeq(annotation) != nil else { return .waiting(subject: annotation) }
-            if try register(annotation, "deleted", change, origin: origin, kind: "restore", value: nil, replaces: replaces, saw: nil) {
+            if try register(annotation, "deleted", change, origin: origin, kind: "restore", value: nil, seen: seen) {
                 try db.cachedStatement(sql: "UPDATE annotations SET deleted_at = NULL WHERE id = ?").execute(arguments: [annotation])
             }
         }
@@ -118,11 +121,11 @@ struct ChangeApplier {
         return .applied
     }
 
-    /// Records `change` as a value of the register `field` of `annotation`, dropping the values it replaces.
+    /// Records `change` as a value of the register `field` of `annotation`, dropping the values it saw.
     /// - Returns: Whether it is now the value in effect (the latest of the register's values).
     private mutating func register(
         _ annotation: String, _ field: String, _ change: Change, origin: Int64, kind: String, value: String?,
-        replaces: [ChangeID], saw: [ChangeID]?
+        seen: Knowledge
     ) throws -> Bool {
         var latestRemaining: String?
         let rows = try Row.fetchAll(
@@ -131,10 +134,9 @@ struct ChangeApplier {
                 WHERE c.annotation_id = ? AND c.field = ?
                 """),
             arguments: [annotation, field])
-        let replaced = Set(replaces)
         for row in rows {
             let id = ChangeID(origin: row["origin_id"], counter: row["counter"])
-            if replaced.contains(id) {
+            if seen.contains(id) {
                 try db.cachedStatement(sql: "DELETE FROM changes WHERE origin = ? AND counter = ?")
                     .execute(arguments: [row["origin"] as Int64, id.counter])
             } else {
@@ -142,9 +144,7 @@ struct ChangeApplier {
                 if latestRemaining.map({ hlc > $0 }) ?? true { latestRemaining = hlc }
             }
         }
-        try insertChangeRow(
-            change, origin: origin, kind: kind, annotation: annotation, field: field, value: value, replaces: replaces,
-            saw: saw)
+        try insertChangeRow(change, origin: origin, kind: kind, annotation: annotation, field: field, value: value, seen: seen)
         return latestRemaining.map { change.clock.description > $0 } ?? true
     }
 
@@ -193,14 +193,13 @@ struct ChangeApplier {
 
     private func insertChangeRow(
         _ change: Change, origin: Int64, kind: String, annotation: String, field: String, value: String? = nil,
-        replaces: [ChangeID]? = nil, saw: [ChangeID]? = nil
+        seen: Knowledge? = nil
     ) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO changes (origin, counter, hlc, at, kind, annotation_id, field, value, replaces, saw)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO changes (origin, counter, hlc, at, kind, annotation_id, field, value, seen)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
-                origin, change.id.counter, change.clock.description, change.at, kind, annotation, field, value,
-                replaces?.json, saw?.json,
+                origin, change.id.counter, change.clock.description, change.at, kind, annotation, field, value, seen?.json,
             ])
     }
 

@@ -50,7 +50,7 @@ public struct ChangeCodec {
                 "[" + creation.tags.map(q).joined(separator: ",") + "]",
                 creation.createdAt == change.at ? "0" : q(creation.createdAt),
             ]
-        case .set(let annotation, let value, let replaces):
+        case .set(let annotation, let value, let seen):
             let encoded: String
             switch value {
             case .note(let note): encoded = q(note)
@@ -62,15 +62,15 @@ public struct ChangeCodec {
                     q(textHash),
                 ].joined(separator: ",") + "]"
             }
-            fields += ["\"s\"", q(annotation), q(value.field.rawValue), encoded, try ids(replaces)]
+            fields += ["\"s\"", q(annotation), q(value.field.rawValue), encoded, try knowledge(seen)]
         case .tag(let annotation, let tag):
             fields += ["\"+\"", q(annotation), q(tag)]
-        case .untag(let annotation, let tag, let removes):
-            fields += ["\"-\"", q(annotation), q(tag), try ids(removes)]
-        case .delete(let annotation, let replaces, let saw):
-            fields += ["\"d\"", q(annotation), try ids(replaces), try ids(saw)]
-        case .restore(let annotation, let replaces):
-            fields += ["\"r\"", q(annotation), try ids(replaces)]
+        case .untag(let annotation, let tag, let seen):
+            fields += ["\"-\"", q(annotation), q(tag), try knowledge(seen)]
+        case .delete(let annotation, let seen):
+            fields += ["\"d\"", q(annotation), try knowledge(seen)]
+        case .restore(let annotation, let seen):
+            fields += ["\"r\"", q(annotation), try knowledge(seen)]
         }
         lines.append("[" + fields.joined(separator: ",") + "]")
         return lines
@@ -97,8 +97,14 @@ public struct ChangeCodec {
         return origins.count - 1
     }
 
-    private mutating func ids(_ list: [ChangeID]) throws -> String {
-        "[" + (try list.map { "[\(try index(of: $0.origin)),\($0.counter)]" }).joined(separator: ",") + "]"
+    /// `[[ORIGIN, FIRST, LAST], ...]`.
+    private mutating func knowledge(_ seen: Knowledge) throws -> String {
+        var triples: [String] = []
+        for origin in seen.ranges.keys.sorted() {
+            let number = try index(of: origin)
+            for range in seen.ranges[origin] ?? [] { triples.append("[\(number),\(range.lowerBound),\(range.upperBound)]") }
+        }
+        return "[" + triples.joined(separator: ",") + "]"
     }
 
     private func q(_ text: String?) -> String { text.map(JSONText.quoted) ?? "null" }
@@ -159,15 +165,15 @@ public struct ChangeCodec {
                 value = .selector(try inner.selector(), textHash: try inner.string())
             default: throw invalid("sets an unknown field \"\(field)\"")
             }
-            body = .set(annotation: annotation, value: value, replaces: try ids(&reader))
+            body = .set(annotation: annotation, value: value, seen: try knowledge(&reader))
         case "+":
             body = .tag(annotation: try reader.annotationID(), tag: try reader.tag())
         case "-":
-            body = .untag(annotation: try reader.annotationID(), tag: try reader.tag(), removes: try ids(&reader))
+            body = .untag(annotation: try reader.annotationID(), tag: try reader.tag(), seen: try knowledge(&reader))
         case "d":
-            body = .delete(annotation: try reader.annotationID(), replaces: try ids(&reader), saw: try ids(&reader))
+            body = .delete(annotation: try reader.annotationID(), seen: try knowledge(&reader))
         case "r":
-            body = .restore(annotation: try reader.annotationID(), replaces: try ids(&reader))
+            body = .restore(annotation: try reader.annotationID(), seen: try knowledge(&reader))
         default:
             throw invalid("has an unknown kind \"\(kind)\"")
         }
@@ -185,15 +191,17 @@ public struct ChangeCodec {
         return (try inner.articleID(), try inner.string())
     }
 
-    private func ids(_ reader: inout FieldReader) throws -> [ChangeID] {
-        guard let list = reader.next() as? [Any] else { throw invalid("has a list of changes that is not an array") }
-        return try list.map { item in
-            guard let pair = item as? [Any], pair.count == 2, let number = FieldReader.integer(pair[0]),
-                let counter = FieldReader.integer(pair[1]),
-                number >= 0, number < origins.count, counter >= 1
-            else { throw invalid("refers to a change wrongly") }
-            return ChangeID(origin: origins[number], counter: Int64(counter))
+    private func knowledge(_ reader: inout FieldReader) throws -> Knowledge {
+        guard let list = reader.next() as? [Any] else { throw invalid("has a list of changes seen that is not an array") }
+        var knowledge = Knowledge()
+        for item in list {
+            guard let triple = item as? [Any], triple.count == 3, let number = FieldReader.integer(triple[0]),
+                let first = FieldReader.integer(triple[1]), let last = FieldReader.integer(triple[2]),
+                number >= 0, number < origins.count, first >= 1, last >= first
+            else { throw invalid("lists the changes it saw wrongly") }
+            knowledge.insert(Int64(first)...Int64(last), for: origins[number])
         }
+        return knowledge
     }
 
     private func invalid(_ what: String) -> StoreError { StoreError(.invalidInput, "a change \(what)") }

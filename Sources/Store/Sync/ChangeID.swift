@@ -38,26 +38,6 @@ public struct ChangeID: Sendable, Hashable, Comparable, Codable, CustomStringCon
     }
 }
 
-extension [ChangeID] {
-    /// The ids as the JSON text stored in `changes.replaces` and `changes.saw`.
-    var json: String {
-        "[" + sorted().map { "[\(JSONText.quoted($0.origin)),\($0.counter)]" }.joined(separator: ",") + "]"
-    }
-
-    /// Reads the JSON text `json` writes.
-    init(json: String?) throws {
-        guard let json, !json.isEmpty else {
-            self = []
-            return
-        }
-        do {
-            self = try JSONDecoder().decode([ChangeID].self, from: Data(json.utf8))
-        } catch {
-            throw StoreError(.database, "a stored list of change ids is unreadable: \(StoreError.describe(error))", underlying: error)
-        }
-    }
-}
-
 /// JSON text made by hand where a full encoder would cost more than the text.
 enum JSONText {
     /// `text` as a JSON string literal.

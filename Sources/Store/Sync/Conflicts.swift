@@ -90,15 +90,14 @@ extension NewsDatabase {
             guard conflict.field == .note else {
                 throw StoreError(.invalidInput, "--note settles a conflict on a note; \(conflict.id) is on its \(conflict.field.rawValue)")
             }
-            try local.record(.set(annotation: annotation, value: .note(cleanNote(text)), replaces: local.inEffect(annotation, .note)))
+            try local.record(.set(annotation: annotation, value: .note(cleanNote(text)), seen: local.seen))
             return
         }
         if conflict.field == .deleted {
             if chosen == conflict.winner && conflict.winner.value == "deleted" {
-                try local.record(.delete(
-                    annotation: annotation, replaces: local.inEffect(annotation, .deleted), saw: local.everything(annotation)))
+                try local.record(.delete(annotation: annotation, seen: local.seen))
             } else {
-                try local.record(.restore(annotation: annotation, replaces: local.inEffect(annotation, .deleted)))
+                try local.record(.restore(annotation: annotation, seen: local.seen))
             }
             return
         }
@@ -109,7 +108,7 @@ extension NewsDatabase {
             arguments: [chosen.change])
         else { throw StoreError(.notFound, "the value \(chosen.change) is no longer in \(conflict.id)") }
         let value = try fieldValue(conflict.field, row["value"])
-        try local.record(.set(annotation: annotation, value: value, replaces: local.inEffect(annotation, conflict.field)))
+        try local.record(.set(annotation: annotation, value: value, seen: local.seen))
     }
 
     private static func conflictField(_ text: String) throws -> AnnotationField {
@@ -143,7 +142,7 @@ extension NewsDatabase {
         let arguments: StatementArguments = annotation.map { [$0] } ?? []
         let rows = try Row.fetchAll(
             db, sql: """
-                SELECT c.annotation_id, c.field, c.kind, c.value, c.hlc, c.at, c.saw, c.counter, o.id AS origin_id,
+                SELECT c.annotation_id, c.field, c.kind, c.value, c.hlc, c.at, c.seen, c.counter, o.id AS origin_id,
                     o.name, a.article_id, a.exact, a.deleted_at
                 FROM changes c JOIN origins o ON o.n = c.origin JOIN annotations a ON a.id = c.annotation_id
                 WHERE c.kind IN ('set', 'tag', 'delete', 'restore') \(filter)
@@ -198,7 +197,7 @@ extension NewsDatabase {
         }
         // A deletion in effect that did not see an edit (or a restoration) keeps that edit as a conflict.
         if let deletions = byField["deleted"], let latest = deletions.first, (latest["kind"] as String) == "delete" {
-            let saw = Set(try [ChangeID](json: latest["saw"]))
+            let saw = try Knowledge(json: latest["seen"] ?? "{}")
             let unseen = rows.filter { row in
                 let kind: String = row["kind"]
                 guard kind == "set" || kind == "tag" else { return kind == "restore" }

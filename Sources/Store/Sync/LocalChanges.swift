@@ -9,12 +9,15 @@ struct LocalChanges {
     var at: String
     private(set) var log: ChangeLog
     private(set) var applier: ChangeApplier
+    /// What this replica had received when the transaction began.
+    private let received: Knowledge
 
     init(_ db: Database, at: String, wallClock: @escaping @Sendable () -> Date) throws {
         self.db = db
         self.at = at
         log = try ChangeLog(db, wallClock: wallClock)
         applier = ChangeApplier(db)
+        received = try NewsDatabase.knowledge(db)
     }
 
     /// Makes and applies a change.
@@ -32,18 +35,14 @@ struct LocalChanges {
     /// Stores the replica's counter and clock; call once, before the transaction commits.
     func save() throws { try log.save() }
 
-    /// The changes in effect for `field` of `annotation`: the values a new value replaces.
-    func inEffect(_ annotation: String, _ field: AnnotationField) throws -> [ChangeID] {
-        let rows = try ChangeID.fetchAll(
-            db, sql: """
-                SELECT o.id, c.counter FROM changes c JOIN origins o ON o.n = c.origin
-                WHERE c.annotation_id = ? AND c.field = ?
-                """,
-            arguments: [annotation, field.rawValue])
-        return rows.isEmpty ? [try creation(annotation)] : rows
+    /// Everything this replica has received, its own changes so far included: what a new change has seen.
+    var seen: Knowledge {
+        var knowledge = received
+        if log.counter > 0 { knowledge.insert(1...log.counter, for: log.replica) }
+        return knowledge
     }
 
-    /// The additions of `tag` to `annotation` in effect: the ones removing it removes.
+    /// The additions of `tag` to `annotation` in effect.
     func tagAdditions(_ annotation: String, _ tag: String) throws -> [ChangeID] {
         try ChangeID.fetchAll(
             db, sql: """
@@ -53,26 +52,6 @@ struct LocalChanges {
             arguments: [annotation, tag])
     }
 
-    /// Every change in effect on `annotation`: what a deletion saw.
-    func everything(_ annotation: String) throws -> [ChangeID] {
-        var ids = try ChangeID.fetchAll(
-            db, sql: """
-                SELECT o.id, c.counter FROM changes c JOIN origins o ON o.n = c.origin WHERE c.annotation_id = ?
-                UNION SELECT o.id, t.counter FROM tag_adds t JOIN origins o ON o.n = t.origin WHERE t.annotation_id = ?
-                """,
-            arguments: [annotation, annotation])
-        ids.append(try creation(annotation))
-        return Array(Set(ids)).sorted()
-    }
-
-    /// The change that created `annotation`.
-    func creation(_ annotation: String) throws -> ChangeID {
-        guard let id = try ChangeID.fetchOne(
-            db, sql: "SELECT o.id, a.counter FROM annotations a JOIN origins o ON o.n = a.origin WHERE a.id = ?",
-            arguments: [annotation])
-        else { throw StoreError(.notFound, "no annotation matches '\(annotation)'; run `newsdb annotations`") }
-        return id
-    }
 }
 
 extension ChangeID {

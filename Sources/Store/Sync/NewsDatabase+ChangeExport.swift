@@ -120,7 +120,7 @@ private final class ChangeExporter {
                     WHERE t.annotation_id = annotations.id AND t.origin = annotations.origin AND t.counter = annotations.counter) AS tags
                 """
         ) { row, id, clock in try creation(row, id: id, clock: clock) }
-        try each(table: "changes", columns: "at, kind, annotation_id, field, value, replaces, saw") { row, id, clock in
+        try each(table: "changes", columns: "at, kind, annotation_id, field, value, seen") { row, id, clock in
             try Self.edit(row, id: id, clock: clock)
         }
         for row in try Row.fetchAll(db, sql: """
@@ -210,32 +210,30 @@ private final class ChangeExporter {
             guard let name = AnnotationField(rawValue: field) else {
                 throw StoreError(.database, "change \(id) sets an unknown field \(field)")
             }
-            let replaces = try [ChangeID](json: row["replaces"])
+            let replaces = try Knowledge(json: row["seen"] ?? "{}")
             switch name {
-            case .note: body = .set(annotation: annotation, value: .note(value), replaces: replaces)
+            case .note: body = .set(annotation: annotation, value: .note(value), seen: replaces)
             case .color:
                 guard let color = value.flatMap(AnnotationColor.init(rawValue:)) else {
                     throw StoreError(.database, "change \(id) has an unknown color")
                 }
-                body = .set(annotation: annotation, value: .color(color), replaces: replaces)
+                body = .set(annotation: annotation, value: .color(color), seen: replaces)
             case .motivation:
                 guard let motivation = value.flatMap(Motivation.init(rawValue:)) else {
                     throw StoreError(.database, "change \(id) has an unknown motivation")
                 }
-                body = .set(annotation: annotation, value: .motivation(motivation), replaces: replaces)
+                body = .set(annotation: annotation, value: .motivation(motivation), seen: replaces)
             case .selector:
                 let stored = try StoredSelector(json: value ?? "")
-                body = .set(annotation: annotation, value: .selector(stored.selector, textHash: stored.text), replaces: replaces)
+                body = .set(annotation: annotation, value: .selector(stored.selector, textHash: stored.text), seen: replaces)
             case .deleted:
                 throw StoreError(.database, "change \(id) sets the deleted field directly")
             }
         case "tag": body = .tag(annotation: annotation, tag: String(field.dropFirst(4)))
         case "untag":
-            body = .untag(annotation: annotation, tag: String(field.dropFirst(4)), removes: try [ChangeID](json: row["replaces"]))
-        case "delete":
-            body = .delete(
-                annotation: annotation, replaces: try [ChangeID](json: row["replaces"]), saw: try [ChangeID](json: row["saw"]))
-        case "restore": body = .restore(annotation: annotation, replaces: try [ChangeID](json: row["replaces"]))
+            body = .untag(annotation: annotation, tag: String(field.dropFirst(4)), seen: try Knowledge(json: row["seen"] ?? "{}"))
+        case "delete": body = .delete(annotation: annotation, seen: try Knowledge(json: row["seen"] ?? "{}"))
+        case "restore": body = .restore(annotation: annotation, seen: try Knowledge(json: row["seen"] ?? "{}"))
         default: throw StoreError(.database, "change \(id) has an unknown kind")
         }
         return Change(id: id, clock: clock, at: row["at"], body: body)
