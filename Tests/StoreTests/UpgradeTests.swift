@@ -59,4 +59,27 @@ import Testing
         #expect(integrity == "ok")
         #expect(try database.fullTextIndexIsConsistent())
     }
+
+    @Test("What a database held before the change log becomes its own changes, ready to send to a teammate")
+    func changeLogFromEarlierData() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("news.sqlite")
+        try FileManager.default.copyItem(atPath: Self.fixture(2).path, toPath: path)
+        let database = try NewsDatabase.open(at: path, options: .init(backup: false, clock: fixedClock))
+        var changes: [Change] = []
+        try database.exportChanges(excluding: Knowledge(), newsdbVersion: "test", header: { _ in }, change: { changes.append($0) })
+        let annotations = try database.annotations(AnnotationFilter(includeDeleted: true))
+        let created = changes.compactMap { change -> String? in
+            if case .create(let creation) = change.body { return creation.id }
+            return nil
+        }
+        #expect(Set(created) == Set(annotations.map(\.id)))
+        #expect(changes.contains { if case .delete = $0.body { true } else { false } })
+        #expect(changes.filter { if case .article = $0.body { true } else { false } }.count == (try database.articles().count))
+        // Every change has its own id, and new changes carry on after them.
+        #expect(Set(changes.map(\.id)).count == changes.count)
+        let next = try database.annotate(AnnotationDraft(article: annotations[0].articleID, quote: annotations[0].selector.exact, occurrence: 1))
+        #expect(try database.knowledge().count(for: try database.replica().id) == Int64(changes.count) + 1)
+        _ = next
+    }
 }

@@ -1,0 +1,106 @@
+import Foundation
+import Store
+import Sync
+import Testing
+
+@Suite struct ChangeFileTests {
+    let folder: TemporaryDirectory
+    let alice: TestReplica
+    let bob: TestReplica
+    let file: String
+
+    init() throws {
+        folder = try TemporaryDirectory()
+        let clock = TestClock()
+        alice = try TestReplica("alice", in: folder, clock: clock.read)
+        bob = try TestReplica("bob", in: folder, clock: clock.read)
+        _ = try alice.database.annotate(AnnotationDraft(
+            article: try alice.articleIDs[0], quote: "protected cycle lanes", note: "who pays?", tags: ["claim"]))
+        file = folder.path("alice.json")
+        try ChangeFileWriter.export(from: alice.database, for: nil, to: file, newsdbVersion: "test")
+    }
+
+    /// Applies `bytes` as a change file to Bob, expecting a refusal whose message contains `message`, and checks
+    /// Bob's database is byte for byte as it was.
+    func expectRefused(_ bytes: Data, _ message: String) throws {
+        let path = try folder.write("bad-\(UUID().uuidString).json", bytes)
+        let before = snapshot(bob.database.path)
+        let error = try #require(throws: StoreError.self) { try ChangeFileReader.apply(path, to: bob.database) }
+        #expect(error.message.contains(message), "\(error.message)")
+        #expect(!error.message.contains("\n"))
+        #expect(snapshot(bob.database.path) == before)
+    }
+
+    func snapshot(_ path: String) -> [String: Data] {
+        var files: [String: Data] = [:]
+        for suffix in ["", "-wal"] { if let data = FileManager.default.contents(atPath: path + suffix) { files[suffix] = data } }
+        return files
+    }
+
+    var original: Data { get throws { try Data(contentsOf: URL(fileURLWithPath: file)) } }
+
+    @Test("A change file says what it is, who sent it and what it holds, and ends with its SHA-256")
+    func layout() throws {
+        let text = String(decoding: try original, as: UTF8.self)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[0].hasPrefix("{\"format\": \"newsdb-changes\", \"version\": 1, "))
+        #expect(lines[0].contains("\"name\":\"alice\"") && lines[0].contains("\"schema\":"))
+        #expect(lines[1] == "\"changes\": [")
+        #expect(lines[lines.count - 2].hasPrefix("\"sha256\": \""))
+        // It is one JSON document.
+        let object = try JSONSerialization.jsonObject(with: try original) as? [String: Any]
+        #expect((object?["changes"] as? [Any])?.count == 4)  // two articles, a text definition, an annotation
+        #expect(object?["count"] as? Int == 3)
+    }
+
+    @Test("A truncated file is refused and changes nothing")
+    func truncated() throws {
+        let data = try original
+        try expectRefused(data.prefix(data.count / 2), "truncated")
+        try expectRefused(data.dropLast(30), "truncated")
+    }
+
+    @Test("A file altered after it was written is refused and changes nothing")
+    func tampered() throws {
+        var text = String(decoding: try original, as: UTF8.self)
+        text = text.replacingOccurrences(of: "who pays?", with: "who pays!")
+        try expectRefused(Data(text.utf8), "SHA-256 does not match")
+    }
+
+    @Test("A file in a future format version, or from a newer schema, is refused and changes nothing")
+    func tooNew() throws {
+        let text = String(decoding: try original, as: UTF8.self)
+        try expectRefused(Data(text.replacingOccurrences(of: "\"version\": 1,", with: "\"version\": 2,").utf8), "format 2, newer")
+        try expectRefused(
+            Data(text.replacingOccurrences(of: "\"schema\":\(NewsDatabase.schemaVersion)", with: "\"schema\":99").utf8),
+            "newer newsdb (schema 99")
+    }
+
+    @Test("Something that is not a change file is refused and changes nothing")
+    func notAChangeFile() throws {
+        try expectRefused(Data("{\"title\": \"an article\", \"body\": \"text\"}\n".utf8), "not a newsdb change file")
+        try expectRefused(Data(), "not a newsdb change file")
+    }
+
+    @Test("A replica's own file is refused")
+    func ownFile() throws {
+        #expect(throws: StoreError.self) { try ChangeFileReader.apply(file, to: alice.database) }
+    }
+
+    @Test("A file applies whole, and an export for a peer leaves out what it has")
+    func roundTrip() throws {
+        let report = try ChangeFileReader.apply(file, to: bob.database)
+        #expect(report.applied == 3 && report.sender == "alice")
+        #expect(try alice.snapshot() == bob.snapshot())
+        let peer = try bob.database.peer("alice")
+        #expect(peer.knowledge == (try alice.database.knowledge()))
+        let back = folder.path("bob.json")
+        // Bob's own imports of the same articles are all he can send (identical content: whichever is stamped
+        // later stands for both), and the file tells Alice that he made them.
+        let summary = try ChangeFileWriter.export(from: bob.database, for: peer, to: back, newsdbVersion: "test")
+        #expect(summary.changes <= 2)
+        try ChangeFileReader.apply(back, to: alice.database)
+        #expect(try alice.database.peer("bob").missing == 0)
+        #expect(try alice.database.knowledge() == bob.database.knowledge())
+    }
+}
