@@ -58,13 +58,14 @@ struct AnnotationImportPlan {
         _ record: AnnotationRecord, _ planned: PlannedAnnotation, author: String, now: String, _ local: inout LocalChanges
     ) throws -> Outcome {
         switch planned {
-        case .create(let articleID, _, let selector, _, _):
+        case .create(let articleID, _, let selector, let state, _):
             let tags = Set(record.tags ?? []).sorted()
             let note = NewsDatabase.cleanNote(record.note)
             let createdAt = record.createdAt ?? now
             try local.record(
                 .create(AnnotationCreation(
-                    id: record.id ?? randomUUIDString(), articleID: articleID, textHash: try textHash(articleID),
+                    id: record.id ?? randomUUIDString(), articleID: articleID,
+                    textHash: state == .orphan ? AnnotationCreation.noText : try textHash(articleID),
                     selector: selector, note: note, color: record.color ?? .default,
                     motivation: record.motivation ?? .implied(note: note, tags: tags), author: record.author ?? author,
                     tags: tags, createdAt: createdAt)),

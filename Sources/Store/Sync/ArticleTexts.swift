@@ -2,14 +2,18 @@ import Foundation
 import GRDB
 
 /// The texts of one article that annotations can be made on (its current body and earlier revisions), found by the
-/// SHA-256 of the body, which is how a change names the text its selector counts in.
+/// SHA-256 of the body, which is how a change names the text its selector counts in. Only the current body's hash
+/// and length are worked out up front; the texts prepared for anchoring are made when a passage must be looked for.
 struct ArticleTexts {
     let articleID: String
-    /// The current revision number and body.
+    /// The current revision number.
     let revision: Int
-    let current: AnchoringText
+    /// The SHA-256 of the current body.
     let currentHash: String
-    private var earlier: [String: (revision: Int, text: AnchoringText)]?
+    /// The number of Unicode scalars in the current body.
+    let currentLength: Int
+    private let body: String
+    private var earlier: [String: (revision: Int, body: String)]?
 
     /// Reads the article's current text; nil when the article is not here.
     init?(articleID: String, _ db: Database) throws {
@@ -18,22 +22,25 @@ struct ArticleTexts {
         else { return nil }
         self.articleID = articleID
         revision = row["revision"]
-        let body: String = row["body"]
-        current = AnchoringText(body)
+        body = row["body"]
         currentHash = sha256Hex(body)
+        currentLength = body.unicodeScalars.count
     }
 
-    /// The revision number and text whose body has the SHA-256 `hash`; nil when no revision has it.
-    mutating func text(hash: String, _ db: Database) throws -> (revision: Int, text: AnchoringText)? {
-        if hash == currentHash { return (revision, current) }
+    /// The current text, prepared for anchoring.
+    var current: AnchoringText { AnchoringText(body) }
+
+    /// The revision number and body of the text whose body has the SHA-256 `hash`; nil when no revision has it.
+    mutating func text(hash: String, _ db: Database) throws -> (revision: Int, body: String)? {
+        if hash == currentHash { return (revision, body) }
         if earlier == nil {
-            var found: [String: (revision: Int, text: AnchoringText)] = [:]
+            var found: [String: (revision: Int, body: String)] = [:]
             for row in try Row.fetchAll(
                 db, sql: "SELECT revision, body FROM article_revisions WHERE article_id = ? ORDER BY revision",
                 arguments: [articleID])
             {
                 let body: String = row["body"]
-                found[sha256Hex(body)] = (row["revision"], AnchoringText(body))
+                found[sha256Hex(body)] = (row["revision"], body)
             }
             earlier = found
         }

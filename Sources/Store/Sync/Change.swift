@@ -99,6 +99,10 @@ public struct AnnotationCreation: Sendable, Equatable {
     /// imported from a W3C export.
     public var createdAt: String
 
+    /// The `textHash` of an annotation made where its passage was not found (imported from a text that changed):
+    /// it is an orphan on every replica.
+    public static let noText = ""
+
     /// Creates a creation.
     public init(
         id: String, articleID: String, textHash: String, selector: TextSelector, note: String?, color: AnnotationColor,

@@ -79,6 +79,7 @@ struct ChangeApplier {
                 try db.cachedStatement(sql: "UPDATE annotations SET deleted_at = NULL WHERE id = ?").execute(arguments: [annotation])
             }
         }
+        if case .create = change.body { return .applied }  // its times are set as it is inserted
         try touch(change.subject, change)
         return .applied
     }
@@ -91,12 +92,28 @@ struct ChangeApplier {
             NewsDatabase.logger.warning("ignored a second creation of annotation \(creation.id)", metadata: ["change": "\(change.id)"])
             return .applied
         }
-        guard var article = try articleTexts(creation.articleID),
-            let madeOn = try article.text(hash: creation.textHash, db)
-        else { return .waiting(subject: creation.articleID) }
+        guard var article = try articleTexts(creation.articleID) else { return .waiting(subject: creation.articleID) }
+        let made: Int
+        let state: AnchorState
+        let range: Range<Int>?
+        let selector = creation.selector
+        if creation.textHash == AnnotationCreation.noText {
+            // Made where its passage was not found (an import of an annotation whose text had changed): an orphan.
+            (made, state, range) = (article.revision, .orphan, nil)
+        } else if creation.textHash == article.currentHash {
+            // Made on the current text: its selector is where it is, as the replica that made it checked.
+            guard selector.end <= article.currentLength else {
+                throw StoreError(.invalidInput, "annotation \(creation.id.prefix(8)) lies outside its article's text")
+            }
+            (made, state, range) = (article.revision, .exact, selector.start..<selector.end)
+        } else {
+            guard let madeOn = try article.text(hash: creation.textHash, db) else {
+                return .waiting(subject: creation.articleID)
+            }
+            let anchored = NewsDatabase.anchor(selector, madeOn: AnchoringText(madeOn.body), on: article.current, sameText: false)
+            (made, state, range) = (madeOn.revision, anchored.state, anchored.range)
+        }
         texts[creation.articleID] = article
-        let (state, range) = NewsDatabase.anchor(
-            creation.selector, madeOn: madeOn.text, on: article.current, sameText: madeOn.revision == article.revision)
         let note = NewsDatabase.cleanNote(creation.note)
         let tags = Set(creation.tags).sorted()
         try db.cachedStatement(sql: """
@@ -105,7 +122,7 @@ struct ChangeApplier {
                 created_at, modified_at, origin, counter, hlc, latest_hlc)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
-                creation.id, creation.articleID, madeOn.revision, creation.selector.exact, creation.selector.prefix,
+                creation.id, creation.articleID, made, creation.selector.exact, creation.selector.prefix,
                 creation.selector.suffix, creation.selector.start, creation.selector.end, article.revision,
                 range?.lowerBound, range?.upperBound, state.rawValue, note, creation.color.rawValue,
                 creation.motivation.rawValue, creation.author, creation.createdAt, change.at, origin, change.id.counter,
@@ -169,7 +186,7 @@ struct ChangeApplier {
             guard let madeOn = try article.text(hash: textHash, db) else { return }
             texts[articleID] = article
             let (state, range) = NewsDatabase.anchor(
-                selector, madeOn: madeOn.text, on: article.current, sameText: madeOn.revision == article.revision)
+                selector, madeOn: AnchoringText(madeOn.body), on: article.current, sameText: madeOn.revision == article.revision)
             try db.execute(
                 sql: """
                     UPDATE annotations SET revision = ?, exact = ?, prefix = ?, suffix = ?, start = ?, "end" = ?,

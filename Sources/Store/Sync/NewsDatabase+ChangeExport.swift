@@ -113,7 +113,8 @@ private final class ChangeExporter {
         try each(
             table: "annotations",
             columns: """
-                seq, id, article_id, revision, exact, prefix, suffix, start, "end", note, color, motivation, author,
+                seq, id, article_id, revision, anchor_revision, anchor_state, exact, prefix, suffix, start, "end", note,
+                color, motivation, author,
                 created_at, modified_at, latest_hlc,
                 EXISTS (SELECT 1 FROM changes c WHERE c.annotation_id = annotations.id AND c.field = 'note') AS note_replaced,
                 (SELECT group_concat(t.tag, char(31)) FROM tag_adds t
@@ -179,7 +180,10 @@ private final class ChangeExporter {
             }
             article = loaded
         }
-        let textHash = try article.hash(revision: row["revision"], db)
+        // An orphan made where its passage was not found says so; any other names the text it was made on.
+        let madeAsOrphan = (row["anchor_state"] as String) == AnchorState.orphan.rawValue
+            && (row["revision"] as Int) == (row["anchor_revision"] as Int)
+        let textHash = madeAsOrphan ? AnnotationCreation.noText : try article.hash(revision: row["revision"], db)
         texts[articleID] = article
         guard let color = AnnotationColor(rawValue: row["color"]), let motivation = Motivation(rawValue: row["motivation"]) else {
             throw StoreError(.database, "annotation \(id) has an unknown color or motivation")

@@ -9,9 +9,9 @@ public struct ChangeImportReport: Sendable, Equatable, Codable {
     public var applied: Int = 0
     /// Changes already here (received before, by any route), skipped.
     public var duplicates: Int = 0
-    /// Changes kept waiting for an annotation or article text that has not arrived (applied when it does).
+    /// Changes of this set kept waiting for an annotation or article text that has not arrived (applied when it does).
     public var waiting: Int = 0
-    /// Changes that had been waiting and were applied now.
+    /// Changes from earlier sets that had been waiting and were applied now.
     public var released: Int = 0
 }
 
@@ -43,6 +43,18 @@ extension NewsDatabase {
             var applier = ChangeApplier(db)
             var report = ChangeImportReport(sender: header.sender.name)
             var latest: HLCTimestamp?
+            var anyWaiting = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM pending_changes)") ?? false
+            var waiting = Set<ChangeID>()
+            func count(released: [ChangeID]) {
+                for id in released {
+                    if waiting.remove(id) != nil {
+                        report.waiting -= 1
+                        report.applied += 1
+                    } else {
+                        report.released += 1
+                    }
+                }
+            }
             while let change = try next() {
                 guard !knowledge.contains(change.id) else {
                     report.duplicates += 1
@@ -53,9 +65,11 @@ extension NewsDatabase {
                 switch try applier.apply(change) {
                 case .applied:
                     report.applied += 1
-                    report.released += try Self.release(waitingFor: change.subject, &applier, db)
+                    if anyWaiting { count(released: try Self.release(waitingFor: change.subject, &applier, db)) }
                 case .waiting(let subject):
                     report.waiting += 1
+                    waiting.insert(change.id)
+                    anyWaiting = true
                     try Self.hold(change, waitingFor: subject, &applier, db)
                 }
                 if (report.applied + report.waiting) % 1_000 == 0 { progress?(report.applied + report.waiting + report.duplicates) }
@@ -63,7 +77,6 @@ extension NewsDatabase {
             if let latest { local.observe(latest) }
             try Self.store(knowledge.union(header.covers), db)
             try Self.remember(header, now: now, &applier, db)
-            report.waiting -= report.released
             return report
         }
     }
@@ -78,9 +91,9 @@ extension NewsDatabase {
     }
 
     /// Applies the changes that were waiting for `subject`, and those waiting for what they bring in turn.
-    /// - Returns: How many were applied.
-    private static func release(waitingFor subject: String, _ applier: inout ChangeApplier, _ db: Database) throws -> Int {
-        var released = 0
+    /// - Returns: The changes applied.
+    private static func release(waitingFor subject: String, _ applier: inout ChangeApplier, _ db: Database) throws -> [ChangeID] {
+        var released: [ChangeID] = []
         var subjects = [subject]
         while let next = subjects.popLast() {
             let rows = try Row.fetchAll(
@@ -96,7 +109,7 @@ extension NewsDatabase {
                     arguments: [row["origin"] as Int64, row["counter"] as Int64])
                 switch try applier.apply(change) {
                 case .applied:
-                    released += 1
+                    released.append(change.id)
                     subjects.append(change.subject)
                 case .waiting(let subject):
                     try hold(change, waitingFor: subject, &applier, db)

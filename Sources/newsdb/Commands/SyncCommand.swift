@@ -84,7 +84,9 @@ struct SyncImport: ParsableCommand {
                 var parts = ["\(report.applied) applied"]
                 if report.duplicates > 0 { parts.append("\(report.duplicates) already here") }
                 if report.waiting > 0 { parts.append("\(report.waiting) waiting for earlier changes") }
-                if report.released > 0 { parts.append("\(report.released) earlier waiting changes applied") }
+                if report.released > 0 {
+                    parts.append("\(report.released) earlier waiting change\(report.released == 1 ? "" : "s") applied")
+                }
                 print("\(file) from \(report.sender): " + parts.joined(separator: ", "))
             }
         }

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+@Suite struct SyncCommandTests {
+    let scratch: TemporaryDirectory
+    let alice: CLIRunner
+    let bob: CLIRunner
+    let strike: String
+
+    init() throws {
+        scratch = try TemporaryDirectory()
+        alice = CLIRunner(database: scratch.path("alice.sqlite"))
+        bob = CLIRunner(database: scratch.path("bob.sqlite"))
+        _ = try alice.run("init", "--name", "alice")
+        _ = try bob.run("init", "--name", "bob")
+        _ = try alice.run("import", samplesFolder)
+        let hits = try JSONSerialization.jsonObject(with: Data(try alice.run("search", "--json", "dockworkers").stdout.utf8))
+        strike = try #require(((hits as? [[String: Any]])?.first?["id"] as? String).map { String($0.prefix(10)) })
+    }
+
+    @Test("Two teammates exchange files: articles and annotations travel, a conflict is listed, resolved and synced")
+    func roundTrip() throws {
+        let made = try alice.run("annotate", strike, "--quote", "3.2% pay offer", "--note", "Check the figure")
+        let id = String(made.stdout.split(separator: " ")[1])
+        let out = scratch.path("alice-1.json")
+        let export = try alice.run("sync", "export", "--out", out)
+        #expect(export.status == 0 && export.stdout.hasPrefix("wrote "))
+        let applied = try bob.run("sync", "import", out)
+        #expect(applied.status == 0 && applied.stdout.contains("from alice"))
+        #expect(try bob.run("annotations", strike).stdout.contains("Check the figure"))
+        #expect(try bob.run("peers").stdout.contains("alice"))
+
+        _ = try bob.run("annotations", "edit", id, "--note", "Bob: the union says 3%")
+        _ = try alice.run("annotations", "edit", id, "--note", "Alice: the operator says 3.2%")
+        let back = scratch.path("bob-1.json")
+        #expect(try bob.run("sync", "export", "--for", "alice", "--out", back).status == 0)
+        #expect(try alice.run("sync", "import", back).stderr.contains("1 conflict"))
+        let listed = try alice.run("conflicts", "--json")
+        let conflicts = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        #expect(conflicts.count == 1)
+        let conflict = try #require(conflicts.first?["id"] as? String)
+        #expect(try alice.run("resolve", conflict, "--note", "3.2% offered, union says 3%").status == 0)
+        #expect(try alice.run("conflicts").stdout == "no conflicts\n")
+        let again = scratch.path("alice-2.json")
+        _ = try alice.run("sync", "export", "--for", "bob", "--out", again)
+        _ = try bob.run("sync", "import", again)
+        #expect(try bob.run("annotations", strike).stdout.contains("3.2% offered, union says 3%"))
+        #expect(try alice.run("status").stdout.contains("bob: 0 of our changes not yet received"))
+    }
+
+    @Test("A damaged file is one line on stderr, exit 1, and the database is unchanged")
+    func damagedFile() throws {
+        let out = scratch.path("alice.json")
+        _ = try alice.run("sync", "export", "--out", out)
+        _ = try bob.run("status")
+        var data = try Data(contentsOf: URL(fileURLWithPath: out))
+        data[data.count / 2] ^= 0x01
+        let bad = try scratch.write("bad.json", data)
+        let before = databaseBytes(bob.database)
+        let result = try bob.run("sync", "import", bad)
+        #expect(result.status == 1)
+        #expect(result.stderrLines.count == 1 && result.stderr.contains("damaged"))
+        #expect(databaseBytes(bob.database) == before)
+    }
+
+    @Test("Exporting for an unknown peer, or resolving without a choice, is refused with one line")
+    func refusals() throws {
+        let unknown = try alice.run("sync", "export", "--for", "carol", "--out", scratch.path("x.json"))
+        #expect(unknown.status == 1 && unknown.stderr.contains("no peer is called 'carol'"))
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("x.json")))
+        let usage = try alice.run("resolve", "abcd1234")
+        #expect(usage.status == 64 && usage.stderrLines.count == 1)
+    }
+}
