@@ -675,19 +675,29 @@ def newsdb_run(db: Path, *args: str) -> tuple[float, subprocess.CompletedProcess
     return elapsed, proc
 
 
+# Run by run_alone(): spawns argv[1:] (stdout to /dev/null), reaps it with os.wait4, prints "seconds maxrss status".
+RUSAGE_HELPER = """
+import os, sys, time
+start = time.perf_counter()
+pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ,
+                     file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_alone(argv: list[str]) -> tuple[float, int, int, str]:
-    """Run argv, reaping it with os.wait4 so that the resource usage is its own; return (wall-clock seconds, peak RSS
-    in bytes, exit status, standard error)."""
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so that Popen does not wait for it
-        err.seek(0)
-        stderr = err.read().decode(errors="replace")
-    rss = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)  # bytes on macOS, KiB on Linux
-    return elapsed, rss, proc.returncode, stderr
+    """Run argv (an absolute path first) from a small helper process that reaps it with os.wait4, so that the resource
+    usage is its own; return (wall-clock seconds, peak RSS in bytes, exit status, standard error). Not spawned from
+    here: on Linux a child's peak RSS starts at its parent's at the fork (exec records the old address space's
+    high-water mark), and this process holds hundreds of MB by now. The helper's own (~8 MB) is the least it reports."""
+    _, proc = run_process([sys.executable, "-I", "-S", "-c", RUSAGE_HELPER, *argv])
+    try:
+        seconds, maxrss, status = proc.stdout.split()
+    except ValueError:
+        raise BenchError(f"the wait4 helper exited {proc.returncode}; stderr:\n{tail(proc.stderr)}") from None
+    rss = int(maxrss) * (1 if sys.platform == "darwin" else 1024)  # bytes on macOS, KiB on Linux
+    return float(seconds), rss, int(status), proc.stderr
 
 
 def newsdb_sync_import(db: Path, path: Path) -> tuple[float, int]:

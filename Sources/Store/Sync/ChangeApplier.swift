@@ -18,6 +18,9 @@ struct ChangeApplier {
     }
 
     let db: Database
+    /// Annotations whose changes may have made a conflict (two values of a field neither saw, or an edit of a
+    /// deleted annotation): where to look for conflicts after applying, without reading them all.
+    private(set) var maybeConflicted = Set<String>()
     private var origins: [String: Int64] = [:]
     private var texts: [String: ArticleTexts] = [:]
 
@@ -36,12 +39,14 @@ struct ChangeApplier {
             return try create(creation, change, origin: origin)
         case .set(let annotation, let value, let seen):
             guard let seq = try annotationSeq(annotation) else { return .waiting(subject: annotation) }
+            if try isDeleted(seq) { maybeConflicted.insert(annotation) }
             let stored = try storedValue(value)
             let winner = try register(
                 annotation, value.field.rawValue, change, origin: origin, kind: "set", value: stored, seen: seen)
             if winner { try write(value, seq: seq, annotation: annotation) }
         case .tag(let annotation, let tag):
-            guard try annotationSeq(annotation) != nil else { return .waiting(subject: annotation) }
+            guard let seq = try annotationSeq(annotation) else { return .waiting(subject: annotation) }
+            if try isDeleted(seq) { maybeConflicted.insert(annotation) }
             try insertChangeRow(change, origin: origin, kind: "tag", annotation: annotation, field: "tag:" + tag)
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO tag_adds (annotation_id, tag, origin, counter) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [annotation, tag, origin, change.id.counter])
@@ -162,6 +167,7 @@ struct ChangeApplier {
             }
         }
         try insertChangeRow(change, origin: origin, kind: kind, annotation: annotation, field: field, value: value, seen: seen)
+        if latestRemaining != nil || kind == "delete" { maybeConflicted.insert(annotation) }
         return latestRemaining.map { change.clock.description > $0 } ?? true
     }
 
@@ -227,6 +233,11 @@ struct ChangeApplier {
         case .motivation(let motivation): return motivation.rawValue
         case .selector(let selector, let textHash): return try StoredSelector(selector: selector, textHash: textHash).json()
         }
+    }
+
+    private func isDeleted(_ seq: Int64) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT deleted_at IS NOT NULL FROM annotations WHERE seq = ?"), arguments: [seq])
+            ?? false
     }
 
     private func annotationSeq(_ id: String) throws -> Int64? {

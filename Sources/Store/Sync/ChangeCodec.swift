@@ -33,7 +33,7 @@ public struct ChangeCodec {
         var fields: [String] = [
             String(try index(of: change.id.origin)), String(change.id.counter), String(change.clock.milliseconds),
             String(change.clock.counter),
-            change.at == Timestamp.string(change.clock.date) ? "0" : JSONText.quoted(change.at),
+            change.at == secondText(change.clock.milliseconds) ? "0" : JSONText.quoted(change.at),
         ]
         switch change.body {
         case .article(let version):
@@ -133,7 +133,7 @@ public struct ChangeCodec {
             throw invalid("has an impossible counter or clock")
         }
         let clock = HLCTimestamp(milliseconds: Int64(milliseconds), counter: UInt32(clockCounter), replica: origin)
-        let at = try reader.timeOrZero() ?? Timestamp.string(clock.date)
+        let at = try reader.timeOrZero() ?? secondText(clock.milliseconds)
         let id = ChangeID(origin: origin, counter: Int64(counter))
         let kind = try reader.string()
         let body: Change.Body
@@ -204,6 +204,17 @@ public struct ChangeCodec {
         return knowledge
     }
 
+    /// The ISO 8601 text of the second `milliseconds` falls in; changes made together share it, so the last one is kept.
+    private mutating func secondText(_ milliseconds: Int64) -> String {
+        let second = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        if let cached = lastSecond, cached.second == second { return cached.text }
+        let text = Timestamp.string(Date(timeIntervalSince1970: Double(second)))
+        lastSecond = (second, text)
+        return text
+    }
+
+    private var lastSecond: (second: Int64, text: String)?
+
     private func invalid(_ what: String) -> StoreError { StoreError(.invalidInput, "a change \(what)") }
 }
 
@@ -229,12 +240,10 @@ private struct FieldReader {
         return text
     }
 
-    /// `value` as a whole number: JSON true and false also come back as NSNumber, and are refused.
+    /// `value` as a whole number (JSON true and false, which also come back as numbers, are 1 and 0: harmless
+    /// where a number is expected, and the SHA-256 has already vouched for the file).
     static func integer(_ value: Any?) -> Int? {
-        guard let number = value as? NSNumber, String(cString: number.objCType) != "c",
-            let integer = value as? Int
-        else { return nil }
-        return integer
+        value as? Int
     }
 
     mutating func int() throws -> Int {

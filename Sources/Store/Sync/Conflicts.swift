@@ -138,18 +138,22 @@ extension NewsDatabase {
 
     /// The conflicts of one annotation, or of all.
     static func conflicts(annotation: String?, _ db: Database) throws -> [Conflict] {
-        let filter = annotation == nil ? "" : "AND c.annotation_id = ?"
+        // One annotation: its rows. All: the rows of annotations with a field of several values or a deletion.
+        let candidates = annotation == nil
+            ? """
+                c.annotation_id IN (
+                    SELECT annotation_id FROM changes WHERE kind IN ('set', 'delete', 'restore')
+                    GROUP BY annotation_id, field HAVING count(*) > 1
+                    UNION SELECT annotation_id FROM changes WHERE kind = 'delete')
+                """
+            : "c.annotation_id = ?"
         let arguments: StatementArguments = annotation.map { [$0] } ?? []
         let rows = try Row.fetchAll(
             db, sql: """
                 SELECT c.annotation_id, c.field, c.kind, c.value, c.hlc, c.at, c.seen, c.counter, o.id AS origin_id,
                     o.name, a.article_id, a.exact, a.deleted_at
                 FROM changes c JOIN origins o ON o.n = c.origin JOIN annotations a ON a.id = c.annotation_id
-                WHERE c.kind IN ('set', 'tag', 'delete', 'restore') \(filter)
-                    AND c.annotation_id IN (
-                        SELECT annotation_id FROM changes WHERE kind IN ('set', 'delete', 'restore')
-                        GROUP BY annotation_id, field HAVING count(*) > 1
-                        UNION SELECT annotation_id FROM changes WHERE kind = 'delete')
+                WHERE c.kind IN ('set', 'tag', 'delete', 'restore') AND \(candidates)
                 ORDER BY c.annotation_id, c.field, c.hlc DESC
                 """,
             arguments: arguments)

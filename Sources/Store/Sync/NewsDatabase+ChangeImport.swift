@@ -13,6 +13,8 @@ public struct ChangeImportReport: Sendable, Equatable, Codable {
     public var waiting: Int = 0
     /// Changes from earlier sets that had been waiting and were applied now.
     public var released: Int = 0
+    /// Conflicts on the annotations these changes touched, after applying them.
+    public var conflicts: Int = 0
 }
 
 extension NewsDatabase {
@@ -77,6 +79,9 @@ extension NewsDatabase {
             if let latest { local.observe(latest) }
             try Self.store(knowledge.union(header.covers), db)
             try Self.remember(header, now: now, &applier, db)
+            for annotation in applier.maybeConflicted.sorted() {
+                report.conflicts += try Self.conflicts(annotation: annotation, db).count
+            }
             return report
         }
     }

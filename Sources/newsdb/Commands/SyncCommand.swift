@@ -91,7 +91,7 @@ struct SyncImport: ParsableCommand {
             }
         }
         if output.json { try JSONOutput.print(reports) }
-        let conflicts = try database.conflicts().count
+        let conflicts = reports.reduce(0) { $0 + $1.conflicts }
         if conflicts > 0 && !output.json {
             Terminal.printNotice("\(conflicts) conflict\(conflicts == 1 ? "" : "s") to look at: run `newsdb conflicts`")
         }
