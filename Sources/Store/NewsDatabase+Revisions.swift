@@ -19,6 +19,13 @@ extension NewsDatabase {
         }
     }
 
+    /// Stores a past text of an article, with the change that wrote it.
+    static let insertRevision = """
+        INSERT INTO article_revisions (article_id, revision, title, dek, byline, body, content_hash, imported_at,
+            replaced_at, source, url, published_at, origin, counter, hlc)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
     /// Keeps the current text of the article row `seq` as a past revision, stores `merged` as its new text, and
     /// re-anchors every annotation of the article on it. Runs inside the caller's transaction.
     /// - Returns: The new revision number.
@@ -37,11 +44,7 @@ extension NewsDatabase {
         let oldRevision: Int = current["revision"]
         let oldBody: String = current["body"]
         try db.execute(
-            sql: """
-                INSERT INTO article_revisions (article_id, revision, title, dek, byline, body, content_hash, imported_at,
-                    replaced_at, source, url, published_at, origin, counter, hlc)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+            sql: insertRevision,
             arguments: [
                 id, oldRevision, current["title"], current["dek"], current["byline"], oldBody, current["content_hash"],
                 current["imported_at"], importedAt, current["source"], current["url"], current["published_at"],

@@ -23,7 +23,7 @@ public enum ChangeFileReader {
         } catch {
             throw StoreError(.io, "cannot read \(path): \(StoreError.describe(error))", underlying: error)
         }
-        let lines = LineIndex(data)
+        let lines = lineRanges(data)
         guard let headerLine = lines.first else { throw ChangeFileHeader.notAChangeFile(path) }
         let (header, origins) = try ChangeFileHeader.read(data[headerLine], file: path)
         let body = try verify(data, lines: lines, file: path)
@@ -62,7 +62,7 @@ public enum ChangeFileReader {
 
     /// Checks the last line's SHA-256 against every byte before it, and the `"changes": [` and `],` lines.
     /// - Returns: The indices (in `lines`) of the change lines.
-    private static func verify(_ data: Data, lines: LineIndex, file: String) throws -> Range<Int> {
+    private static func verify(_ data: Data, lines: [Range<Int>], file: String) throws -> Range<Int> {
         let count = lines.count
         guard count >= 5, let last = lines.last else {
             throw ChangeFileHeader.damaged(file, "it is truncated")
@@ -85,7 +85,7 @@ public enum ChangeFileReader {
     }
 
     /// Parses the change lines `range` as JSON, on every core.
-    private static func parse(_ data: Data, lines: LineIndex, _ range: Range<Int>, file: String) throws -> [Any] {
+    private static func parse(_ data: Data, lines: [Range<Int>], _ range: Range<Int>, file: String) throws -> [Any] {
         let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, range.count / 500))
         let results = ParsedParts(count: parts)
         DispatchQueue.concurrentPerform(iterations: parts) { part in
@@ -123,32 +123,4 @@ private final class ParsedParts: @unchecked Sendable {
     func joined() throws -> [Any] {
         try lock.withLock { try results.flatMap { try $0?.get() ?? [] } }
     }
-}
-
-/// The byte ranges of the lines of a file (without their line feeds).
-struct LineIndex {
-    private var ranges: [Range<Int>] = []
-
-    init(_ data: Data) {
-        data.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            var start = 0
-            while start < raw.count {
-                guard let found = memchr(base + start, 0x0A, raw.count - start) else {
-                    ranges.append(start..<raw.count)
-                    break
-                }
-                let end = base.distance(to: UnsafeRawPointer(found))
-                ranges.append(start..<end)
-                start = end + 1
-            }
-        }
-        let offset = data.startIndex
-        if offset != 0 { ranges = ranges.map { ($0.lowerBound + offset)..<($0.upperBound + offset) } }
-    }
-
-    var count: Int { ranges.count }
-    var first: Range<Int>? { ranges.first }
-    var last: Range<Int>? { ranges.last }
-    subscript(index: Int) -> Range<Int> { ranges[index] }
 }

@@ -73,25 +73,6 @@ enum AnnotationRecordReader {
         return results.withLock { parts in parts.keys.sorted().flatMap { parts[$0] ?? [] } }
     }
 
-    /// The byte ranges of the lines of `data`, found with memchr.
-    private static func lineRanges(_ data: Data) -> [Range<Int>] {
-        data.withUnsafeBytes { raw -> [Range<Int>] in
-            guard let base = raw.baseAddress else { return [] }
-            var ranges: [Range<Int>] = []
-            var start = 0
-            while start < raw.count {
-                guard let found = memchr(base + start, 0x0A, raw.count - start) else {
-                    ranges.append(start..<raw.count)
-                    break
-                }
-                let end = base.distance(to: UnsafeRawPointer(found))
-                ranges.append(start..<end)
-                start = end + 1
-            }
-            return ranges.map { ($0.lowerBound + data.startIndex)..<($0.upperBound + data.startIndex) }
-        }
-    }
-
     private static func record(_ line: Data.SubSequence, place: String) -> Result<AnnotationRecord, InvalidAnnotation> {
         do {
             let object = try JSONSerialization.jsonObject(with: Data(line))

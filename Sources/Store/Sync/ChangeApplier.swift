@@ -280,11 +280,7 @@ struct ChangeApplier {
         let revision: Int = current["revision"]
         // It goes before the current text, which moves up one revision (with the annotations made on it).
         try db.execute(
-            sql: """
-                INSERT INTO article_revisions (article_id, revision, title, dek, byline, body, content_hash, imported_at,
-                    replaced_at, source, url, published_at, origin, counter, hlc)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+            sql: NewsDatabase.insertRevision,
             arguments: [
                 version.id, revision, prepared.draft.title, prepared.draft.dek, prepared.draft.byline, prepared.draft.body,
                 prepared.contentHash, change.at, change.at, prepared.draft.source, prepared.draft.url,

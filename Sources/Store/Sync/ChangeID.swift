@@ -1,7 +1,7 @@
 import Foundation
 
 /// The identity of a change, unique across replicas: the replica that made it and that replica's counter.
-public struct ChangeID: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct ChangeID: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The id of the replica that made the change.
     public let origin: String
     /// 1 for the replica's first change, 2 for the next, and so on.
@@ -19,23 +19,6 @@ public struct ChangeID: Sendable, Hashable, Comparable, Codable, CustomStringCon
 
     /// `ORIGIN:COUNTER`.
     public var description: String { "\(origin):\(counter)" }
-
-    /// Encodes as `[ORIGIN, COUNTER]`.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.unkeyedContainer()
-        try container.encode(origin)
-        try container.encode(counter)
-    }
-
-    /// Decodes `[ORIGIN, COUNTER]`.
-    public init(from decoder: any Decoder) throws {
-        var container = try decoder.unkeyedContainer()
-        origin = try container.decode(String.self)
-        counter = try container.decode(Int64.self)
-        guard counter >= 1 else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "a change counter starts at 1")
-        }
-    }
 }
 
 /// JSON text made by hand where a full encoder would cost more than the text.

@@ -49,15 +49,3 @@ struct ChangeLog {
             arguments: [counter, clock.latest.description])
     }
 }
-
-extension NewsDatabase {
-    /// Runs `body` in one write transaction with a change log for the changes it makes, saved before the commit.
-    func write<T>(_ context: String, logging body: (Database, inout ChangeLog) throws -> T) throws -> T {
-        try write(context) { db in
-            var log = try ChangeLog(db, wallClock: clock)
-            let result = try body(db, &log)
-            try log.save()
-            return result
-        }
-    }
-}

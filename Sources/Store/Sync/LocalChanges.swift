@@ -44,25 +44,13 @@ struct LocalChanges {
 
     /// The additions of `tag` to `annotation` in effect.
     func tagAdditions(_ annotation: String, _ tag: String) throws -> [ChangeID] {
-        try ChangeID.fetchAll(
+        try Row.fetchAll(
             db, sql: """
                 SELECT o.id, t.counter FROM tag_adds t JOIN origins o ON o.n = t.origin
                 WHERE t.annotation_id = ? AND t.tag = ?
                 """,
-            arguments: [annotation, tag])
-    }
-
-}
-
-extension ChangeID {
-    /// The ids in rows of (origin id, counter).
-    static func fetchAll(_ db: Database, sql: String, arguments: StatementArguments) throws -> [ChangeID] {
-        try Row.fetchAll(db, sql: sql, arguments: arguments).map { ChangeID(origin: $0[0], counter: $0[1]) }
-    }
-
-    /// The id in the first row of (origin id, counter).
-    static func fetchOne(_ db: Database, sql: String, arguments: StatementArguments) throws -> ChangeID? {
-        try Row.fetchOne(db, sql: sql, arguments: arguments).map { ChangeID(origin: $0[0], counter: $0[1]) }
+            arguments: [annotation, tag]
+        ).map { ChangeID(origin: $0[0], counter: $0[1]) }
     }
 }
 
