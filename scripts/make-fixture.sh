@@ -24,5 +24,9 @@ if "$bin" annotate --help >/dev/null 2>&1; then
         | sed -n 's/^  "id" : "\([0-9a-f-]\{36\}\)".*/\1/p')
     "$bin" annotations delete "$gone" >/dev/null
 fi
+if "$bin" tokens --help >/dev/null 2>&1; then
+    "$bin" tokens create teammate >/dev/null 2>&1
+    "$bin" peers add office http://127.0.0.1:8787 --token ndb_fixture-token-not-a-real-one >/dev/null
+fi
 sqlite3 "$NEWSDB_DB" "VACUUM INTO '$PWD/$out'"
 echo "wrote $out (schema $version)"

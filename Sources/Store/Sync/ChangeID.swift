@@ -22,9 +22,9 @@ public struct ChangeID: Sendable, Hashable, Comparable, CustomStringConvertible 
 }
 
 /// JSON text made by hand where a full encoder would cost more than the text.
-enum JSONText {
+public enum JSONText {
     /// `text` as a JSON string literal.
-    static func quoted(_ text: String) -> String {
+    public static func quoted(_ text: String) -> String {
         var result = "\""
         result.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {

@@ -73,15 +73,56 @@ extension NewsDatabase {
             try header(ChangeSetHeader(
                 sender: try Self.fetchReplica(db), knowledge: mine, covers: covers, schemaVersion: Self.schemaVersion,
                 newsdbVersion: newsdbVersion))
-            let origins = try Dictionary(
-                Row.fetchAll(db, sql: "SELECT n, id FROM origins").map { ($0[0] as Int64, $0[1] as String) },
-                uniquingKeysWith: { first, _ in first })
             return try withoutActuallyEscaping(change) { emit in
-                let exporter = ChangeExporter(db: db, origins: origins, covers: covers, emit: emit)
+                let exporter = ChangeExporter(db: db, origins: try Self.origins(db), covers: covers, emit: emit)
                 return try exporter.run()
             }
         }
     }
+
+    /// Reads, in one snapshot, at most `limit` of the changes a teammate who has `known` lacks, in the order of
+    /// ``exportChanges(excluding:newsdbVersion:header:change:)``. Sending pages one after the other, each computed
+    /// from what the receiver has by then, sends every change once. The page's header covers its changes; the last
+    /// page's also covers the changes that were overwritten here, which the receiver then has in effect.
+    /// - Throws: `StoreError`.
+    public func exportPage(excluding known: Knowledge, limit: Int, newsdbVersion: String) throws -> ChangePage {
+        try read("reading the change log") { db in
+            let mine = try Self.knowledge(db)
+            let remaining = mine.subtracting(known)
+            var changes: [Change] = []
+            let full = try withoutActuallyEscaping({ (change: Change) in changes.append(change) }) { emit in
+                let exporter = ChangeExporter(
+                    db: db, origins: try Self.origins(db), covers: remaining, limit: max(1, limit), emit: emit)
+                _ = try exporter.run()
+                return exporter.full
+            }
+            var covers = remaining
+            if full {
+                covers = Knowledge()
+                for change in changes { covers.insert(change.id.counter...change.id.counter, for: change.id.origin) }
+            }
+            let header = ChangeSetHeader(
+                sender: try Self.fetchReplica(db), knowledge: mine, covers: covers, schemaVersion: Self.schemaVersion,
+                newsdbVersion: newsdbVersion)
+            return ChangePage(header: header, changes: changes, isLast: !full)
+        }
+    }
+
+    private static func origins(_ db: Database) throws -> [Int64: String] {
+        try Dictionary(
+            Row.fetchAll(db, sql: "SELECT n, id FROM origins").map { ($0[0] as Int64, $0[1] as String) },
+            uniquingKeysWith: { first, _ in first })
+    }
+}
+
+/// Part of the changes a teammate lacks (``NewsDatabase/exportPage(excluding:limit:newsdbVersion:)``).
+public struct ChangePage: Sendable {
+    /// The sender, what it has, and what this page accounts for.
+    public let header: ChangeSetHeader
+    /// The changes, in the order to apply them.
+    public let changes: [Change]
+    /// Whether no change is left to send after this page.
+    public let isLast: Bool
 }
 
 /// Reads the changes in `covers` from where they are kept (see migrations/0003_create_change_log.sql).
@@ -90,14 +131,32 @@ private final class ChangeExporter {
     let origins: [Int64: String]
     let covers: Knowledge
     let emit: (Change) throws -> Void
+    /// The most changes to hand over.
+    let limit: Int
     var count = 0
+    /// Whether a change was left out because `limit` were handed over.
+    private(set) var full = false
     private var texts: [String: ArticleTexts] = [:]
 
-    init(db: Database, origins: [Int64: String], covers: Knowledge, emit: @escaping (Change) throws -> Void) {
+    init(
+        db: Database, origins: [Int64: String], covers: Knowledge, limit: Int = .max,
+        emit: @escaping (Change) throws -> Void
+    ) {
         self.db = db
         self.origins = origins
         self.covers = covers
+        self.limit = limit
         self.emit = emit
+    }
+
+    /// Hands `change` over, unless `limit` changes were; then notes that the export is `full`.
+    private func hand(_ change: () throws -> Change) throws {
+        guard count < limit else {
+            full = true
+            return
+        }
+        try emit(try change())
+        count += 1
     }
 
     func run() throws -> Int {
@@ -131,8 +190,8 @@ private final class ChangeExporter {
         {
             let id = ChangeID(origin: row["origin_id"], counter: row["counter"])
             guard covers.contains(id) else { continue }
-            try emit(try PendingChange.decode(row["change"], origin: id.origin))
-            count += 1
+            try hand { try PendingChange.decode(row["change"], origin: id.origin) }
+            if full { break }
         }
         return count
     }
@@ -141,7 +200,7 @@ private final class ChangeExporter {
     private func each(
         table: String, columns: String, make: (Row, ChangeID, HLCTimestamp) throws -> Change
     ) throws {
-        for (number, origin) in origins {
+        for (number, origin) in origins where !full {
             guard let ranges = covers.ranges[origin], let first = ranges.first?.lowerBound,
                 let last = ranges.last?.upperBound
             else { continue }
@@ -157,8 +216,8 @@ private final class ChangeExporter {
                 guard let clock = (row["hlc"] as String?).flatMap(HLCTimestamp.init(text:)) else {
                     throw StoreError(.database, "change \(id) in \(table) has no readable clock")
                 }
-                try emit(try make(row, id, clock))
-                count += 1
+                try hand { try make(row, id, clock) }
+                if full { return }
             }
         }
     }

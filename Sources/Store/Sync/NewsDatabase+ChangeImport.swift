@@ -140,7 +140,7 @@ extension NewsDatabase {
     }
 
     /// Remembers the sender as a peer: its name, what it has, and when it was heard from.
-    private static func remember(_ header: ChangeSetHeader, now: String, _ applier: inout ChangeApplier, _ db: Database) throws {
+    static func remember(_ header: ChangeSetHeader, now: String, _ applier: inout ChangeApplier, _ db: Database) throws {
         let number = try applier.originNumber(header.sender.id)
         try db.execute(sql: "UPDATE origins SET name = ? WHERE n = ?", arguments: [header.sender.name, number])
         let previous = try String.fetchOne(db, sql: "SELECT knowledge FROM peers WHERE origin = ?", arguments: [number])
