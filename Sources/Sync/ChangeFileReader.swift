@@ -23,10 +23,27 @@ public enum ChangeFileReader {
         } catch {
             throw StoreError(.io, "cannot read \(path): \(StoreError.describe(error))", underlying: error)
         }
+        return try apply(data, named: path, to: database, progress: progress)
+    }
+
+    /// Applies a change file held in memory (a page received over HTTP), checked as a file is.
+    /// - Parameters:
+    ///   - path: What to call it in errors.
+    ///   - maxChanges: Refuse a file that says it holds more changes than this.
+    /// - Throws: As ``apply(_:to:progress:)``.
+    public static func apply(
+        _ data: Data, named path: String, to database: NewsDatabase, maxChanges: Int = .max,
+        progress: ((Double) -> Void)? = nil
+    ) throws -> ChangeImportReport {
         let lines = lineRanges(data)
         guard let headerLine = lines.first else { throw ChangeFileHeader.notAChangeFile(path) }
         let (header, origins) = try ChangeFileHeader.read(data[headerLine], file: path)
         let body = try verify(data, lines: lines, file: path)
+        let count = Int(String(decoding: data[lines[lines.count - 2]], as: UTF8.self).dropFirst("\"count\": ".count).dropLast())
+        guard let count else { throw ChangeFileHeader.damaged(path, "its count of changes is unreadable") }
+        guard count <= maxChanges else {
+            throw StoreError(.invalidInput, "\(path) holds more than \(maxChanges) changes, the most one page may hold")
+        }
         var codec = ChangeCodec(origins: origins)
         var buffered: [Any] = []
         var bufferedIndex = 0

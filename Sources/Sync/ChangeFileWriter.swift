@@ -28,31 +28,17 @@ public enum ChangeFileWriter {
         guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]),
             let handle = FileHandle(forWritingAtPath: temporary)
         else { throw StoreError(.io, "cannot write \(path); check that its folder exists and is writable") }
-        var output = HashingOutput(handle: handle)
+        var layout = ChangeFileLayout(output: HashingOutput(handle: handle))
         do {
-            var codec = ChangeCodec(origins: [])
-            var first = true
             let count = try database.exportChanges(
                 excluding: peer?.knowledge ?? Knowledge(), newsdbVersion: newsdbVersion,
-                header: { header in
-                    // Every replica the sender knows of: changes name the changes they replace, from any of them.
-                    let origins = Array(Set(header.knowledge.ranges.keys).union([header.sender.id])).sorted()
-                    codec = ChangeCodec(origins: origins)
-                    try output.write(ChangeFileHeader.line(header, origins: origins) + "\n\"changes\": [")
-                },
-                change: { change in
-                    for line in try codec.encode(change) {
-                        try output.write((first ? "\n" : ",\n") + line)
-                        first = false
-                    }
-                })
-            try output.write("\n],\n\"count\": \(count),\n")
-            try output.finish()
+                header: { try layout.begin($0) }, change: { try layout.add($0) })
+            try layout.finish(count: count)
             try handle.close()
             guard rename(temporary, path) == 0 else {
                 throw StoreError(.io, "cannot move the export into place at \(path): \(String(cString: strerror(errno)))")
             }
-            return ChangeFileSummary(path: path, changes: count, bytes: output.bytes, peer: peer?.name)
+            return ChangeFileSummary(path: path, changes: count, bytes: layout.output.bytes, peer: peer?.name)
         } catch {
             // The export failed: its error is what to report; the partial file goes.
             close(handle.fileDescriptor)
@@ -61,16 +47,56 @@ public enum ChangeFileWriter {
             throw StoreError(.io, "cannot write \(path): \(StoreError.describe(error))", underlying: error)
         }
     }
+
+    /// A page of changes as a change file in memory: what a server answers to a pull and a client pushes.
+    /// - Throws: `StoreError`.
+    public static func encode(_ page: ChangePage) throws -> [UInt8] {
+        var layout = ChangeFileLayout(output: HashingOutput(handle: nil))
+        try layout.begin(page.header)
+        for change in page.changes { try layout.add(change) }
+        try layout.finish(count: page.changes.count)
+        return layout.output.memory
+    }
 }
 
-/// Buffered output that hashes what it writes, and ends the file with the hash.
+/// The change file's layout: the header line, `"changes": [`, a line per change, `],`, the count, the SHA-256.
+private struct ChangeFileLayout {
+    var output: HashingOutput
+    private var codec = ChangeCodec(origins: [])
+    private var first = true
+
+    init(output: HashingOutput) { self.output = output }
+
+    mutating func begin(_ header: ChangeSetHeader) throws {
+        // Every replica the sender knows of: changes name the changes they replace, from any of them.
+        let origins = Array(Set(header.knowledge.ranges.keys).union([header.sender.id])).sorted()
+        codec = ChangeCodec(origins: origins)
+        try output.write(ChangeFileHeader.line(header, origins: origins) + "\n\"changes\": [")
+    }
+
+    mutating func add(_ change: Change) throws {
+        for line in try codec.encode(change) {
+            try output.write((first ? "\n" : ",\n") + line)
+            first = false
+        }
+    }
+
+    mutating func finish(count: Int) throws {
+        try output.write("\n],\n\"count\": \(count),\n")
+        try output.finish()
+    }
+}
+
+/// Buffered output to a file (or, without one, to memory) that hashes what it writes, and ends with the hash.
 private struct HashingOutput {
-    let handle: FileHandle
+    let handle: FileHandle?
     var hasher = SHA256()
     var buffer: [UInt8] = []
+    /// Everything written, when there is no file.
+    var memory: [UInt8] = []
     var bytes: Int64 = 0
 
-    init(handle: FileHandle) {
+    init(handle: FileHandle?) {
         self.handle = handle
         buffer.reserveCapacity(1 << 20)
     }
@@ -82,8 +108,7 @@ private struct HashingOutput {
 
     mutating func flush() throws {
         hasher.update(data: buffer)
-        try handle.write(contentsOf: buffer)
-        bytes += Int64(buffer.count)
+        try put(buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 
@@ -91,8 +116,15 @@ private struct HashingOutput {
     mutating func finish() throws {
         try flush()
         let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        let last = Array("\"sha256\": \"\(digest)\"}\n".utf8)
-        try handle.write(contentsOf: last)
-        bytes += Int64(last.count)
+        try put(Array("\"sha256\": \"\(digest)\"}\n".utf8))
+    }
+
+    private mutating func put(_ bytes: [UInt8]) throws {
+        if let handle {
+            try handle.write(contentsOf: bytes)
+        } else {
+            memory.append(contentsOf: bytes)
+        }
+        self.bytes += Int64(bytes.count)
     }
 }

@@ -1,0 +1,223 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import NIOPosix
+import Store
+
+/// Syncs a database with a `newsdb serve` server: pulls what it lacks, page by page, then pushes what the server
+/// lacks. Every page is applied in one transaction that also records what the receiver now has, so an interrupted
+/// sync loses nothing and the next one continues where it stopped, sending nothing twice.
+public enum SyncClient {
+    /// Seconds to wait for a connection, and for each request's answer.
+    static let connectTimeout: Int64 = 10
+    static let requestTimeout: Int64 = 300
+
+    /// Syncs `database` with `remote`.
+    /// - Parameters:
+    ///   - pageLimit: The most changes per page (the server's cap applies too).
+    ///   - progress: Called as pages move.
+    /// - Returns: What moved each way.
+    /// - Throws: `StoreError`: `.io` for a server that cannot be reached or fails, `.invalidInput` for one that
+    ///   refuses the token or speaks another format or schema; each with one line naming the server.
+    public static func sync(
+        _ database: NewsDatabase, with remote: Remote, newsdbVersion: String, pageLimit: Int? = nil,
+        progress: (@Sendable (SyncProgress) -> Void)? = nil
+    ) async throws -> SyncReport {
+        var configuration = HTTPClient.Configuration(
+            timeout: .init(connect: .seconds(connectTimeout), read: .seconds(requestTimeout)),
+            decompression: .enabled(limit: .none))
+        configuration.httpVersion = .http1Only
+        // A refused connection or an unknown host is reported at once, not retried until the connect timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let session = Session(
+            http: http, database: database, remote: remote, newsdbVersion: newsdbVersion, pageLimit: pageLimit,
+            progress: progress)
+        do {
+            let report = try await session.run()
+            try await http.shutdown()
+            return report
+        } catch {
+            try await http.shutdown()
+            throw error
+        }
+    }
+}
+
+/// One sync with one server.
+private struct Session {
+    let http: HTTPClient
+    let database: NewsDatabase
+    let remote: Remote
+    let newsdbVersion: String
+    let pageLimit: Int?
+    let progress: (@Sendable (SyncProgress) -> Void)?
+
+    func run() async throws -> SyncReport {
+        let info = try await serverInfo()
+        var report = SyncReport(url: remote.url, server: info.replica.name)
+        let limit = min(pageLimit ?? info.maxPageChanges, info.maxPageChanges)
+        report.pulled = try await pull(info, limit: limit)
+        let (pushed, serverHas) = try await push(info, limit: limit)
+        report.pushed = pushed
+        let database = self.database
+        let remote = self.remote
+        try await blocking {
+            try database.recordServer(
+                info.replica, knowledge: serverHas, newsdbVersion: info.newsdb,
+                remote: remote.addedAt.isEmpty ? nil : remote.name)
+        }
+        return report
+    }
+
+    /// Asks the server who it is, and checks that this newsdb can sync with it.
+    private func serverInfo() async throws -> ServerInfo {
+        let (data, _) = try await send(.GET, SyncProtocol.info, body: nil)
+        let info: ServerInfo
+        do {
+            info = try JSONDecoder().decode(ServerInfo.self, from: data)
+        } catch {
+            throw StoreError(.invalidInput, "\(remote.url) is not a newsdb server (its \(SyncProtocol.info) answer is not newsdb's)")
+        }
+        guard info.format == ChangeFileFormat.name else {
+            throw StoreError(.invalidInput, "\(remote.url) is not a newsdb server (it speaks \(info.format))")
+        }
+        guard info.version <= ChangeFileFormat.version else {
+            throw StoreError(
+                .invalidInput,
+                "\(remote.url) speaks change format \(info.version), newer than this newsdb reads (\(ChangeFileFormat.version)); upgrade newsdb")
+        }
+        guard info.schema <= NewsDatabase.schemaVersion else {
+            throw StoreError(
+                .invalidInput,
+                "\(remote.url) runs a newer newsdb (schema \(info.schema); this one has \(NewsDatabase.schemaVersion)); upgrade newsdb")
+        }
+        guard info.schema == NewsDatabase.schemaVersion else {
+            throw StoreError(
+                .invalidInput,
+                "\(remote.url) runs an older newsdb (schema \(info.schema); this one has \(NewsDatabase.schemaVersion)); upgrade newsdb there")
+        }
+        let me = try await blocking { [database] in try database.replica() }
+        guard info.replica.id != me.id else {
+            throw StoreError(.invalidInput, "\(remote.url) serves this same database; sync with a teammate's server")
+        }
+        return info
+    }
+
+    /// Pulls pages until the server says the last one came.
+    private func pull(_ info: ServerInfo, limit: Int) async throws -> SyncReport.Direction {
+        let database = self.database
+        var pulled = SyncReport.Direction()
+        let total = Int(info.knowledge.subtracting(try await blocking { try database.knowledge() }).total)
+        while true {
+            let mine = try await blocking { try database.knowledge() }
+            let request = try JSONEncoder().encode(PullRequest(knowledge: mine, limit: limit))
+            let (data, headers) = try await send(.POST, SyncProtocol.pull, body: Array(request))
+            let name = "page \(pulled.pages + 1) from \(remote.url)"
+            let report = try await blocking { try ChangeFileReader.apply(data, named: name, to: database) }
+            let changes = report.applied + report.duplicates + report.waiting
+            pulled.pages += 1
+            pulled.changes += changes
+            pulled.add(report)
+            progress?(SyncProgress(phase: .pull, done: pulled.changes, total: max(total, pulled.changes)))
+            if headers.first(name: SyncProtocol.pageHeader) == "last" { break }
+            guard report.applied + report.waiting > 0 else {
+                throw StoreError(.io, "\(remote.url) sent a page with nothing new that is not its last; try again later")
+            }
+        }
+        return pulled
+    }
+
+    /// Pushes pages of what the server lacks.
+    /// - Returns: What moved, and what the server has after it.
+    private func push(_ info: ServerInfo, limit: Int) async throws -> (SyncReport.Direction, Knowledge) {
+        let database = self.database
+        let newsdbVersion = self.newsdbVersion
+        var pushed = SyncReport.Direction()
+        var serverHas = info.knowledge
+        var limit = limit
+        let total = Int(try await blocking { try database.knowledge() }.subtracting(serverHas).total)
+        while true {
+            let known = serverHas
+            let pageLimit = limit
+            let (page, bytes) = try await blocking {
+                let page = try database.exportPage(excluding: known, limit: pageLimit, newsdbVersion: newsdbVersion)
+                return (page, try ChangeFileWriter.encode(page))
+            }
+            if page.header.covers.isEmpty { break }
+            if bytes.count > info.maxBodyBytes {
+                guard limit > 1 else {
+                    throw StoreError(
+                        .invalidInput,
+                        "a change is larger than \(remote.url) takes (\(info.maxBodyBytes) bytes); raise its `newsdb serve --max-body`")
+                }
+                limit = max(1, limit / 2)
+                continue
+            }
+            let (data, _) = try await send(.POST, SyncProtocol.push, body: bytes)
+            let result: PushResult
+            do {
+                result = try JSONDecoder().decode(PushResult.self, from: data)
+            } catch {
+                throw StoreError(.io, "\(remote.url) answered a push with something newsdb does not read")
+            }
+            guard result.knowledge.subtracting(serverHas).total > 0 || page.header.covers.subtracting(result.knowledge).isEmpty else {
+                throw StoreError(.io, "\(remote.url) did not take the changes pushed to it; try again later")
+            }
+            serverHas = result.knowledge
+            pushed.pages += 1
+            pushed.changes += page.changes.count
+            pushed.applied += result.applied
+            pushed.duplicates += result.duplicates
+            pushed.waiting += result.waiting
+            pushed.released += result.released
+            pushed.conflicts += result.conflicts
+            progress?(SyncProgress(phase: .push, done: pushed.changes, total: max(total, pushed.changes)))
+            if page.isLast { break }
+        }
+        return (pushed, serverHas)
+    }
+
+    /// Sends one request with the token, and returns the answer's body when it is a success.
+    private func send(_ method: HTTPMethod, _ path: String, body: [UInt8]?) async throws -> (Data, HTTPHeaders) {
+        var request = HTTPClientRequest(url: remote.url + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(remote.token)")
+        request.headers.add(name: "Accept-Encoding", value: "gzip")
+        request.headers.add(name: "User-Agent", value: "newsdb/\(newsdbVersion)")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response: HTTPClientResponse
+        let buffer: ByteBuffer
+        do {
+            response = try await http.execute(request, timeout: .seconds(SyncClient.requestTimeout))
+            buffer = try await response.body.collect(upTo: 1 << 31)
+        } catch {
+            throw StoreError(.io, HTTPErrorText.describe(error, url: remote.url), underlying: error)
+        }
+        let data = Data(buffer: buffer)
+        guard response.status == .ok else {
+            let message = Self.errorMessage(data)
+            if response.status == .unauthorized {
+                throw StoreError(
+                    .invalidInput, "\(remote.url) refused the token (401): \(message ?? "ask its owner for a new token")")
+            }
+            throw StoreError(
+                .io, "\(remote.url) answered \(response.status.code) to \(path): \(message ?? "not a newsdb server's answer")")
+        }
+        return (data, response.headers)
+    }
+
+    /// The message of a newsdb server's JSON error, or nil when the body is not one (another server answered).
+    private static func errorMessage(_ data: Data) -> String? {
+        do {
+            return try JSONDecoder().decode(ErrorBody.self, from: data).error
+        } catch {
+            return nil
+        }
+    }
+}
