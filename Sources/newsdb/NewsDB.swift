@@ -13,10 +13,10 @@ struct NewsDB: AsyncParsableCommand {
             (~/.local/share/newsdb/newsdb.sqlite). It is created on first use and migrated automatically.
             Articles are named by their id or any unique prefix of it (at least 4 characters), as git names commits.
             """,
-        version: "0.2.0",
+        version: "0.3.0",
         subcommands: [
             Init.self, Import.self, List.self, Show.self, Search.self, Annotate.self, Annotations.self, SyncCommand.self,
-            Peers.self, Conflicts.self, Resolve.self, Status.self, Migrate.self,
+            Serve.self, Peers.self, Tokens.self, Conflicts.self, Resolve.self, Status.self, Migrate.self,
         ]
     )
 

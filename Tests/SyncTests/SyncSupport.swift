@@ -32,7 +32,7 @@ let sharedArticles: [(title: String, body: String)] = [
 ]
 
 /// A replica for a test: a database in a temporary folder, named, holding the shared articles.
-struct TestReplica {
+struct TestReplica: Sendable {
     let name: String
     let database: NewsDatabase
 

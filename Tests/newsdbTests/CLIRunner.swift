@@ -58,3 +58,31 @@ let samplesFolder = repositoryRoot.appending(path: "samples/articles").path
 func databaseBytes(_ path: String) -> [Data?] {
     ["", "-wal", "-journal"].map { FileManager.default.contents(atPath: path + $0) }
 }
+
+/// Two teammates on the command line: Alice holds the sample articles, Bob nothing yet; and the id prefix of the
+/// port strike article.
+struct Teammates {
+    let scratch: TemporaryDirectory
+    let alice: CLIRunner
+    let bob: CLIRunner
+    let strike: String
+
+    init() throws {
+        scratch = try TemporaryDirectory()
+        alice = CLIRunner(database: scratch.path("alice.sqlite"))
+        bob = CLIRunner(database: scratch.path("bob.sqlite"))
+        _ = try alice.run("init", "--name", "alice")
+        _ = try bob.run("init", "--name", "bob")
+        _ = try alice.run("import", samplesFolder)
+        let hits = try JSONSerialization.jsonObject(with: Data(try alice.run("search", "--json", "dockworkers").stdout.utf8))
+        guard let id = (hits as? [[String: Any]])?.first?["id"] as? String else {
+            throw CLIRunnerFailure("the sample articles lack the port strike")
+        }
+        strike = String(id.prefix(10))
+    }
+}
+
+struct CLIRunnerFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -8,14 +8,8 @@ import Testing
     let strike: String
 
     init() throws {
-        scratch = try TemporaryDirectory()
-        alice = CLIRunner(database: scratch.path("alice.sqlite"))
-        bob = CLIRunner(database: scratch.path("bob.sqlite"))
-        _ = try alice.run("init", "--name", "alice")
-        _ = try bob.run("init", "--name", "bob")
-        _ = try alice.run("import", samplesFolder)
-        let hits = try JSONSerialization.jsonObject(with: Data(try alice.run("search", "--json", "dockworkers").stdout.utf8))
-        strike = try #require(((hits as? [[String: Any]])?.first?["id"] as? String).map { String($0.prefix(10)) })
+        let team = try Teammates()
+        (scratch, alice, bob, strike) = (team.scratch, team.alice, team.bob, team.strike)
     }
 
     @Test("Two teammates exchange files: articles and annotations travel, a conflict is listed, resolved and synced")

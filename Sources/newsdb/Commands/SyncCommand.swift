@@ -6,13 +6,75 @@ import Sync
 struct SyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
-        abstract: "Exchange changes with teammates through files.",
+        abstract: "Exchange changes with teammates, through a server or through files.",
         discussion: """
-            `sync export` writes the changes a teammate lacks to a file; the teammate runs `sync import` on it. Files \
-            apply in any order, more than once, and through any route (a file relayed by a third teammate carries the \
-            original authors' changes). See docs/SYNC.md.
+            `newsdb sync NAME` syncs with a server added by `newsdb peers add`. `sync export` writes the changes a \
+            teammate lacks to a file; the teammate runs `sync import` on it. Files apply in any order, more than once, \
+            and through any route (a file relayed by a third teammate carries the original authors' changes). See \
+            docs/SYNC.md.
             """,
-        subcommands: [SyncExport.self, SyncImport.self])
+        subcommands: [SyncWith.self, SyncExport.self, SyncImport.self],
+        defaultSubcommand: SyncWith.self)
+}
+
+struct SyncWith: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "with",
+        abstract: "Sync with a server: pull what this replica lacks, then push what the server lacks.",
+        discussion: """
+            `newsdb sync NAME` (the word `with` may be left out) uses a server added by `newsdb peers add`; \
+            `newsdb sync URL --token TOKEN` one that is not stored. Changes move in pages, each applied in one \
+            transaction: an interrupted sync loses nothing, and the next one continues where it stopped.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: ArgumentHelp("A server's name (`newsdb peers`) or URL.", valueName: "server")) var server: String
+    @Option(help: ArgumentHelp("The token, for a server given by URL.", valueName: "token")) var token: String?
+    @Option(help: ArgumentHelp("The most changes per page.", valueName: "changes")) var pageSize: Int?
+
+    func validate() throws {
+        if let pageSize, pageSize < 1 { throw ValidationError("--page-size must be positive") }
+        if server.contains("://") {
+            try checkArgument { _ = try Remote.checkURL(server) }
+            guard token != nil else { throw ValidationError("a server given by URL needs --token") }
+        } else if token != nil {
+            throw ValidationError("--token goes with a URL; a stored server has its token (`newsdb peers add`)")
+        }
+    }
+
+    func run() async throws {
+        let database = try global.open()
+        let remote = try token.map { Remote(name: server, url: try Remote.checkURL(server), token: $0) }
+            ?? database.remote(named: server)
+        let bar = ProgressBar(label: "syncing")
+        let report = try await SyncClient.sync(
+            database, with: remote, newsdbVersion: NewsDB.configuration.version, pageLimit: pageSize
+        ) { progress in
+            bar.update(done: progress.done, total: progress.total)
+        }
+        bar.finish()
+        if output.json {
+            try JSONOutput.print(report)
+            return
+        }
+        print(Self.describe(report.pulled, "pulled", "from", report))
+        print(Self.describe(report.pushed, "pushed", "to", report))
+        let conflicts = report.pulled.conflicts + report.pushed.conflicts
+        if conflicts > 0 {
+            Terminal.printNotice("\(conflicts) conflict\(conflicts == 1 ? "" : "s") to look at: run `newsdb conflicts`")
+        }
+    }
+
+    private static func describe(_ moved: SyncReport.Direction, _ verb: String, _ preposition: String, _ report: SyncReport) -> String {
+        let head = "\(verb) \(moved.changes) change\(moved.changes == 1 ? "" : "s") \(preposition) \(report.server) (\(report.url))"
+        guard moved.changes > 0 else { return head }
+        var parts = ["\(moved.applied) applied"]
+        if moved.duplicates > 0 { parts.append("\(moved.duplicates) already there") }
+        if moved.waiting > 0 { parts.append("\(moved.waiting) waiting for earlier changes") }
+        if moved.released > 0 { parts.append("\(moved.released) earlier waiting applied") }
+        return head + ", in \(moved.pages) page\(moved.pages == 1 ? "" : "s"): " + parts.joined(separator: ", ")
+    }
 }
 
 struct SyncExport: ParsableCommand {

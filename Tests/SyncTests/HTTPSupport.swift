@@ -1,0 +1,133 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import Store
+import Sync
+import Synchronization
+
+/// A `SyncServer` running in this process on a free loopback port, over its own pool of connections to a replica's
+/// file (as `newsdb serve` opens it beside command-line use of the same file).
+struct RunningServer {
+    let url: String
+    let database: NewsDatabase
+    let log: LogLines
+    private let task: Task<Void, any Error>
+
+    static func start(_ replica: TestReplica, maxPageChanges: Int = 10_000, maxBodyBytes: Int = 64 << 20) async throws -> RunningServer {
+        let database = try NewsDatabase.open(at: replica.database.path, options: .init(backup: false, connections: .pool))
+        let log = LogLines()
+        var logger = Logger(label: "test.server") { _ in log }
+        logger.logLevel = .info
+        let server = try SyncServer(
+            database: database,
+            configuration: SyncServerConfiguration(
+                host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes, maxPageChanges: maxPageChanges,
+                newsdbVersion: "test"),
+            logger: logger)
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let task = Task { try await server.run(handlingSignals: false) { continuation.yield($0) } }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw TestFailure("the server did not start") }
+        return RunningServer(url: "http://127.0.0.1:\(port)", database: database, log: log, task: task)
+    }
+
+    func stop() async throws {
+        task.cancel()
+        try await task.value
+    }
+}
+
+/// Log lines kept in memory, to check what the server logs.
+final class LogLines: LogHandler, Sendable {
+    private let lines = Mutex<[String]>([])
+    var all: [String] { lines.withLock { $0 } }
+
+    func log(event: LogEvent) { lines.withLock { $0.append("\(event.level) \(event.message)") } }
+
+    subscript(metadataKey _: String) -> Logger.Metadata.Value? {
+        get { nil }
+        set {}
+    }
+
+    var metadata: Logger.Metadata {
+        get { [:] }
+        set {}
+    }
+
+    var logLevel: Logger.Level {
+        get { .info }
+        set {}
+    }
+}
+
+extension TestReplica {
+    /// Syncs with `server`, as `newsdb sync URL --token TOKEN` does.
+    @discardableResult
+    func sync(with server: RunningServer, token: String, pageLimit: Int? = nil) async throws -> SyncReport {
+        try await SyncClient.sync(
+            database, with: Remote(name: "server", url: server.url, token: token), newsdbVersion: "test",
+            pageLimit: pageLimit)
+    }
+}
+
+/// A raw HTTP request to a test server, for status codes and bodies.
+func request(
+    _ url: String, _ method: HTTPMethod = .GET, token: String? = nil, body: [UInt8]? = nil,
+    headers: [(String, String)] = []
+) async throws -> (status: Int, headers: HTTPHeaders, body: String, size: Int) {
+    let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    do {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let buffer = try await response.body.collect(upTo: 1 << 30)
+        try await client.shutdown()
+        return (Int(response.status.code), response.headers, String(buffer: buffer), buffer.readableBytes)
+    } catch {
+        try await client.shutdown()
+        throw error
+    }
+}
+
+/// An HTTP server on a free loopback port that answers every request with `status` and `body`: another server than
+/// newsdb's, or a newsdb server from another version.
+struct FakeServer {
+    let url: String
+    private let task: Task<Void, any Error>
+
+    static func start(status: HTTPResponse.Status = .ok, body: String) async throws -> FakeServer {
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let application = Application(
+            responder: CallbackResponder<BasicRequestContext> { _, _ in
+                Response(
+                    status: status, headers: [.contentType: "application/json"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+            },
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
+        let task = Task { try await application.runService(gracefulShutdownSignals: []) }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw TestFailure("the fake server did not start") }
+        return FakeServer(url: "http://127.0.0.1:\(port)", task: task)
+    }
+
+    func stop() async throws {
+        task.cancel()
+        try await task.value
+    }
+}
+
+/// A newsdb server's description, as JSON, with `schema` and format `version` as given.
+func serverInfoJSON(schema: Int, version: Int) throws -> String {
+    let info = ServerInfo(
+        format: ChangeFileFormat.name, version: version, schema: schema, newsdb: "9.9.9",
+        replica: Replica(id: "00000000-0000-4000-8000-000000000000", name: "future", createdAt: ""),
+        knowledge: Knowledge(), maxPageChanges: 10, maxBodyBytes: 1 << 20)
+    return String(decoding: try JSONEncoder().encode(info), as: UTF8.self)
+}

@@ -1,0 +1,184 @@
+import Foundation
+import NIOHTTP1
+import Store
+import Sync
+import Testing
+
+@Suite struct HTTPSyncTests {
+    let folder: TemporaryDirectory
+    let clock = TestClock()
+    let alice: TestReplica
+    let bob: TestReplica
+    let carol: TestReplica
+
+    init() throws {
+        folder = try TemporaryDirectory()
+        alice = try TestReplica("alice", in: folder, clock: clock.read)
+        bob = try TestReplica("bob", in: folder, clock: clock.read)
+        carol = try TestReplica("carol", in: folder, clock: clock.read)
+    }
+
+    func annotate(_ replica: TestReplica, _ quote: String, note: String? = nil) throws -> Annotation {
+        try replica.database.annotate(AnnotationDraft(article: try replica.articleIDs[1], quote: quote, note: note))
+    }
+
+    @Test("Two replicas converge over HTTP, and a later sync moves only the new change, both ways")
+    func twoReplicas() async throws {
+        let server = try await RunningServer.start(alice)
+        let token = try alice.database.createToken(name: "bob").token
+        let shared = try annotate(alice, "3.2% pay offer", note: "alice's")
+        _ = try annotate(bob, "main gate", note: "bob's")
+        let first = try await bob.sync(with: server, token: token)
+        #expect(first.server == "alice")
+        #expect(first.pulled.applied > 0 && first.pushed.applied > 0)
+        #expect(try alice.snapshot() == bob.snapshot())
+        #expect(try bob.database.annotations(AnnotationFilter()).count == 2)
+
+        clock.advance(1)
+        try alice.database.editAnnotation(shared.id, AnnotationChanges(note: "edited by alice"))
+        try bob.database.editAnnotation(shared.id, AnnotationChanges(addTags: ["checked"]))
+        let second = try await bob.sync(with: server, token: token)
+        #expect(second.pulled.changes == 1 && second.pushed.changes == 1)
+        #expect(try alice.snapshot() == bob.snapshot())
+        let merged = try alice.database.annotation(shared.id)
+        #expect(merged.note == "edited by alice" && merged.tags == ["checked"])
+
+        let idle = try await bob.sync(with: server, token: token)
+        #expect(idle.pulled.changes == 0 && idle.pushed.changes == 0)
+        #expect(try bob.database.peer("alice").missing == 0)
+        #expect(try alice.database.peer("bob").missing == 0)
+        try await server.stop()
+    }
+
+    @Test("Three replicas, two of them syncing at once with one server, all converge")
+    func threeReplicasAtOnce() async throws {
+        let server = try await RunningServer.start(alice, maxPageChanges: 4)
+        let bobToken = try alice.database.createToken(name: "bob").token
+        let carolToken = try alice.database.createToken(name: "carol").token
+        for index in 0..<6 { _ = try annotate(alice, ["3.2% pay offer", "main gate", "north gate"][index % 3], note: "a\(index)") }
+        for index in 0..<5 { _ = try annotate(bob, ["Dockworkers", "two vessels"][index % 2], note: "b\(index)") }
+        for index in 0..<5 { _ = try annotate(carol, ["harbour authority", "emergency cargo"][index % 2], note: "c\(index)") }
+        let (bob, carol) = (self.bob, self.carol)
+        async let bobSync = bob.sync(with: server, token: bobToken, pageLimit: 3)
+        async let carolSync = carol.sync(with: server, token: carolToken, pageLimit: 3)
+        let (bobReport, carolReport) = try await (bobSync, carolSync)
+        #expect(bobReport.pulled.pages > 1 && carolReport.pushed.pages > 1)
+        // A second round brings each the other's changes through the server.
+        try await bob.sync(with: server, token: bobToken)
+        try await carol.sync(with: server, token: carolToken)
+        try await bob.sync(with: server, token: bobToken)
+        let expected = try alice.snapshot()
+        #expect(expected.annotations.count == 16)
+        #expect(try bob.snapshot() == expected)
+        #expect(try carol.snapshot() == expected)
+        try await server.stop()
+    }
+
+    @Test("Without a token, with a wrong or a revoked one: 401 with a JSON error, and nothing changes")
+    func unauthorized() async throws {
+        let server = try await RunningServer.start(alice)
+        let token = try alice.database.createToken(name: "bob").token
+        _ = try annotate(bob, "main gate")
+        for (path, method) in [("/v1/sync", HTTPMethodName.get), ("/v1/sync/pull", .post), ("/v1/sync/push", .post)] {
+            let answer = try await request(server.url + path, method.value, body: method == .post ? Array("{}".utf8) : nil)
+            #expect(answer.status == 401)
+            #expect(answer.body.hasPrefix("{\"error\":\"a token is required"))
+        }
+        let health = try await request(server.url + "/healthz")
+        #expect(health.status == 200 && health.body == #"{"status":"ok"}"#)
+
+        let before = try alice.database.knowledge()
+        await #expect { try await bob.sync(with: server, token: token + "x") } throws: { error in
+            (error as? StoreError)?.message.contains("refused the token (401)") == true
+        }
+        try alice.database.revokeToken(name: "bob")
+        await #expect { try await bob.sync(with: server, token: token) } throws: { error in
+            (error as? StoreError)?.message.contains("revoked or mistyped") == true
+        }
+        #expect(try alice.database.knowledge() == before)
+        #expect(try alice.database.annotations(AnnotationFilter()).isEmpty)
+        #expect(try bob.database.peers().isEmpty)
+        try await server.stop()
+    }
+
+    @Test("Limits: an oversized body is 413, bad JSON and a damaged or oversized page are 400, nothing is applied")
+    func limits() async throws {
+        let server = try await RunningServer.start(alice, maxPageChanges: 2, maxBodyBytes: 4096)
+        let token = try alice.database.createToken(name: "bob").token
+        let big = try await request(server.url + "/v1/sync/push", .POST, token: token, body: Array(repeating: 32, count: 5000))
+        #expect(big.status == 413 && big.body.contains("larger than this server takes"))
+        let notJSON = try await request(server.url + "/v1/sync/pull", .POST, token: token, body: Array("knowledge".utf8))
+        #expect(notJSON.status == 400 && notJSON.body.contains("not JSON"))
+
+        for quote in ["main gate", "north gate", "two vessels"] { _ = try annotate(bob, quote) }
+        let page = try bob.database.exportPage(excluding: try alice.database.knowledge(), limit: 2, newsdbVersion: "test")
+        var damaged = try ChangeFileWriter.encode(page)
+        damaged[damaged.count / 2] ^= 0x20
+        let altered = try await request(server.url + "/v1/sync/push", .POST, token: token, body: damaged)
+        #expect(altered.status == 400 && altered.body.contains("SHA-256 does not match"))
+        let whole = try bob.database.exportPage(excluding: try alice.database.knowledge(), limit: 10, newsdbVersion: "test")
+        let tooMany = try await request(
+            server.url + "/v1/sync/push", .POST, token: token, body: try ChangeFileWriter.encode(whole))
+        #expect(tooMany.status == 400 && tooMany.body.contains("more than 2 changes"))
+        #expect(try alice.database.annotations(AnnotationFilter()).isEmpty)
+        let missing = try await request(server.url + "/v2/anything", token: token)
+        #expect(missing.status == 404)
+        try await server.stop()
+    }
+
+    @Test("Pulled pages are gzip-compressed when the client takes gzip, and each request is logged without its token")
+    func gzipAndLogging() async throws {
+        let server = try await RunningServer.start(alice)
+        let token = try alice.database.createToken(name: "bob").token
+        for quote in ["3.2% pay offer", "main gate", "north gate"] { _ = try annotate(alice, quote, note: String(repeating: "long note ", count: 50)) }
+        let pull = Array(try JSONEncoder().encode(PullRequest(knowledge: Knowledge(), limit: nil)))
+        let plain = try await request(server.url + "/v1/sync/pull", .POST, token: token, body: pull)
+        #expect(plain.status == 200 && plain.headers.first(name: "Content-Encoding") == nil)
+        #expect(plain.headers.first(name: "Newsdb-Page") == "last")
+        let packed = try await request(
+            server.url + "/v1/sync/pull", .POST, token: token, body: pull, headers: [("Accept-Encoding", "gzip")])
+        #expect(packed.status == 200 && packed.headers.first(name: "Content-Encoding") == "gzip")
+        #expect(packed.size < plain.size / 2)
+        let lines = server.log.all
+        #expect(lines.contains { $0.hasPrefix("info POST /v1/sync/pull 200 ") && $0.hasSuffix("ms bob") })
+        #expect(!lines.contains { $0.contains(token) })
+        try await server.stop()
+    }
+
+    @Test("The client names the failure: connection refused, unknown host, an incompatible server")
+    func clientErrors() async throws {
+        let server = try await RunningServer.start(alice)
+        let url = server.url
+        try await server.stop()
+        await #expect { try await SyncClient.sync(bob.database, with: Remote(name: "x", url: url, token: "t"), newsdbVersion: "test") } throws: { error in
+            (error as? StoreError)?.message.contains("connection refused") == true
+        }
+        await #expect {
+            try await SyncClient.sync(
+                bob.database, with: Remote(name: "x", url: "http://no-such-host.invalid:8787", token: "t"), newsdbVersion: "test")
+        } throws: { error in
+            (error as? StoreError)?.message.contains("cannot find the server no-such-host.invalid") == true
+        }
+        for (info, expected) in [
+            (try serverInfoJSON(schema: 99, version: 1), "runs a newer newsdb (schema 99; this one has \(NewsDatabase.schemaVersion)); upgrade newsdb"),
+            (try serverInfoJSON(schema: NewsDatabase.schemaVersion, version: 2), "speaks change format 2, newer than this newsdb reads (1); upgrade newsdb"),
+            (try serverInfoJSON(schema: 2, version: 1), "runs an older newsdb (schema 2; this one has \(NewsDatabase.schemaVersion)); upgrade newsdb there"),
+            ("<html>hello</html>", "is not a newsdb server"),
+        ] {
+            let fake = try await FakeServer.start(body: info)
+            await #expect {
+                try await SyncClient.sync(bob.database, with: Remote(name: "x", url: fake.url, token: "t"), newsdbVersion: "test")
+            } throws: { error in
+                (error as? StoreError)?.message.hasPrefix("\(fake.url) " + expected) == true
+            }
+            try await fake.stop()
+        }
+        #expect(try bob.database.peers().isEmpty)
+    }
+}
+
+/// The two methods the tests send without a body (GET) or with one (POST).
+enum HTTPMethodName {
+    case get, post
+    var value: HTTPMethod { self == .get ? .GET : .POST }
+}
