@@ -38,6 +38,12 @@ holds the 100,000 annotations (each with an id), then edits the notes of 50,000 
   sync-delta  After bob's export for alice is imported by alice, alice edits 10 notes; `newsdb sync export --for
           bob` on alice and `newsdb sync import` of that delta on bob, each as a whole process (median and p95),
           with `newsdb --version` as an informational floor. Targets: each median < 50 ms, delta file < 10 KB.
+  http-sync  `newsdb sync URL --token T` on a copy of bob, against `newsdb serve` on a copy of alice, as a whole
+          process: bob pulls alice's 100,000-annotation history page by page (and pushes his own article versions).
+          Floor: alice's `sync export --out FILE` plus bob's `sync import FILE`, in the same run. Target: <= 1.5 x.
+          Then, with the server still up, alice edits 10 notes and bob runs `newsdb sync` again (median and p95, a
+          new 10 notes each run; `newsdb --version` as informational floor). Target: median < 150 ms. Last, wrk
+          (2 threads, 32 connections, 10 s) POSTs an up-to-date peer's pull to the server. Target: >= 2,000 req/s.
 
 To add a workload, write a function `(Context) -> Result` (or `-> list[Result]`, one row per target) and decorate
 it with @workload("name").
@@ -96,6 +102,11 @@ DELTA_EDITS = 10
 DELTA_MAX_MEDIAN_MS = 50.0
 DELTA_MAX_BYTES = 10_000
 REPLICA_A, REPLICA_B = "alice", "bob"
+HTTP_MAX_FILE_RATIO = 1.5  # `newsdb sync URL` pulling the sync-import workload, to file export + import
+HTTP_DELTA_MAX_MEDIAN_MS = 150.0
+HTTP_MIN_RPS = 2000.0
+HTTP_WRK_SECONDS = 10
+HTTP_WRK_CONNECTIONS = 32
 ANNOTATED_AT = "2026-01-02T00:00:00Z"
 EDITED_AT = "2026-01-03T00:00:00Z"  # the sync floors' time of alice's edits and deletions
 DELETED_AT = "2026-01-04T00:00:00Z"
@@ -1047,6 +1058,125 @@ def sync_delta_workload(ctx: Context) -> list[Result]:
     results[0].details = details
     return [*results, Result("sync-delta", f"{size / 1000:.1f} KB delta", "-", "-", targets[1],
                              size < DELTA_MAX_BYTES)]
+
+class Server:
+    """`newsdb serve --port 0` on a database, its request log in a file; stopped with SIGTERM."""
+
+    def __init__(self, db: Path, log: Path):
+        self.log = log
+        self.handle = open(log, "w")
+        self.proc = subprocess.Popen([str(BINARY), "--db", str(db), "serve", "--port", "0"],
+                                     stdout=subprocess.DEVNULL, stderr=self.handle)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            found = re.search(r"on http://127\.0\.0\.1:(\d+)", log.read_text(encoding="utf-8", errors="replace"))
+            if found:
+                self.url = f"http://127.0.0.1:{found.group(1)}"
+                return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.02)
+        self.stop()
+        raise BenchError(f"`newsdb serve` did not start; its log:\n{tail(log.read_text(errors='replace'))}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+        self.handle.close()
+
+
+def wrk_rps(url: str, token: str, body: str, script: Path) -> tuple[float, str]:
+    """Requests per second of wrk POSTing `body` to `url` (2 threads); and wrk's report."""
+    script.write_text("wrk.method = 'POST'\n"
+                      f"wrk.body = {json.dumps(body)}\n"
+                      "wrk.headers['Content-Type'] = 'application/json'\n"
+                      f"wrk.headers['Authorization'] = 'Bearer {token}'\n", encoding="utf-8")
+    proc = subprocess.run(["wrk", "-t2", f"-c{HTTP_WRK_CONNECTIONS}", f"-d{HTTP_WRK_SECONDS}s", "-s", str(script), url],
+                          capture_output=True, text=True)
+    found = re.search(r"Requests/sec:\s+([\d.]+)", proc.stdout)
+    if proc.returncode != 0 or not found:
+        raise BenchError(f"wrk exited {proc.returncode}; output:\n{tail(proc.stdout + proc.stderr)}")
+    if "Non-2xx" in proc.stdout or "Socket errors" in proc.stdout:
+        raise BenchError(f"wrk saw failed requests:\n{tail(proc.stdout, 12)}")
+    return float(found.group(1)), proc.stdout
+
+
+@workload("http-sync")
+def http_sync_workload(ctx: Context) -> list[Result]:
+    targets = (f"<= {HTTP_MAX_FILE_RATIO:g} x file export + import", f"median < {HTTP_DELTA_MAX_MEDIAN_MS:.0f} ms",
+               f">= {HTTP_MIN_RPS:.0f} req/s")
+    if ctx.floor_only:  # the measurements and their floors all need newsdb
+        return [Result("http-sync", "-", "-", "-", target, None) for target in targets]
+    if not shutil.which("wrk"):
+        raise BenchError("the http-sync workload needs wrk (apt-get install wrk)")
+    replicas = ctx.sync_replicas()
+    file_times, times = [], []
+    alice = bob = server = token = None
+    for run in range(ctx.runs):
+        # The floor, in the same run: alice's full export to a file, and bob's import of it.
+        source, target = ctx.copy_db(replicas.alice, "file-alice"), ctx.copy_db(replicas.bob, "file-bob")
+        full = ctx.tmp / "http-floor.json"
+        export_s, _ = newsdb_run(source, "sync", "export", "--out", str(full))
+        import_s, _ = newsdb_sync_import(target, full)
+        file_times.append(export_s + import_s)
+        for db in (source, target):
+            remove_db(db)
+        full.unlink()
+        # newsdb over loopback: bob pulls everything from alice's server (and pushes his own article versions).
+        alice, bob = ctx.copy_db(replicas.alice, "http-alice"), ctx.copy_db(replicas.bob, "http-bob")
+        _, proc = newsdb_run(alice, "tokens", "create", REPLICA_B)
+        token = proc.stdout.strip()
+        server = Server(alice, ctx.tmp / f"serve-{run}.log")
+        elapsed, rss, status, stderr = run_alone([str(BINARY), "--db", str(bob), "sync", server.url, "--token", token])
+        if status != 0:
+            server.stop()
+            raise BenchError(f"`newsdb sync URL` exited {status}; stderr:\n{tail(stderr)}")
+        times.append(elapsed)
+        if run == 0:
+            check_synced(alice, bob)  # untimed
+        if run < ctx.runs - 1:
+            server.stop()
+            remove_db(alice)
+            remove_db(bob)
+    file_floor = statistics.median(file_times)
+    details = {"file_runs_s": file_times, "pull_runs_s": times}
+    results = [ratio_result("http-sync", times, file_floor, targets[0], HTTP_MAX_FILE_RATIO, details)]
+    try:
+        # Ten notes edited on alice (untimed, with the server running), then bob's whole `newsdb sync`.
+        plan, rng = ctx.sync_plan(), random.Random(SEED)
+        deleted = set(plan.deleted)
+        live = [a.id for a in plan.annotations if a.id not in deleted]
+        samples = []
+        for i in range(SEARCH_WARMUPS + ctx.search_runs):
+            for n, annotation_id in enumerate(rng.sample(live, DELTA_EDITS)):
+                newsdb_run(alice, "annotations", "edit", annotation_id, "--note", f"HTTP delta {i}.{n}")
+            elapsed, proc = newsdb_run(bob, "sync", server.url, "--token", token)
+            if f"pulled {DELTA_EDITS} changes" not in proc.stdout:
+                raise BenchError(f"`newsdb sync` after {DELTA_EDITS} edits printed:\n{tail(proc.stdout)}")
+            if i >= SEARCH_WARMUPS:
+                samples.append(elapsed)
+        floor_samples = timed_runs([str(BINARY), "--version"], None, ctx.search_runs, "newsdb --version")
+        floor_ms = statistics.median(floor_samples) * 1000
+        median, p95 = (s * 1000 for s in median_p95(samples))
+        details.update(delta_median_ms=median, delta_p95_ms=p95, version_floor_ms=floor_ms)
+        results.append(Result("http-sync", f"10 notes {median:.1f} ms (p95 {p95:.1f})", f"{floor_ms:.1f} ms",
+                              f"{median / floor_ms:.2f}x", targets[1], median < HTTP_DELTA_MAX_MEDIAN_MS))
+        # An up-to-date peer's pull, as fast as wrk sends it: the server answers with an empty page.
+        with urllib_request(server.url + "/v1/sync", token) as info:
+            knowledge = json.load(info)["knowledge"]
+        rps, report = wrk_rps(server.url + "/v1/sync/pull", token, json.dumps({"knowledge": knowledge}),
+                              ctx.tmp / "pull.lua")
+        details.update(wrk_report=report)
+        results.append(Result("http-sync", f"{rps:.0f} req/s", "-", "-", targets[2], rps >= HTTP_MIN_RPS))
+    finally:
+        server.stop()
+    return results
+
+
+def urllib_request(url: str, token: str):
+    import urllib.request
+    return urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"}), timeout=30)
 
 # ------------------------------------------------------------------------------------------------ main
 

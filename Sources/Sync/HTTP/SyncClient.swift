@@ -106,28 +106,50 @@ private struct Session {
         return info
     }
 
-    /// Pulls pages until the server says the last one came.
+    /// Pulls pages until the server says the last one came. The next page is asked for while one is applied: what
+    /// this replica will have once it is applied is what it had plus what the page covers, so the server can
+    /// prepare the next page meanwhile (and a page that fails to apply ends the sync; the next page is dropped).
     private func pull(_ info: ServerInfo, limit: Int) async throws -> SyncReport.Direction {
         let database = self.database
         var pulled = SyncReport.Direction()
-        let total = Int(info.knowledge.subtracting(try await blocking { try database.knowledge() }).total)
-        while true {
-            let mine = try await blocking { try database.knowledge() }
-            let request = try JSONEncoder().encode(PullRequest(knowledge: mine, limit: limit))
-            let (data, headers) = try await send(.POST, SyncProtocol.pull, body: Array(request))
+        var asked = try await blocking { try database.knowledge() }
+        let total = Int(info.knowledge.subtracting(asked).total)
+        var next: Task<(Data, HTTPHeaders), any Error>? = fetch(excluding: asked, limit: limit)
+        defer { next?.cancel() }
+        while let current = next {
+            let (data, headers) = try await current.value
+            next = nil
             let name = "page \(pulled.pages + 1) from \(remote.url)"
+            let last = headers.first(name: SyncProtocol.pageHeader) == "last"
+            if !last {
+                asked = asked.union(try Self.covers(of: data, name: name))
+                next = fetch(excluding: asked, limit: limit)
+            }
             let report = try await blocking { try ChangeFileReader.apply(data, named: name, to: database) }
             let changes = report.applied + report.duplicates + report.waiting
             pulled.pages += 1
             pulled.changes += changes
             pulled.add(report)
             progress?(SyncProgress(phase: .pull, done: pulled.changes, total: max(total, pulled.changes)))
-            if headers.first(name: SyncProtocol.pageHeader) == "last" { break }
-            guard report.applied + report.waiting > 0 else {
+            guard last || report.applied + report.waiting > 0 else {
                 throw StoreError(.io, "\(remote.url) sent a page with nothing new that is not its last; try again later")
             }
         }
         return pulled
+    }
+
+    /// Asks for the page of changes missing from `known`.
+    private func fetch(excluding known: Knowledge, limit: Int) -> Task<(Data, HTTPHeaders), any Error> {
+        Task {
+            let request = try JSONEncoder().encode(PullRequest(knowledge: known, limit: limit))
+            return try await send(.POST, SyncProtocol.pull, body: Array(request))
+        }
+    }
+
+    /// What a pulled page accounts for, from its header line.
+    private static func covers(of page: Data, name: String) throws -> Knowledge {
+        let end = page.firstIndex(of: UInt8(ascii: "\n")) ?? page.endIndex
+        return try ChangeFileHeader.read(page[page.startIndex..<end], file: name).header.covers
     }
 
     /// Pushes pages of what the server lacks.
