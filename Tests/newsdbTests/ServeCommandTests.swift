@@ -46,7 +46,10 @@ import Testing
         #expect(try bob.run("status").stdout.contains("alice: 0 of our changes not yet received"))
         #expect(try alice.run("status").stdout.contains("bob: 0 of our changes not yet received"))
         let listing = try bob.run("peers", "--json")
-        #expect(listing.stdout.contains(server.url) && !listing.stdout.contains(token))
+        let peers = try #require(try JSONSerialization.jsonObject(with: Data(listing.stdout.utf8)) as? [[String: Any]])
+        #expect((peers.first?["server"] as? [String: Any])?["url"] as? String == server.url)
+        let servers = try bob.run("peers", "servers", "--json")
+        #expect(servers.stdout.contains(server.url) && !servers.stdout.contains(token) && !listing.stdout.contains(token))
         #expect(server.stderr.contains("GET /v1/sync 200") && !server.stderr.contains(token))
 
         #expect(try alice.run("tokens", "revoke", "bob").status == 0)

@@ -5,7 +5,7 @@ import Store
 struct Peers: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List teammates, and the servers this replica syncs with.",
-        subcommands: [PeersList.self, PeersAdd.self, PeersRemove.self],
+        subcommands: [PeersList.self, PeersAdd.self, PeersRemove.self, PeersServers.self],
         defaultSubcommand: PeersList.self)
 }
 
@@ -26,7 +26,8 @@ struct PeersList: ParsableCommand {
         let peers = try database.peers()
         let servers = try database.remotes()
         if output.json {
-            try JSONOutput.print(Listing(peers: peers, servers: servers))
+            // The array of teammates as before; a teammate reached through a stored server says which.
+            try JSONOutput.print(peers.map { peer in Listed(peer: peer, server: servers.first { $0.replica == peer.id }) })
             return
         }
         if peers.isEmpty && servers.isEmpty {
@@ -37,15 +38,21 @@ struct PeersList: ParsableCommand {
             print("\(Terminal.styled(peer.name, .bold)) (\(peer.id.prefix(8)))  has \(peer.knowledge.total) changes, "
                 + "lacks \(peer.missing) of ours; last heard \(peer.lastHeardAt) (newsdb \(peer.newsdb))")
         }
-        for server in servers {
-            let reached = server.replica.map { " (replica \($0.prefix(8)))" } ?? " (not synced yet)"
-            print("server \(Terminal.styled(server.name, .bold))  \(server.url)\(reached)")
-        }
+        for server in servers { print("server " + serverLine(server)) }
     }
 
-    private struct Listing: Encodable {
-        let peers: [Peer]
-        let servers: [Remote]
+    /// A teammate, with the stored server it is reached through, if any.
+    private struct Listed: Encodable {
+        let peer: Peer
+        let server: Remote?
+
+        func encode(to encoder: any Encoder) throws {
+            try peer.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encodeIfPresent(server, forKey: .server)
+        }
+
+        enum Key: String, CodingKey { case server }
     }
 }
 
@@ -80,4 +87,29 @@ struct PeersRemove: ParsableCommand {
         try global.open().removeRemote(name: name)
         print("removed server \(name)")
     }
+}
+
+struct PeersServers: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "servers", abstract: "List the servers added with `peers add` (never their tokens).")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let servers = try global.open().remotes()
+        if output.json {
+            try JSONOutput.print(servers)
+        } else if servers.isEmpty {
+            print("no servers yet: add one with `newsdb peers add NAME URL --token TOKEN`")
+        } else {
+            for server in servers { print(serverLine(server)) }
+        }
+    }
+}
+
+/// A stored server on one line: its name, URL and replica once reached.
+private func serverLine(_ server: Remote) -> String {
+    let reached = server.replica.map { " (replica \($0.prefix(8)))" } ?? " (not synced yet)"
+    return "\(Terminal.styled(server.name, .bold))  \(server.url)\(reached)"
 }
