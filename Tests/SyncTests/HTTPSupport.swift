@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Glibc
 import Hummingbird
 import Logging
 import NIOCore
@@ -12,11 +13,15 @@ import Synchronization
 /// file (as `newsdb serve` opens it beside command-line use of the same file).
 struct RunningServer {
     let url: String
+    var port: Int { Int(url.split(separator: ":").last ?? "") ?? 0 }
     let database: NewsDatabase
     let log: LogLines
     private let task: Task<Void, any Error>
 
-    static func start(_ replica: TestReplica, maxPageChanges: Int = 10_000, maxBodyBytes: Int = 64 << 20) async throws -> RunningServer {
+    static func start(
+        _ replica: TestReplica, maxPageChanges: Int = 10_000, maxBodyBytes: Int = 64 << 20,
+        idleTimeout: Duration = .seconds(30)
+    ) async throws -> RunningServer {
         let database = try NewsDatabase.open(at: replica.database.path, options: .init(backup: false, connections: .pool))
         let log = LogLines()
         var logger = Logger(label: "test.server") { _ in log }
@@ -25,7 +30,7 @@ struct RunningServer {
             database: database,
             configuration: SyncServerConfiguration(
                 host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes, maxPageChanges: maxPageChanges,
-                newsdbVersion: "test"),
+                newsdbVersion: "test", idleTimeout: idleTimeout),
             logger: logger)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let task = Task { try await server.run(handlingSignals: false) { continuation.yield($0) } }
@@ -130,4 +135,48 @@ func serverInfoJSON(schema: Int, version: Int) throws -> String {
         replica: Replica(id: "00000000-0000-4000-8000-000000000000", name: "future", createdAt: ""),
         knowledge: Knowledge(), maxPageChanges: 10, maxBodyBytes: 1 << 20)
     return String(decoding: try JSONEncoder().encode(info), as: UTF8.self)
+}
+
+/// A raw TCP connection to a loopback port, to behave as no HTTP client library would: stall, or send a huge head.
+final class RawConnection {
+    private let socket: Int32
+
+    init(port: Int) throws {
+        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { throw TestFailure("cannot connect to port \(port)") }
+    }
+
+    func send(_ text: String) {
+        _ = text.utf8CString.withUnsafeBufferPointer { Glibc.send(socket, $0.baseAddress, $0.count - 1, Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// What the server sends until it closes the connection, or nil if it sends nothing and keeps it open for
+    /// `seconds`.
+    func readUntilClosed(seconds: Int) -> String? {
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = recv(socket, &buffer, buffer.count, 0)
+            if count > 0 {
+                received += buffer[0..<count]
+            } else if count == 0 || errno == ECONNRESET {
+                return String(decoding: received, as: UTF8.self)
+            } else {
+                return nil
+            }
+        }
+    }
+
+    deinit { close(socket) }
 }

@@ -126,6 +126,24 @@ import Testing
         try await server.stop()
     }
 
+    @Test("A stalled client is disconnected without holding up others, and an oversized request head is refused")
+    func slowAndOversizedClients() async throws {
+        let server = try await RunningServer.start(alice, idleTimeout: .seconds(1))
+        let stalled = try RawConnection(port: server.port)
+        stalled.send("POST /v1/sync/pull HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ")
+        let start = ContinuousClock.now
+        let health = try await request(server.url + "/healthz")
+        #expect(health.status == 200 && start.duration(to: .now) < .seconds(1))
+        #expect(stalled.readUntilClosed(seconds: 5) != nil)
+
+        let huge = try RawConnection(port: server.port)
+        huge.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: \(String(repeating: "a", count: 64 << 10))\r\n\r\n")
+        let answer = try #require(huge.readUntilClosed(seconds: 5))
+        #expect(!answer.contains("200 OK"))
+        #expect(try await request(server.url + "/healthz").status == 200)
+        try await server.stop()
+    }
+
     @Test("Pulled pages are gzip-compressed when the client takes gzip, and each request is logged without its token")
     func gzipAndLogging() async throws {
         let server = try await RunningServer.start(alice)

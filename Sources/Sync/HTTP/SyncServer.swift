@@ -2,6 +2,7 @@ import CompressNIO
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import NIOFoundationCompat
@@ -20,17 +21,24 @@ public struct SyncServerConfiguration: Sendable {
     public var maxPageChanges: Int
     /// This newsdb's version, for the server's description and its pages.
     public var newsdbVersion: String
+    /// How long a connection may stay silent, between requests or in the middle of sending one, before it is
+    /// closed: a slow or stalled client holds a connection, never the server.
+    public var idleTimeout: Duration
+    /// The largest request head (request line and headers) taken, in bytes.
+    public var maxHeaderBytes: Int
 
-    /// The defaults: 127.0.0.1:8787, 64 MiB bodies, pages of at most 10,000 changes.
+    /// The defaults: 127.0.0.1:8787, 64 MiB bodies, pages of at most 10,000 changes, 30 s of silence, 16 KiB heads.
     public init(
         host: String = "127.0.0.1", port: Int = 8787, maxBodyBytes: Int = 64 << 20, maxPageChanges: Int = 10_000,
-        newsdbVersion: String
+        newsdbVersion: String, idleTimeout: Duration = .seconds(30), maxHeaderBytes: Int = 16 << 10
     ) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
         self.maxPageChanges = maxPageChanges
         self.newsdbVersion = newsdbVersion
+        self.idleTimeout = idleTimeout
+        self.maxHeaderBytes = maxHeaderBytes
     }
 }
 
@@ -71,8 +79,14 @@ public struct SyncServer: Sendable {
     public func run(handlingSignals: Bool, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .warning)
+        let http1 = HTTP1Channel.Configuration(
+            idleTimeout: TimeAmount(configuration.idleTimeout),
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: configuration.maxHeaderBytes, maxHeaderListSize: configuration.maxHeaderBytes,
+                maxHeaderFieldCount: 100))
         let application = Application(
             responder: CallbackResponder<BasicRequestContext> { request, _ in await self.respond(to: request) },
+            server: .http1(configuration: http1),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "newsdb"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: quiet)
