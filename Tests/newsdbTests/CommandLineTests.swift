@@ -132,6 +132,23 @@ import Testing
         #expect(mode?.intValue == 0o600)
     }
 
+    @Test("Every file newsdb writes is readable by its owner only: the database and its log, exports, change files")
+    func privateFiles() throws {
+        umask(0o022)
+        _ = try cli.run("import", samplesFolder)
+        let strike = try #require(cli.run("search", "dockworkers").stdout.split(separator: " ").first.map(String.init))
+        _ = try cli.run("annotate", strike, "--quote", "3.2% pay offer", "--note", "private")
+        let w3c = scratch.path("annotations.json")
+        let changes = scratch.path("changes.json")
+        #expect(try cli.run("annotations", "export", "--out", w3c).status == 0)
+        #expect(try cli.run("sync", "export", "--out", changes).status == 0)
+        for path in [cli.database, cli.database + "-wal", w3c, changes] where FileManager.default.fileExists(atPath: path) {
+            let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber
+            #expect(mode?.intValue == 0o600, "\(path)")
+        }
+        #expect(FileManager.default.fileExists(atPath: w3c) && FileManager.default.fileExists(atPath: changes))
+    }
+
     @Test("Usage errors are one line with a non-zero status")
     func usageErrors() throws {
         let output = try cli.run("list", "--limit", "0")

@@ -58,11 +58,7 @@ struct ExportAnnotations: ParsableCommand {
     func run() throws {
         let data = try global.open().exportAnnotations(format, article: article)
         if let out {
-            do {
-                try data.write(to: URL(fileURLWithPath: out), options: .atomic)
-            } catch {
-                throw CLIError(message: "cannot write \(out): \((error as NSError).localizedDescription)")
-            }
+            try PrivateFile.write(data, to: out)
         } else {
             try Terminal.writeStdout(data)
             if format == .w3c { try Terminal.writeStdout(Data("\n".utf8)) }
