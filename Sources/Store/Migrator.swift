@@ -205,14 +205,23 @@ enum Migrator {
                     + "check the folder's permissions, or pass --no-backup")
         }
         close(descriptor)
+        // The copy is written under a `.partial` name and renamed when whole, so that a process killed meanwhile
+        // leaves nothing that looks like a backup.
+        let partialPath = backupPath + ".partial"
         do {
+            guard rename(backupPath, partialPath) == 0 else {
+                throw StoreError(.io, "cannot name the copy \(partialPath): \(String(cString: strerror(errno)))")
+            }
             // VACUUM INTO writes into an existing empty file, keeping its permissions.
             try database.writeWithoutTransaction { db in
-                try db.execute(sql: "VACUUM INTO ?", arguments: [backupPath])
+                try db.execute(sql: "VACUUM INTO ?", arguments: [partialPath])
+            }
+            guard rename(partialPath, backupPath) == 0 else {
+                throw StoreError(.io, "cannot rename \(partialPath): \(String(cString: strerror(errno)))")
             }
         } catch {
             // The file is this call's own: a partial copy is worse than none.
-            let leftover = unlink(backupPath) != 0 ? " (a partial copy remains there)" : ""
+            let leftover = unlink(partialPath) != 0 && unlink(backupPath) != 0 ? " (a partial copy remains there)" : ""
             throw StoreError(
                 .backupFailed,
                 "could not back up the database to \(backupPath)\(leftover) before migrating: "

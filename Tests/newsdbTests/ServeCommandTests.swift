@@ -82,6 +82,7 @@ import Testing
         let cut = first.wait()
         #expect(cut.status == 1 && cut.stderr.split(separator: "\n").count == 1)
         #expect(try integrity(bob) == "ok")
+        #expect(try bob.run("check").status == 0)
         let afterServerKill = try count(bob, "SELECT count(*) FROM annotations")
         #expect(afterServerKill >= 300 && afterServerKill < 3_000)
 
@@ -91,6 +92,7 @@ import Testing
         second.kill(SIGKILL)
         _ = second.wait()
         #expect(try integrity(bob) == "ok")
+        #expect(try bob.run("check").status == 0)
         let afterClientKill = try count(bob, "SELECT count(*) FROM annotations")
         #expect(afterClientKill >= afterServerKill)
 
@@ -102,6 +104,7 @@ import Testing
         #expect(pulled["changes"] as? Int == 3_000 - afterClientKill)
         #expect(try count(bob, "SELECT count(*) FROM annotations") == 3_000)
         #expect(try count(bob, "SELECT count(*) FROM pending_changes") == 0)
+        #expect(try bob.run("check").status == 0 && alice.run("check").status == 0)
         server.stop()
     }
 
