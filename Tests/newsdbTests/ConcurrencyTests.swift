@@ -1,0 +1,49 @@
+import Foundation
+import GRDB
+import Testing
+
+/// Several processes writing one database at once: nothing is lost, and no one is told the database is locked.
+@Suite(.serialized) struct ConcurrencyTests {
+    let team: Teammates
+
+    init() throws { team = try Teammates() }
+
+    func count(_ database: String, _ sql: String) throws -> Int {
+        try DatabaseQueue(path: database).read { try Int.fetchOne($0, sql: sql) ?? -1 }
+    }
+
+    @Test("Imports, annotations and a server applying pushes, all at once on one file: every write lands")
+    func writersAtOnce() throws {
+        let scratch = team.scratch
+        let alice = team.alice
+        for index in 0..<200 {
+            try scratch.write("more/article-\(index).txt", "More news \(index)\n\nA body for article \(index) of the concurrent import.\n")
+        }
+        let lines = (0..<2_000).map { #"{"article": "\#(team.strike)", "quote": "3.2% pay offer", "note": "bulk \#($0)"}"# }
+        let bulk = try scratch.write("bulk.jsonl", lines.joined(separator: "\n") + "\n")
+        // Bob has 1,500 annotations of his own to push to alice's server.
+        _ = try team.bob.run("import", samplesFolder)
+        let bobLines = (0..<1_500).map { #"{"article": "\#(team.strike)", "quote": "main gate", "occurrence": 1, "note": "bob \#($0)"}"# }
+        #expect(try team.bob.run("annotations", "import", try scratch.write("bob.jsonl", bobLines.joined(separator: "\n") + "\n")).status == 0)
+        let token = try alice.run("tokens", "create", "bob").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let server = try ServerProcess(database: alice.database, arguments: ["--max-page", "300"])
+        let before = try count(alice.database, "SELECT count(*) FROM annotations")
+
+        let writers = [
+            try BackgroundCommand(alice, ["import", scratch.path("more")]),
+            try BackgroundCommand(alice, ["annotations", "import", bulk]),
+            try BackgroundCommand(team.bob, ["sync", server.url, "--token", token, "--page-size", "300"]),
+        ] + (try (0..<8).map { index in
+            try BackgroundCommand(alice, ["annotate", team.strike, "--quote", "3.2% pay offer", "--note", "single \(index)"])
+        })
+        for writer in writers {
+            let result = writer.wait()
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(!result.stderr.contains("locked"))
+        }
+        #expect(try count(alice.database, "SELECT count(*) FROM annotations") == before + 2_000 + 1_500 + 8)
+        #expect(try count(alice.database, "SELECT count(*) FROM articles WHERE title LIKE 'More news %'") == 200)
+        #expect(try alice.run("check").status == 0)
+        server.stop()
+    }
+}
