@@ -52,26 +52,37 @@ public enum ChangeFileReader {
         let report = try database.applyChanges(
             header: header,
             next: {
-                while bufferedIndex == buffered.count {
-                    guard nextLine < body.upperBound else { return nil }
-                    let chunk = nextLine..<min(nextLine + chunkLines, body.upperBound)
-                    buffered = try parse(data, lines: lines, chunk, file: path)
-                    bufferedIndex = 0
-                    nextLine = chunk.upperBound
-                    progress?(Double(nextLine - body.lowerBound) / Double(max(1, body.count)))
-                }
-                defer { bufferedIndex += 1 }
-                do {
-                    while bufferedIndex < buffered.count {
-                        if let change = try codec.decode(buffered[bufferedIndex]) {
-                            expected += 1
-                            return change
+                while true {
+                    if bufferedIndex == buffered.count {
+                        guard nextLine < body.upperBound else {
+                            // The count is the sender's word, under its own SHA-256: the lines are what counts.
+                            guard expected == count else {
+                                throw ChangeFileHeader.damaged(path, "it says it holds \(count) changes but holds \(expected)")
+                            }
+                            return nil
                         }
-                        bufferedIndex += 1
+                        let chunk = nextLine..<min(nextLine + chunkLines, body.upperBound)
+                        buffered = try parse(data, lines: lines, chunk, file: path)
+                        bufferedIndex = 0
+                        nextLine = chunk.upperBound
+                        progress?(Double(nextLine - body.lowerBound) / Double(max(1, body.count)))
                     }
-                    return nil
-                } catch let error as StoreError {
-                    throw ChangeFileHeader.damaged(path, "line \(nextLine - buffered.count + bufferedIndex + 1): \(error.message)")
+                    let line = nextLine - buffered.count + bufferedIndex + 1
+                    let value = buffered[bufferedIndex]
+                    bufferedIndex += 1
+                    let change: Change?
+                    do {
+                        change = try codec.decode(value)
+                    } catch let error as StoreError {
+                        throw ChangeFileHeader.damaged(path, "line \(line): \(error.message)")
+                    }
+                    if let change {
+                        expected += 1
+                        guard expected <= maxChanges else {
+                            throw StoreError(.invalidInput, "\(path) holds more than \(maxChanges) changes, the most one page may hold")
+                        }
+                        return change
+                    }
                 }
             })
         return report

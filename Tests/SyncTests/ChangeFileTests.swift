@@ -1,6 +1,6 @@
 import Foundation
 import Store
-import Sync
+@testable import Sync
 import Testing
 
 @Suite struct ChangeFileTests {
@@ -102,5 +102,34 @@ import Testing
         try ChangeFileReader.apply(back, to: alice.database)
         #expect(try alice.database.peer("bob").missing == 0)
         #expect(try alice.database.knowledge() == bob.database.knowledge())
+    }
+
+    @Test("An article text defined on the last line of a parsing chunk still reaches the change after it")
+    func textAtChunkEnd() throws {
+        // Lines: the header, `"changes": [`, 2 articles, then the first annotation on article 0 (a text line and
+        // its creation), 3,995 more on it, and the text line of article 1 on the chunk's last line.
+        let ids = try alice.articleIDs
+        let first = try alice.database.annotation(try #require(alice.database.annotations(AnnotationFilter()).first).id)
+        let onFirst = first.articleID
+        let other = ids.first { $0 != onFirst }!
+        let quote = onFirst == ids[0] ? "protected cycle lanes" : "3.2% pay offer"
+        let lines = (0..<(ChangeFileReader.chunkLines - 5)).map { #"{"article": "\#(onFirst)", "quote": "\#(quote)", "note": "n\#($0)"}"# }
+            + [#"{"article": "\#(other)", "quote": "\#(onFirst == ids[0] ? "3.2% pay offer" : "protected cycle lanes")"}"#]
+        _ = try alice.database.importAnnotations(Data(lines.joined(separator: "\n").utf8))
+        let path = folder.path("chunks.json")
+        try ChangeFileWriter.export(from: alice.database, for: nil, to: path, newsdbVersion: "test")
+        let text = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(text[ChangeFileReader.chunkLines + 1].hasPrefix("[\"t\""))
+        let report = try ChangeFileReader.apply(path, to: bob.database)
+        #expect(report.applied == lines.count + 3)
+        #expect(try bob.database.annotations(AnnotationFilter()).count == lines.count + 1)
+    }
+
+    @Test("A file whose count line disagrees with its changes is refused whole, even with a matching SHA-256")
+    func countMismatch() throws {
+        let text = String(decoding: try original, as: UTF8.self)
+        try expectRefused(
+            Data(try resealed(text.replacingOccurrences(of: "\"count\": 3,", with: "\"count\": 4,"))),
+            "it says it holds 4 changes but holds 3")
     }
 }
