@@ -52,10 +52,10 @@ enum ChangeFileHeader {
             let newsdb = object["newsdb"] as? String, let origins = object["origins"] as? [String],
             let knowledge = object["knowledge"], let covers = object["covers"]
         else { throw damaged(file, "its header lacks a field") }
-        guard schema <= NewsDatabase.schemaVersion else {
+        guard schema <= NewsDatabase.changeSchemaVersion else {
             throw StoreError(
                 .invalidInput,
-                "\(file) comes from a newer newsdb (schema \(schema); this one has \(NewsDatabase.schemaVersion)); upgrade newsdb")
+                "\(file) comes from a newer newsdb (schema \(schema); this one has \(NewsDatabase.changeSchemaVersion)); upgrade newsdb")
         }
         let header = ChangeSetHeader(
             sender: Replica(id: senderID, name: senderName, createdAt: ""), knowledge: try decode(knowledge, file),

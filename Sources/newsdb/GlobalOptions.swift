@@ -56,3 +56,13 @@ func checkArgument(_ check: () throws -> Void) throws {
         throw ValidationError(error.message)
     }
 }
+
+/// A `--token` value: the token, or `-` to read it from the first line of standard input, so that it stays out of
+/// the shell's history and the process list.
+func readToken(_ value: String) throws -> String {
+    guard value == "-" else { return value }
+    guard let line = Swift.readLine(strippingNewline: true), !line.trimmingCharacters(in: .whitespaces).isEmpty else {
+        throw CLIError(message: "--token - reads the token from standard input, which was empty")
+    }
+    return line.trimmingCharacters(in: .whitespaces)
+}

@@ -72,7 +72,7 @@ import Testing
         let text = String(decoding: try original, as: UTF8.self)
         try expectRefused(Data(text.replacingOccurrences(of: "\"version\": 1,", with: "\"version\": 2,").utf8), "format 2, newer")
         try expectRefused(
-            Data(text.replacingOccurrences(of: "\"schema\":\(NewsDatabase.schemaVersion)", with: "\"schema\":99").utf8),
+            Data(text.replacingOccurrences(of: "\"schema\":\(NewsDatabase.changeSchemaVersion)", with: "\"schema\":99").utf8),
             "newer newsdb (schema 99")
     }
 
@@ -131,5 +131,14 @@ import Testing
         try expectRefused(
             Data(try resealed(text.replacingOccurrences(of: "\"count\": 3,", with: "\"count\": 4,"))),
             "it says it holds 4 changes but holds 3")
+    }
+
+    @Test("A file claiming to account for changes its sender does not have is refused, even with a matching SHA-256")
+    func coversBeyondKnowledge() throws {
+        let text = String(decoding: try original, as: UTF8.self)
+        let sender = try alice.database.replica().id
+        let widened = text.replacingOccurrences(of: "\"covers\":{\"\(sender)\":[[1,3]]}", with: "\"covers\":{\"\(sender)\":[[1,99]]}")
+        #expect(widened != text)
+        try expectRefused(Data(try resealed(widened)), "claim to account for changes their sender does not have")
     }
 }

@@ -109,7 +109,10 @@ import Testing
 
     @Test("A bulk annotation import killed is all or nothing, and importing again completes it")
     func annotationImport() throws {
-        let lines = (0..<4_000).map { #"{"article": "\#(team.strike)", "quote": "3.2% pay offer", "note": "note \#($0)", "tags": ["t\#($0 % 7)"]}"# }
+        // With ids, a second import of the same lines changes nothing, so running it again is always safe.
+        let lines = (0..<4_000).map {
+            #"{"id": "\#(String(format: "00000000-0000-4000-8000-%012d", $0))", "article": "\#(team.strike)", "quote": "3.2% pay offer", "note": "note \#($0)", "tags": ["t\#($0 % 7)"]}"#
+        }
         let file = try scratch.write("bulk.jsonl", lines.joined(separator: "\n") + "\n")
         try killRepeatedly(
             team.alice.database, ["annotations", "import", file],

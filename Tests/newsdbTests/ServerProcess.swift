@@ -106,6 +106,8 @@ final class BackgroundCommand {
         Foundation.kill(process.processIdentifier, signal)
     }
 
+    var isRunning: Bool { process.isRunning }
+
     func wait() -> CLIRunner.Output {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()

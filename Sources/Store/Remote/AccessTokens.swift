@@ -41,6 +41,7 @@ extension NewsDatabase {
     /// Revokes the token of `name`: the server refuses it from its next request on.
     /// - Throws: `StoreError` `.notFound` when `name` has no token.
     public func revokeToken(name: String) throws {
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         try write("revoking a token") { db in
             try db.execute(sql: "DELETE FROM tokens WHERE name = ?", arguments: [name])
             guard db.changesCount == 1 else {

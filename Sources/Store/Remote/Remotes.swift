@@ -67,6 +67,7 @@ extension NewsDatabase {
     /// Removes the server `name`. What was synced with it stays.
     /// - Throws: `StoreError` `.notFound`.
     public func removeRemote(name: String) throws {
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         try write("removing a server") { db in
             try db.execute(sql: "DELETE FROM remotes WHERE name = ?", arguments: [name])
             guard db.changesCount == 1 else { throw try Self.noRemote(name, db) }
@@ -84,7 +85,8 @@ extension NewsDatabase {
     /// The server called `name`.
     /// - Throws: `StoreError` `.notFound`, listing the servers there are.
     public func remote(named name: String) throws -> Remote {
-        try read("reading a server") { db in
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        return try read("reading a server") { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM remotes WHERE name = ?", arguments: [name]) else {
                 throw try Self.noRemote(name, db)
             }
@@ -104,7 +106,7 @@ extension NewsDatabase {
         let now = Timestamp.string(clock())
         try write("recording what the server has") { db in
             let header = ChangeSetHeader(
-                sender: server, knowledge: knowledge, covers: Knowledge(), schemaVersion: Self.schemaVersion,
+                sender: server, knowledge: knowledge, covers: Knowledge(), schemaVersion: Self.changeSchemaVersion,
                 newsdbVersion: newsdbVersion)
             var applier = ChangeApplier(db)
             try Self.remember(header, now: now, &applier, db)

@@ -27,8 +27,11 @@ public struct ChangeSetHeader: Sendable, Equatable {
 }
 
 extension NewsDatabase {
-    /// The schema version this newsdb writes (the number of its migrations).
-    public static var schemaVersion: Int { Migration.embedded.count }
+    /// The schema version of the changes this newsdb exchanges: the latest migration that changed what a change
+    /// carries (3, which made the change log). A migration that leaves changes alone (4: tokens and servers) does not
+    /// raise it, so teammates a newsdb version apart still sync. A migration that changes what changes carry raises
+    /// it to its own number (docs/MIGRATIONS.md).
+    public static let changeSchemaVersion = 3
 
     /// Everything this replica has received, its own changes included.
     /// - Throws: `StoreError`.
@@ -71,7 +74,7 @@ extension NewsDatabase {
             let mine = try Self.knowledge(db)
             let covers = mine.subtracting(known)
             try header(ChangeSetHeader(
-                sender: try Self.fetchReplica(db), knowledge: mine, covers: covers, schemaVersion: Self.schemaVersion,
+                sender: try Self.fetchReplica(db), knowledge: mine, covers: covers, schemaVersion: Self.changeSchemaVersion,
                 newsdbVersion: newsdbVersion))
             return try withoutActuallyEscaping(change) { emit in
                 let exporter = ChangeExporter(db: db, origins: try Self.origins(db), covers: covers, emit: emit)
@@ -102,7 +105,7 @@ extension NewsDatabase {
                 for change in changes { covers.insert(change.id.counter...change.id.counter, for: change.id.origin) }
             }
             let header = ChangeSetHeader(
-                sender: try Self.fetchReplica(db), knowledge: mine, covers: covers, schemaVersion: Self.schemaVersion,
+                sender: try Self.fetchReplica(db), knowledge: mine, covers: covers, schemaVersion: Self.changeSchemaVersion,
                 newsdbVersion: newsdbVersion)
             return ChangePage(header: header, changes: changes, isLast: !full)
         }

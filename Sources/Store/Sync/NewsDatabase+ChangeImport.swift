@@ -30,10 +30,13 @@ extension NewsDatabase {
     public func applyChanges(
         header: ChangeSetHeader, next: () throws -> Change?, progress: ((Int) -> Void)? = nil
     ) throws -> ChangeImportReport {
-        guard header.schemaVersion <= Self.schemaVersion else {
+        guard header.schemaVersion <= Self.changeSchemaVersion else {
             throw StoreError(
                 .invalidInput,
-                "the changes come from a newer newsdb (schema \(header.schemaVersion); this one has \(Self.schemaVersion)); upgrade newsdb first")
+                "the changes come from a newer newsdb (schema \(header.schemaVersion); this one has \(Self.changeSchemaVersion)); upgrade newsdb first")
+        }
+        guard header.covers.subtracting(header.knowledge).isEmpty else {
+            throw StoreError(.invalidInput, "the changes claim to account for changes their sender does not have; they were altered")
         }
         let now = Timestamp.string(clock())
         return try write("applying changes", at: now) { db, local in

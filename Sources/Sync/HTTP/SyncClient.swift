@@ -25,9 +25,11 @@ public enum SyncClient {
         _ database: NewsDatabase, with remote: Remote, newsdbVersion: String, pageLimit: Int? = nil,
         progress: (@Sendable (SyncProgress) -> Void)? = nil
     ) async throws -> SyncReport {
+        // A server never redirects; a gzip answer may not expand past 200 times its size.
         var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
             timeout: .init(connect: .seconds(connectTimeout), read: .seconds(requestTimeout)),
-            decompression: .enabled(limit: .none))
+            decompression: .enabled(limit: .ratio(200)))
         configuration.httpVersion = .http1Only
         // A refused connection or an unknown host is reported at once, not retried until the connect timeout.
         configuration.connectionPool.retryConnectionEstablishment = false
@@ -59,8 +61,9 @@ private struct Session {
         let info = try await serverInfo()
         var report = SyncReport(url: remote.url, server: info.replica.name)
         let limit = min(pageLimit ?? info.maxPageChanges, info.maxPageChanges)
-        report.pulled = try await pull(info, limit: limit)
-        let (pushed, serverHas) = try await push(info, limit: limit)
+        let (pulled, serverKnows) = try await pull(info, limit: limit)
+        report.pulled = pulled
+        let (pushed, serverHas) = try await push(info, serverKnows: serverKnows, limit: limit)
         report.pushed = pushed
         let database = self.database
         let remote = self.remote
@@ -89,15 +92,15 @@ private struct Session {
                 .invalidInput,
                 "\(remote.url) speaks change format \(info.version), newer than this newsdb reads (\(ChangeFileFormat.version)); upgrade newsdb")
         }
-        guard info.schema <= NewsDatabase.schemaVersion else {
+        guard info.schema <= NewsDatabase.changeSchemaVersion else {
             throw StoreError(
                 .invalidInput,
-                "\(remote.url) runs a newer newsdb (schema \(info.schema); this one has \(NewsDatabase.schemaVersion)); upgrade newsdb")
+                "\(remote.url) runs a newer newsdb (schema \(info.schema); this one has \(NewsDatabase.changeSchemaVersion)); upgrade newsdb")
         }
-        guard info.schema == NewsDatabase.schemaVersion else {
+        guard info.schema == NewsDatabase.changeSchemaVersion else {
             throw StoreError(
                 .invalidInput,
-                "\(remote.url) runs an older newsdb (schema \(info.schema); this one has \(NewsDatabase.schemaVersion)); upgrade newsdb there")
+                "\(remote.url) runs an older newsdb (schema \(info.schema); this one has \(NewsDatabase.changeSchemaVersion)); upgrade newsdb there")
         }
         let me = try await blocking { [database] in try database.replica() }
         guard info.replica.id != me.id else {
@@ -109,9 +112,11 @@ private struct Session {
     /// Pulls pages until the server says the last one came. The next page is asked for while one is applied: what
     /// this replica will have once it is applied is what it had plus what the page covers, so the server can
     /// prepare the next page meanwhile (and a page that fails to apply ends the sync; the next page is dropped).
-    private func pull(_ info: ServerInfo, limit: Int) async throws -> SyncReport.Direction {
+    /// - Returns: What moved, and what the server said it has (in its description and in every page).
+    private func pull(_ info: ServerInfo, limit: Int) async throws -> (SyncReport.Direction, Knowledge) {
         let database = self.database
         var pulled = SyncReport.Direction()
+        var serverKnows = info.knowledge
         var asked = try await blocking { try database.knowledge() }
         let total = Int(info.knowledge.subtracting(asked).total)
         var next: Task<(Data, HTTPHeaders), any Error>? = fetch(excluding: asked, limit: limit)
@@ -121,8 +126,10 @@ private struct Session {
             next = nil
             let name = "page \(pulled.pages + 1) from \(remote.url)"
             let last = headers.first(name: SyncProtocol.pageHeader) == "last"
+            let header = try Self.header(of: data, name: name)
+            serverKnows = serverKnows.union(header.knowledge)
             if !last {
-                asked = asked.union(try Self.covers(of: data, name: name))
+                asked = asked.union(header.covers)
                 next = fetch(excluding: asked, limit: limit)
             }
             let report = try await blocking { try ChangeFileReader.apply(data, named: name, to: database) }
@@ -135,7 +142,7 @@ private struct Session {
                 throw StoreError(.io, "\(remote.url) sent a page with nothing new that is not its last; try again later")
             }
         }
-        return pulled
+        return (pulled, serverKnows)
     }
 
     /// Asks for the page of changes missing from `known`.
@@ -146,19 +153,19 @@ private struct Session {
         }
     }
 
-    /// What a pulled page accounts for, from its header line.
-    private static func covers(of page: Data, name: String) throws -> Knowledge {
+    /// A pulled page's header line: what the server has, and what the page accounts for.
+    private static func header(of page: Data, name: String) throws -> ChangeSetHeader {
         let end = page.firstIndex(of: UInt8(ascii: "\n")) ?? page.endIndex
-        return try ChangeFileHeader.read(page[page.startIndex..<end], file: name).header.covers
+        return try ChangeFileHeader.read(page[page.startIndex..<end], file: name).header
     }
 
     /// Pushes pages of what the server lacks.
     /// - Returns: What moved, and what the server has after it.
-    private func push(_ info: ServerInfo, limit: Int) async throws -> (SyncReport.Direction, Knowledge) {
+    private func push(_ info: ServerInfo, serverKnows: Knowledge, limit: Int) async throws -> (SyncReport.Direction, Knowledge) {
         let database = self.database
         let newsdbVersion = self.newsdbVersion
         var pushed = SyncReport.Direction()
-        var serverHas = info.knowledge
+        var serverHas = serverKnows
         var limit = limit
         let total = Int(try await blocking { try database.knowledge() }.subtracting(serverHas).total)
         while true {

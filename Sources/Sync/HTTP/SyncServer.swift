@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import NIOFoundationCompat
 import NIOPosix
+import ServiceLifecycle
 import Store
 
 /// How `newsdb serve` listens and what it takes.
@@ -47,6 +48,8 @@ public struct SyncServer: Sendable {
     let database: NewsDatabase
     let configuration: SyncServerConfiguration
     let logger: Logger
+    /// The address listened on: `configuration.host`, resolved once, so that what was checked is what is bound.
+    let address: String
 
     /// Prepares a server. Refuses to listen beyond loopback while no teammate has a token, so that a server is
     /// never reachable from the network with nobody able to use it as intended.
@@ -58,18 +61,48 @@ public struct SyncServer: Sendable {
         guard configuration.maxBodyBytes > 0, configuration.maxPageChanges > 0 else {
             throw StoreError(.invalidInput, "the body and page limits must be positive")
         }
-        if !Self.isLoopback(configuration.host), try database.tokens().isEmpty {
+        let resolved = try Self.resolve(configuration.host, port: configuration.port)
+        if !Self.isLoopback(resolved), try database.tokens().isEmpty {
             throw StoreError(
                 .invalidInput,
                 "refusing to listen on \(configuration.host) while no teammate has a token; make one with `newsdb tokens create NAME`")
         }
+        guard let address = resolved.ipAddress else {
+            throw StoreError(.invalidInput, "cannot listen on \(configuration.host): not an IP address")
+        }
         self.database = database
         self.configuration = configuration
         self.logger = logger
+        self.address = address
     }
 
-    static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    /// The address `host` names.
+    /// - Throws: `StoreError` `.invalidInput` when it names none.
+    static func resolve(_ host: String, port: Int) throws -> SocketAddress {
+        do {
+            return try SocketAddress.makeAddressResolvingHost(host, port: port)
+        } catch {
+            throw StoreError(.invalidInput, "cannot listen on \(host): it is not an address of this machine (\(error))")
+        }
+    }
+
+    /// Whether `address` is a loopback address: 127.0.0.0/8, ::1, or ::ffff:127.0.0.0/104.
+    static func isLoopback(_ address: SocketAddress) -> Bool {
+        switch address {
+        case .v4(let v4):
+            return UInt32(bigEndian: v4.address.sin_addr.s_addr) >> 24 == 127
+        case .v6(let v6):
+            let bytes = withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
+            let mapped = bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xff && bytes[11] == 0xff
+            return bytes == Array(repeating: 0, count: 15) + [1] || (mapped && bytes[12] == 127)
+        default:
+            return false
+        }
+    }
+
+    /// The URL the server is reached at on `port`.
+    public func url(port: Int) -> String {
+        "http://\(address.contains(":") ? "[\(address)]" : address):\(port)"
     }
 
     /// Serves until the task is cancelled or, with `handlingSignals`, until SIGINT or SIGTERM. Shutting down lets
@@ -87,11 +120,16 @@ public struct SyncServer: Sendable {
         let application = Application(
             responder: CallbackResponder<BasicRequestContext> { request, _ in await self.respond(to: request) },
             server: .http1(configuration: http1),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "newsdb"),
+            configuration: .init(address: .hostname(address, port: configuration.port), serverName: "newsdb"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: quiet)
+        // Requests in progress get 30 s to finish; then they are cancelled (a page being applied is rolled back).
+        var group = ServiceGroupConfiguration(
+            services: [.init(service: application)], gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [],
+            cancellationSignals: [], logger: quiet)
+        group.maximumGracefulShutdownDuration = .seconds(30)
         do {
-            try await application.runService(gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [])
+            try await ServiceGroup(configuration: group).run()
         } catch let error as IOError {
             throw StoreError(.io, "cannot listen on \(configuration.host):\(configuration.port): \(String(cString: strerror(error.errnoCode)))")
         } catch let error as SocketAddressError {
@@ -103,7 +141,7 @@ public struct SyncServer: Sendable {
     func respond(to request: Request) async -> Response {
         let start = ContinuousClock.now
         var teammate: String?
-        let response: Response
+        var response: Response
         do {
             response = try await route(request, teammate: &teammate)
         } catch let failure as HTTPFailure {
@@ -114,6 +152,9 @@ public struct SyncServer: Sendable {
         } catch let error as StoreError {
             switch error.code {
             case .invalidInput: response = Self.error(.badRequest, error.message)
+            case .database where error.message.hasSuffix("stayed busy; try again"):
+                response = Self.error(.serviceUnavailable, "the server's database is busy; try again shortly")
+                response.headers[.retryAfter] = "5"
             default:
                 logger.error("\(request.method) \(request.uri.path) failed: \(error.message)")
                 response = Self.error(.internalServerError, "the server failed: \(error.message)")
@@ -146,21 +187,21 @@ public struct SyncServer: Sendable {
         case SyncProtocol.pull:
             try Self.expect(.post, request)
             let body = try await request.body.collect(upTo: configuration.maxBodyBytes)
-            let pull: PullRequest
-            do {
-                pull = try JSONDecoder().decode(PullRequest.self, from: Data(buffer: body))
-            } catch {
-                throw HTTPFailure(.badRequest, "the pull request is not JSON of the form {\"knowledge\": {...}, \"limit\": N}")
-            }
-            let limit = min(max(1, pull.limit ?? configuration.maxPageChanges), configuration.maxPageChanges)
-            let (page, last) = try await blocking {
+            let gzip = Self.acceptsGzip(request)
+            return try await blocking {
+                let pull: PullRequest
+                do {
+                    pull = try JSONDecoder().decode(PullRequest.self, from: Data(buffer: body))
+                } catch {
+                    throw HTTPFailure(.badRequest, "the pull request is not JSON of the form {\"knowledge\": {...}, \"limit\": N}")
+                }
+                let limit = min(max(1, pull.limit ?? self.configuration.maxPageChanges), self.configuration.maxPageChanges)
                 let page = try self.database.exportPage(
                     excluding: pull.knowledge, limit: limit, newsdbVersion: self.configuration.newsdbVersion)
-                return (try ChangeFileWriter.encode(page), page.isLast)
+                var response = try Self.body(try ChangeFileWriter.encode(page), compressing: gzip)
+                response.headers[HTTPField.Name(SyncProtocol.pageHeader)!] = page.isLast ? "last" : "more"
+                return response
             }
-            var response = try Self.body(page, compressing: Self.acceptsGzip(request))
-            response.headers[HTTPField.Name(SyncProtocol.pageHeader)!] = last ? "last" : "more"
-            return response
         default:
             try Self.expect(.post, request)
             let body = try await request.body.collect(upTo: configuration.maxBodyBytes)
@@ -178,14 +219,14 @@ public struct SyncServer: Sendable {
 
     private func info() throws -> ServerInfo {
         ServerInfo(
-            format: ChangeFileFormat.name, version: ChangeFileFormat.version, schema: NewsDatabase.schemaVersion,
+            format: ChangeFileFormat.name, version: ChangeFileFormat.version, schema: NewsDatabase.changeSchemaVersion,
             newsdb: configuration.newsdbVersion, replica: try database.replica(), knowledge: try database.knowledge(),
             maxPageChanges: configuration.maxPageChanges, maxBodyBytes: configuration.maxBodyBytes)
     }
 
     /// The teammate whose bearer token the request carries.
     private func authenticate(_ request: Request) async throws -> String {
-        guard let value = request.headers[.authorization], value.hasPrefix("Bearer ") else {
+        guard let value = request.headers[.authorization], value.lowercased().hasPrefix("bearer ") else {
             throw HTTPFailure(
                 .unauthorized,
                 "a token is required: the server's owner makes one with `newsdb tokens create NAME`; add it with `newsdb peers add NAME URL --token TOKEN`")
@@ -203,8 +244,15 @@ public struct SyncServer: Sendable {
         }
     }
 
-    private static func acceptsGzip(_ request: Request) -> Bool {
-        request.headers[.acceptEncoding].map { $0.lowercased().contains("gzip") } ?? false
+    /// Whether the request's `Accept-Encoding` takes gzip (`gzip` or `*`, without `q=0`).
+    static func acceptsGzip(_ request: Request) -> Bool {
+        guard let header = request.headers[.acceptEncoding] else { return false }
+        return header.lowercased().split(separator: ",").contains { item in
+            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let name = parts.first, name == "gzip" || name == "*" else { return false }
+            let quality = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            return quality > 0
+        }
     }
 
     private static func json(_ text: String) -> Response { json(Data(text.utf8)) }
@@ -228,14 +276,14 @@ public struct SyncServer: Sendable {
 
     static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
         let data = Data((#"{"error":"# + JSONText.quoted(message) + "}").utf8)
-        return Response(
-            status: status, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if status == .unauthorized { headers[.wwwAuthenticate] = #"Bearer realm="newsdb""# }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 
 /// A request the server refuses, with the status and the message to answer.
-struct HTTPFailure: Error {
+struct HTTPFailure: Error, Sendable {
     let status: HTTPResponse.Status
     let message: String
 

@@ -63,7 +63,7 @@ struct PeersAdd: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("A name for the server.", valueName: "name")) var name: String
     @Argument(help: ArgumentHelp("Its address, such as http://192.168.1.20:8787.", valueName: "url")) var url: String
-    @Option(help: ArgumentHelp("The token its owner made with `newsdb tokens create`.", valueName: "token"))
+    @Option(help: ArgumentHelp("The token its owner made with `newsdb tokens create` (- reads it from standard input).", valueName: "token"))
     var token: String
 
     func validate() throws {
@@ -71,7 +71,7 @@ struct PeersAdd: ParsableCommand {
     }
 
     func run() throws {
-        let remote = try global.open().addRemote(name: name, url: url, token: token)
+        let remote = try global.open().addRemote(name: name, url: url, token: try readToken(token))
         print("added server \(remote.name) at \(remote.url); sync with `newsdb sync \(remote.name)`")
     }
 }

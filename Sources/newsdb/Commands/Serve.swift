@@ -41,9 +41,8 @@ struct Serve: AsyncParsableCommand {
                 newsdbVersion: NewsDB.configuration.version),
             logger: logger)
         let name = try database.replica().name
-        let host = self.host
         try await server.run(handlingSignals: true) { port in
-            Terminal.printNotice("serving \(name) on http://\(host):\(port) (Ctrl-C stops)")
+            Terminal.printNotice("serving \(name) on \(server.url(port: port)) (Ctrl-C stops)")
         }
         Terminal.printNotice("stopped")
     }

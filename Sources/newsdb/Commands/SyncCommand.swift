@@ -30,7 +30,8 @@ struct SyncWith: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: ArgumentHelp("A server's name (`newsdb peers`) or URL.", valueName: "server")) var server: String
-    @Option(help: ArgumentHelp("The token, for a server given by URL.", valueName: "token")) var token: String?
+    @Option(help: ArgumentHelp("The token, for a server given by URL (- reads it from standard input).", valueName: "token"))
+    var token: String?
     @Option(help: ArgumentHelp("The most changes per page.", valueName: "changes")) var pageSize: Int?
 
     func validate() throws {
@@ -45,7 +46,7 @@ struct SyncWith: AsyncParsableCommand {
 
     func run() async throws {
         let database = try global.open()
-        let remote = try token.map { Remote(name: server, url: try Remote.checkURL(server), token: $0) }
+        let remote = try token.map { Remote(name: server, url: try Remote.checkURL(server), token: try readToken($0)) }
             ?? database.remote(named: server)
         let bar = ProgressBar(label: "syncing")
         let report = try await SyncClient.sync(
