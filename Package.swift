@@ -85,7 +85,8 @@ let package = Package(
         ),
         .testTarget(
             name: "newsdbTests",
-            dependencies: ["newsdb", "Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["newsdb", "Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Hostile"]
         ),
     ]
 )

@@ -80,6 +80,10 @@ extension StoreError {
                 return StoreError(.io, "\(context): the database is read-only; check its permissions", underlying: error)
             case .SQLITE_BUSY, .SQLITE_LOCKED:
                 return StoreError(.database, "\(context): the database stayed busy; try again", underlying: error)
+            case .SQLITE_IOERR:
+                return StoreError(
+                    .io, "\(context): the disk refused a read or write (is it full or failing?); nothing was changed",
+                    underlying: error)
             case .SQLITE_NOTADB, .SQLITE_CORRUPT:
                 return StoreError(.cannotOpen, "\(context): the file is not a valid newsdb database", underlying: error)
             default:

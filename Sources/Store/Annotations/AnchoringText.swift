@@ -49,7 +49,8 @@ struct AnchoringText {
     static func folded(_ text: String) -> [UInt32] {
         var result: [UInt32] = []
         var pendingSpace = false
-        for scalar in text.unicodeScalars {
+        // Bodies are stored in NFC: a quote typed or pasted decomposed (e and a combining accent) matches too.
+        for scalar in TextScanning.nfc(text).unicodeScalars {
             let value = fold(scalar)
             if value == 0x20 {
                 pendingSpace = !result.isEmpty

@@ -14,6 +14,9 @@ public struct ArticleDraft: Sendable, Equatable {
     public var url: String?
     /// The publication date (`2026-03-14`) or instant in UTC (`2026-03-14T09:30:00Z`).
     public var publishedAt: String?
+    /// The most bytes (UTF-8) an article's body may have: 8 MiB, more than twice War and Peace.
+    public static let maxBodyBytes = 8 << 20
+
     /// The body; paragraphs separated by a blank line (never empty).
     public var body: String
 

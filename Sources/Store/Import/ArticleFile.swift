@@ -94,6 +94,12 @@ struct ArticleFile: Sendable {
     /// - Throws: `StoreError` with a reason fit for a `SkippedFile` (not valid UTF-8, empty, no body, bad JSON).
     func read(source: String?) throws -> [ArticleDraft] {
         let bytes = try data ?? load()
+        let fileExtension = URL(fileURLWithPath: name).pathExtension.lowercased()
+        let plain = ["txt", "text", "md"].contains(fileExtension)
+        // A plain-text file is one article: one too large to be an article is refused before it is read.
+        if plain && bytes.count > ArticleDraft.maxBodyBytes {
+            throw Self.tooLarge(bytes.count, what: "it")
+        }
         var text = try bytes.withUnsafeBytes { raw -> String in
             let buffer = raw.bindMemory(to: UInt8.self)
             guard memchr(raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, 0, raw.count) == nil else {
@@ -108,13 +114,15 @@ struct ArticleFile: Sendable {
         guard text.contains(where: { !$0.isWhitespace }) else { throw StoreError(.invalidInput, "the file is empty") }
 
         var drafts: [ArticleDraft]
-        let fileExtension = URL(fileURLWithPath: name).pathExtension.lowercased()
         if Self.jsonLinesExtensions.contains(fileExtension) {
             drafts = try JSONArticle.parse(Data(text.utf8), lines: true)
-        } else if fileExtension == "json" || (!["txt", "text", "md"].contains(fileExtension) && Self.looksLikeJSON(text)) {
+        } else if fileExtension == "json" || (!plain && Self.looksLikeJSON(text)) {
             drafts = try JSONArticle.parse(Data(text.utf8), lines: false)
         } else {
             drafts = [try PlainTextArticle.parse(text)]
+        }
+        for (index, draft) in drafts.enumerated() where draft.body.utf8.count > ArticleDraft.maxBodyBytes {
+            throw Self.tooLarge(draft.body.utf8.count, what: drafts.count == 1 ? "its body" : "the body of article \(index + 1)")
         }
         if let source {
             for index in drafts.indices where drafts[index].source == nil {
@@ -122,6 +130,12 @@ struct ArticleFile: Sendable {
             }
         }
         return drafts
+    }
+
+    private static func tooLarge(_ bytes: Int, what: String) -> StoreError {
+        let size = ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file)
+        return StoreError(
+            .invalidInput, "\(what) is \(size), more than an article can be (\(ArticleDraft.maxBodyBytes >> 20) MiB); is it an article?")
     }
 
     private func load() throws -> Data {
