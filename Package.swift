@@ -1,5 +1,11 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
+
+/// scripts/fuzz.sh sets NEWSDB_FUZZ=1: the code under test is built with libFuzzer's coverage, and newsdb-fuzz is
+/// linked with libFuzzer. Other builds are unaffected.
+let fuzzing = ProcessInfo.processInfo.environment["NEWSDB_FUZZ"] == "1"
+let fuzzed: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer"])] : []
 
 let package = Package(
     name: "newsdb",
@@ -29,6 +35,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: fuzzed,
             plugins: ["EmbedMigrations"]
         ),
         .target(
@@ -47,7 +54,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: fuzzed
         ),
         .executableTarget(
             name: "newsdb",
@@ -57,6 +65,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // libFuzzer harness for the change-file reader and the article parser (scripts/fuzz.sh).
+        .executableTarget(
+            name: "newsdb-fuzz",
+            dependencies: ["Store", "Sync", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Tools/fuzz",
+            swiftSettings: fuzzed + (fuzzing ? [.define("FUZZING")] : []),
+            linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer", "-use-ld=lld"])] : []
         ),
         // Turns migrations/*.sql into Swift source at build time, so a copied binary carries its schema.
         .executableTarget(name: "embed-migrations", path: "Tools/embed-migrations"),
@@ -81,7 +97,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            ],
+            exclude: ["FuzzRegressions"]
         ),
         .testTarget(
             name: "newsdbTests",
