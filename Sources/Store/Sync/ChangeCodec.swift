@@ -111,13 +111,36 @@ public struct ChangeCodec {
 
     // MARK: - Reading
 
-    /// Reads one line: a change, or nil for a `t` line (which defines the next text).
+    /// Reads one line, given as its UTF-8 bytes (without the line feed, or the comma that separates it from the next
+    /// line): a change, or nil for a `t` line (which defines the next text).
+    /// - Throws: `StoreError` `.invalidInput` saying what is wrong with the line.
+    public mutating func decode(line: UnsafeBufferPointer<UInt8>) throws -> Change? {
+        var json = JSONByteReader(line)
+        guard json.peek() == UInt8(ascii: "[") else { throw invalid("is not a JSON array") }
+        var reader = try FieldReader(json)
+        guard !reader.isAtEnd else { throw invalid("is not a JSON array") }
+        let change = try decode(&reader)
+        try reader.finish()
+        try reader.json.expectEnd()
+        return change
+    }
+
+    /// Reads one line, given as the JSON value `JSONSerialization` makes of it.
     /// - Throws: `StoreError` `.invalidInput` saying what is wrong with the line.
     public mutating func decode(_ value: Any) throws -> Change? {
-        guard let array = value as? [Any], !array.isEmpty else { throw invalid("is not a JSON array") }
-        var reader = FieldReader(array: array)
-        if let tag = array.first as? String, tag == "t" {
-            reader.position = 1
+        guard value is [Any], JSONSerialization.isValidJSONObject(value) else { throw invalid("is not a JSON array") }
+        let data: Data
+        do {
+            data = try JSONSerialization.data(withJSONObject: value)
+        } catch {
+            throw invalid("is not a JSON array")
+        }
+        return try data.withUnsafeBytes { raw in try decode(line: raw.bindMemory(to: UInt8.self)) }
+    }
+
+    private mutating func decode(_ reader: inout FieldReader) throws -> Change? {
+        if reader.nextIsText {
+            guard try reader.string() == "t" else { throw FieldReader.lacksNumber(field: 1) }
             let article = try reader.string()
             let hash = try reader.string()
             texts.append((article, hash))
@@ -150,7 +173,7 @@ public struct ChangeCodec {
             body = .create(AnnotationCreation(
                 id: annotation, articleID: text.article, textHash: text.hash, selector: selector,
                 note: try reader.optionalString(), color: try reader.color(), motivation: try reader.motivation(),
-                author: try reader.string(), tags: try reader.tags(), createdAt: try reader.timeOrZero() ?? at))
+                author: try reader.string(), tags: try tags(&reader), createdAt: try reader.timeOrZero() ?? at))
         case "s":
             let annotation = try reader.annotationID()
             let field = try reader.string()
@@ -160,16 +183,14 @@ public struct ChangeCodec {
             case "color": value = .color(try reader.color())
             case "motivation": value = .motivation(try reader.motivation())
             case "selector":
-                guard let parts = reader.next() as? [Any] else { throw invalid("has a selector that is not an array") }
-                var inner = FieldReader(array: parts)
-                value = .selector(try inner.selector(), textHash: try inner.string())
+                value = try reader.array("a selector") { parts in .selector(try parts.selector(), textHash: try parts.string()) }
             default: throw invalid("sets an unknown field \"\(field)\"")
             }
             body = .set(annotation: annotation, value: value, seen: try knowledge(&reader))
         case "+":
-            body = .tag(annotation: try reader.annotationID(), tag: try reader.tag())
+            body = .tag(annotation: try reader.annotationID(), tag: try tag(&reader))
         case "-":
-            body = .untag(annotation: try reader.annotationID(), tag: try reader.tag(), seen: try knowledge(&reader))
+            body = .untag(annotation: try reader.annotationID(), tag: try tag(&reader), seen: try knowledge(&reader))
         case "d":
             body = .delete(annotation: try reader.annotationID(), seen: try knowledge(&reader))
         case "r":
@@ -181,27 +202,56 @@ public struct ChangeCodec {
     }
 
     private func textReference(_ reader: inout FieldReader) throws -> (article: String, hash: String) {
-        let value = reader.next()
-        if let number = FieldReader.integer(value) {
+        if let number = try reader.intIfNumber() {
             guard number >= 0, number < texts.count else { throw invalid("names text \(number) before it is defined") }
             return texts[number]
         }
-        guard let pair = value as? [Any], pair.count == 2 else { throw invalid("names its article text wrongly") }
-        var inner = FieldReader(array: pair)
-        return (try inner.articleID(), try inner.string())
+        return try reader.array("its article text") { pair in
+            let text = (article: try pair.articleID(), hash: try pair.string())
+            guard pair.isAtEnd else { throw invalid("names its article text wrongly") }
+            return text
+        }
     }
 
     private func knowledge(_ reader: inout FieldReader) throws -> Knowledge {
-        guard let list = reader.next() as? [Any] else { throw invalid("has a list of changes seen that is not an array") }
-        var knowledge = Knowledge()
-        for item in list {
-            guard let triple = item as? [Any], triple.count == 3, let number = FieldReader.integer(triple[0]),
-                let first = FieldReader.integer(triple[1]), let last = FieldReader.integer(triple[2]),
-                number >= 0, number < origins.count, first >= 1, last >= first
-            else { throw invalid("lists the changes it saw wrongly") }
-            knowledge.insert(Int64(first)...Int64(last), for: origins[number])
+        try reader.array("a list of changes seen") { list in
+            var knowledge = Knowledge()
+            while !list.isAtEnd {
+                let (number, first, last) = try list.array("a change range") { triple in
+                    let range = (try triple.int(), try triple.int(), try triple.int())
+                    guard triple.isAtEnd else { throw invalid("lists the changes it saw wrongly") }
+                    return range
+                }
+                guard number >= 0, number < origins.count, first >= 1, last >= first else {
+                    throw invalid("lists the changes it saw wrongly")
+                }
+                knowledge.insert(Int64(first)...Int64(last), for: origins[number])
+            }
+            return knowledge
         }
-        return knowledge
+    }
+
+    /// A tag, which must be in normal form; the few tags a file uses are checked once each.
+    private mutating func tag(_ reader: inout FieldReader) throws -> String {
+        let text = try reader.string()
+        if checkedTags.contains(text) { return text }
+        let tag: String
+        do {
+            tag = try Tag.normalized(text)
+        } catch {
+            throw invalid("has an invalid tag \"\(text.prefix(70))\"")
+        }
+        guard tag == text else { throw invalid("has a tag that is not in normal form \"\(text.prefix(70))\"") }
+        checkedTags.insert(tag)
+        return tag
+    }
+
+    private mutating func tags(_ reader: inout FieldReader) throws -> [String] {
+        try reader.array("tags") { list in
+            var tags: [String] = []
+            while !list.isAtEnd { tags.append(try tag(&list)) }
+            return tags
+        }
     }
 
     /// The ISO 8601 text of the second `milliseconds` falls in; changes made together share it, so the last one is kept.
@@ -214,55 +264,131 @@ public struct ChangeCodec {
     }
 
     private var lastSecond: (second: Int64, text: String)?
+    private var checkedTags = Set<String>()
 
     private func invalid(_ what: String) -> StoreError { StoreError(.invalidInput, "a change \(what)") }
 }
 
-/// Reads the fields of a change line in order.
+/// Reads the fields of a change line (a JSON array) in order, straight from its bytes.
 private struct FieldReader {
-    let array: [Any]
-    var position = 0
+    var json: JSONByteReader
+    /// The number of the field being read, from 1, for messages.
+    private var position = 0
+    /// Whether the array's closing bracket has been read.
+    private(set) var isAtEnd: Bool
 
-    mutating func next() -> Any? {
-        defer { position += 1 }
-        return position < array.count ? array[position] : nil
+    /// Starts reading the array that comes next in `json`.
+    init(_ json: JSONByteReader) throws {
+        self.json = json
+        try self.json.expect(UInt8(ascii: "["))
+        isAtEnd = self.json.consume(UInt8(ascii: "]"))
+    }
+
+    /// Whether the next field is a string.
+    var nextIsText: Bool {
+        mutating get { !isAtEnd && json.peek() == UInt8(ascii: "\"") }
+    }
+
+    /// Moves to the next field; false when the array has ended (a field left out reads as missing).
+    private mutating func nextField() -> Bool {
+        position += 1
+        return !isAtEnd
+    }
+
+    /// After a field: the array goes on (`,`) or ends (`]`).
+    private mutating func endField() throws {
+        if json.consume(UInt8(ascii: "]")) { isAtEnd = true } else { try json.expect(UInt8(ascii: ",")) }
+    }
+
+    /// Reads the fields after those the reader knows (a later format's), then the array's end.
+    mutating func finish() throws {
+        while !isAtEnd {
+            position += 1
+            try json.skipValue()
+            try endField()
+        }
     }
 
     mutating func string() throws -> String {
-        guard let text = next() as? String else { throw StoreError(.invalidInput, "a change lacks a text field (field \(position))") }
+        guard nextField(), json.peek() == UInt8(ascii: "\"") else {
+            throw StoreError(.invalidInput, "a change lacks a text field (field \(position))")
+        }
+        let text = try json.string()
+        try endField()
         return text
     }
 
     mutating func optionalString() throws -> String? {
-        let value = next()
-        if value == nil || value is NSNull { return nil }
-        guard let text = value as? String else { throw StoreError(.invalidInput, "a change has a field that is not text (field \(position))") }
+        guard nextField() else { return nil }
+        if try json.consumeNull() {
+            try endField()
+            return nil
+        }
+        guard json.peek() == UInt8(ascii: "\"") else {
+            throw StoreError(.invalidInput, "a change has a field that is not text (field \(position))")
+        }
+        let text = try json.string()
+        try endField()
         return text
     }
 
-    /// `value` as a whole number (JSON true and false, which also come back as numbers, are 1 and 0: harmless
-    /// where a number is expected, and the SHA-256 has already vouched for the file).
-    static func integer(_ value: Any?) -> Int? {
-        value as? Int
+    static func lacksNumber(field: Int) -> StoreError {
+        StoreError(.invalidInput, "a change lacks a number (field \(field))")
     }
 
     mutating func int() throws -> Int {
-        guard let number = Self.integer(next()) else {
-            throw StoreError(.invalidInput, "a change lacks a number (field \(position))")
-        }
+        guard nextField(), let number = try number() else { throw Self.lacksNumber(field: position) }
+        try endField()
         return number
     }
 
+    /// The next field when it is a whole number; nil, reading nothing, when it is something else.
+    mutating func intIfNumber() throws -> Int? {
+        guard !isAtEnd, let byte = json.peek(), byte == UInt8(ascii: "-") || (byte >= 0x30 && byte <= 0x39) else { return nil }
+        return try int()
+    }
+
+    /// The number that comes next; nil for anything else.
+    private mutating func number() throws -> Int? {
+        guard let byte = json.peek(), byte == UInt8(ascii: "-") || (byte >= 0x30 && byte <= 0x39) else { return nil }
+        return try json.integer()
+    }
+
+    /// Reads the next field, an array, with `body`, which must read the fields it needs (any others are skipped).
+    mutating func array<T>(_ what: String, _ body: (inout FieldReader) throws -> T) throws -> T {
+        guard nextField(), json.peek() == UInt8(ascii: "[") else {
+            throw StoreError(.invalidInput, "a change has \(what) that is not a list (field \(position))")
+        }
+        var inner = try FieldReader(json)
+        let value = try body(&inner)
+        try inner.finish()
+        json = inner.json
+        try endField()
+        return value
+    }
+
     mutating func timeOrZero() throws -> String? {
-        let value = next()
-        if let number = Self.integer(value), number == 0 { return nil }
-        guard let text = value as? String, !text.isEmpty else { throw StoreError(.invalidInput, "a change has a bad time") }
+        guard nextField() else { throw StoreError(.invalidInput, "a change has a bad time") }
+        if let number = try number() {
+            guard number == 0 else { throw StoreError(.invalidInput, "a change has a bad time") }
+            try endField()
+            return nil
+        }
+        guard json.peek() == UInt8(ascii: "\"") else { throw StoreError(.invalidInput, "a change has a bad time") }
+        let text = try json.string()
+        guard !text.isEmpty else { throw StoreError(.invalidInput, "a change has a bad time") }
+        try endField()
         return text
     }
 
     mutating func annotationID() throws -> String {
         let text = try string()
-        guard text.count == 36, UUID(uuidString: text) != nil, text == text.lowercased() else {
+        // A lowercase UUID: 8-4-4-4-12 lowercase hexadecimal digits.
+        let valid = text.utf8.count == 36 && text.utf8.enumerated().allSatisfy { index, byte in
+            index == 8 || index == 13 || index == 18 || index == 23
+                ? byte == UInt8(ascii: "-") : (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66)
+        }
+        guard valid else {
             throw StoreError(.invalidInput, "a change names annotation \"\(text.prefix(40))\", which is not a lowercase UUID")
         }
         return text
@@ -298,25 +424,5 @@ private struct FieldReader {
             throw StoreError(.invalidInput, "a change has an unknown motivation \"\(text)\"")
         }
         return motivation
-    }
-
-    mutating func tag() throws -> String {
-        let text = try string()
-        let tag: String
-        do {
-            tag = try Tag.normalized(text)
-        } catch {
-            throw StoreError(.invalidInput, "a change has an invalid tag \"\(text.prefix(70))\"")
-        }
-        guard tag == text else { throw StoreError(.invalidInput, "a change has a tag that is not in normal form \"\(text.prefix(70))\"") }
-        return tag
-    }
-
-    mutating func tags() throws -> [String] {
-        guard let list = next() as? [Any] else { throw StoreError(.invalidInput, "a change has tags that are not a list") }
-        return try list.map { item in
-            var inner = FieldReader(array: [item])
-            return try inner.tag()
-        }
     }
 }

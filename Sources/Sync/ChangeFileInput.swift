@@ -1,0 +1,197 @@
+import Crypto
+import Foundation
+import Store
+
+/// A change file opened for reading, read a block at a time: memory stays small whatever the file's size (a file
+/// is never held, or mapped, whole).
+final class ChangeFileInput {
+    /// The file's path, for messages.
+    let path: String
+    /// Its size in bytes when it was opened.
+    let size: Int
+    private let descriptor: Int32
+
+    /// Opens `path`.
+    /// - Throws: `StoreError` `.io` when it cannot be opened.
+    init(path: String) throws {
+        self.path = path
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw Self.cannotRead(path) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            let error = Self.cannotRead(path)
+            close(descriptor)
+            throw error
+        }
+        size = Int(info.st_size)
+    }
+
+    deinit { close(descriptor) }
+
+    /// The bytes `range` (fewer when the file ends first).
+    func bytes(_ range: Range<Int>) throws -> [UInt8] {
+        var buffer: [UInt8] = []
+        try append(range, to: &buffer)
+        return buffer
+    }
+
+    /// Appends the bytes `range` to `buffer` (fewer when the file ends first).
+    /// - Returns: How many bytes were appended.
+    @discardableResult
+    func append(_ range: Range<Int>, to buffer: inout [UInt8]) throws -> Int {
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: range.count))
+        var done = 0
+        while done < range.count {
+            let count = buffer.withUnsafeMutableBytes { raw in
+                pread(descriptor, raw.baseAddress! + start + done, range.count - done, off_t(range.lowerBound + done))
+            }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { throw Self.cannotRead(path) }
+            if count == 0 { break }
+            done += count
+        }
+        buffer.removeLast(range.count - done)
+        return done
+    }
+
+    /// The line that starts at `offset`, without its line feed, read a block at a time; nil at the end of the file.
+    /// - Returns: The line, and the offset of the line after it.
+    func line(at offset: Int) throws -> (text: [UInt8], next: Int)? {
+        guard offset < size else { return nil }
+        var line: [UInt8] = []
+        var position = offset
+        while true {
+            let start = line.count
+            let read = try append(position..<(position + 64 * 1024), to: &line)
+            if let end = line[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                let next = offset + end + 1
+                line.removeSubrange(end...)
+                return (line, next)
+            }
+            guard read > 0 else { return (line, position) }
+            position += read
+        }
+    }
+
+    /// The SHA-256 of the bytes `range`, in lowercase hexadecimal.
+    func sha256(_ range: Range<Int>) throws -> String {
+        var hasher = SHA256()
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(ChangeLines.blockSize)
+        var position = range.lowerBound
+        while position < range.upperBound {
+            buffer.removeAll(keepingCapacity: true)
+            let read = try append(position..<min(position + ChangeLines.blockSize, range.upperBound), to: &buffer)
+            guard read > 0 else { break }
+            hasher.update(data: buffer)
+            position += read
+        }
+        return hasher.finalize().hex
+    }
+
+    private static func cannotRead(_ path: String) -> StoreError {
+        StoreError(.io, "cannot read \(path): \(String(cString: strerror(errno)))")
+    }
+}
+
+extension Sequence where Element == UInt8 {
+    /// The bytes in lowercase hexadecimal.
+    var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        for byte in self {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+}
+
+/// The change lines of a change file, read a block at a time. Every byte the SHA-256 covers is read (and hashed)
+/// again as the lines go by, so that the lines applied are the bytes that were checked: a file changed after its
+/// check is caught at the end, before the transaction commits.
+struct ChangeLines {
+    /// How much of the file is read at a time.
+    static let blockSize = 1 << 20
+
+    private let file: ChangeFileInput
+    /// The change lines: from the third line to the `],` line.
+    private let body: Range<Int>
+    /// The bytes the SHA-256 covers (all before the last line), and what it must be.
+    private let hashed: Int
+    private let digest: String
+    private var hasher = SHA256()
+    private var buffer: [UInt8] = []
+    /// The file offset of `buffer[0]`.
+    private var bufferOffset = 0
+    /// The file offset of the next line.
+    private var position: Int
+    /// The number, from 1, of the line last read.
+    private var lineNumber = 2
+
+    init(_ file: ChangeFileInput, body: Range<Int>, hashed: Int, digest: String) {
+        self.file = file
+        self.body = body
+        self.hashed = hashed
+        self.digest = digest
+        position = body.lowerBound
+        buffer.reserveCapacity(Self.blockSize + 64 * 1024)
+    }
+
+    /// How much of the change lines has been read, from 0 to 1.
+    var fraction: Double {
+        body.isEmpty ? 1 : Double(position - body.lowerBound) / Double(body.count)
+    }
+
+    /// Calls `decode` with the bytes of the next change line (without its line feed and the comma after it) and its
+    /// number in the file, from 1.
+    /// - Returns: What `decode` returns; nil after the last line, once the bytes read are known to be those checked.
+    /// - Throws: `StoreError` `.io` when the file cannot be read, `.invalidInput` when it changed since its check,
+    ///   or what `decode` throws.
+    mutating func next<T>(_ decode: (UnsafeBufferPointer<UInt8>, Int) throws -> T) throws -> T? {
+        guard position < body.upperBound else {
+            try finish()
+            return nil
+        }
+        while true {
+            let start = position - bufferOffset
+            let end = start >= buffer.count ? nil : buffer.withUnsafeBytes { bytes -> Int? in
+                memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start).map { bytes.baseAddress!.distance(to: $0) }
+            }
+            guard let end else {
+                guard try read() else { throw ChangeFileHeader.damaged(file.path, "it changed while it was being imported") }
+                continue
+            }
+            var last = end
+            if last > start && buffer[last - 1] == UInt8(ascii: ",") { last -= 1 }
+            position = bufferOffset + end + 1
+            lineNumber += 1
+            return try buffer.withUnsafeBufferPointer { try decode(UnsafeBufferPointer(rebasing: $0[start..<last]), lineNumber) }
+        }
+    }
+
+    /// Reads the next block after what `buffer` holds, dropping what comes before `position`.
+    /// - Returns: False at the end of the bytes the SHA-256 covers.
+    private mutating func read() throws -> Bool {
+        let offset = bufferOffset + buffer.count
+        guard offset < hashed else { return false }
+        let consumed = min(max(0, position - bufferOffset), buffer.count)
+        buffer.removeSubrange(0..<consumed)
+        bufferOffset += consumed
+        let start = buffer.count
+        let read = try file.append(offset..<min(offset + Self.blockSize, hashed), to: &buffer)
+        guard read > 0 else { return false }
+        buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[start...])) }
+        return true
+    }
+
+    /// Reads and hashes the rest of the bytes the SHA-256 covers, and compares.
+    private mutating func finish() throws {
+        position = bufferOffset + buffer.count
+        while try read() { position = bufferOffset + buffer.count }
+        guard bufferOffset + buffer.count == hashed, hasher.finalize().hex == digest else {
+            throw ChangeFileHeader.damaged(file.path, "it changed while it was being imported")
+        }
+    }
+}
