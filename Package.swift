@@ -48,7 +48,10 @@ let package = Package(
             dependencies: ["Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "SyncTests", dependencies: ["Sync", "Store", "TestSupport"]),
+        .testTarget(
+            name: "SyncTests",
+            dependencies: ["Sync", "Store", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(
             name: "newsdbTests",
             dependencies: ["newsdb", "Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Store
 import Sync
@@ -65,6 +66,36 @@ import Testing
         var text = String(decoding: try original, as: UTF8.self)
         text = text.replacingOccurrences(of: "who pays?", with: "who pays!")
         try expectRefused(Data(text.utf8), "SHA-256 does not match")
+    }
+
+    @Test("A change line that is damaged under a matching SHA-256 is refused and changes nothing")
+    func damagedLine() throws {
+        var text = String(decoding: try original, as: UTF8.self)
+        text = text.replacingOccurrences(of: "\"yellow\"", with: "\"mauve\"")
+        try expectRefused(Self.resealed(text), "an unknown color \"mauve\"")
+        text = String(decoding: try original, as: UTF8.self).replacingOccurrences(of: "\"c\",", with: "\"c\" oops,")
+        try expectRefused(Self.resealed(text), "not valid JSON")
+    }
+
+    /// `text` with its last line's SHA-256 made to match again.
+    static func resealed(_ text: String) -> Data {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let body = lines[..<(lines.count - 2)].joined(separator: "\n") + "\n"
+        let digest = SHA256.hash(data: Data(body.utf8)).map { String(format: "%02x", $0) }.joined()
+        lines[lines.count - 2] = "\"sha256\": \"\(digest)\"}"
+        return Data(lines.joined(separator: "\n").utf8)
+    }
+
+    @Test("A change longer than the blocks a file is read in applies whole")
+    func longLine() throws {
+        let note = String(repeating: "Ask the union for the staffing figures. ", count: 60_000)  // 2.4 MB
+        _ = try alice.database.annotate(AnnotationDraft(article: try alice.articleIDs[1], quote: "3.2% pay offer", note: note))
+        let path = folder.path("long.json")
+        try ChangeFileWriter.export(from: alice.database, for: nil, to: path, newsdbVersion: "test")
+        var fractions: [Double] = []
+        try ChangeFileReader.apply(path, to: bob.database) { fractions.append($0) }
+        #expect(try alice.snapshot() == bob.snapshot())
+        #expect(fractions.last == 1 && fractions == fractions.sorted())
     }
 
     @Test("A file in a future format version, or from a newer schema, is refused and changes nothing")
