@@ -3,8 +3,9 @@ import Foundation
 import Store
 
 /// A change file opened for reading, read a block at a time: memory stays small whatever the file's size (a file
-/// is never held, or mapped, whole).
-final class ChangeFileInput {
+/// is never held, or mapped, whole). Its state never changes after opening (reads say where they read), so one
+/// thread can check it while another reads it.
+final class ChangeFileInput: Sendable {
     /// The file's path, for messages.
     let path: String
     /// Its size in bytes when it was opened.
@@ -95,17 +96,9 @@ final class ChangeFileInput {
     }
 }
 
-extension Sequence where Element == UInt8 {
-    /// The bytes in lowercase hexadecimal.
-    var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        for byte in self {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
+extension SHA256.Digest {
+    /// The digest in lowercase hexadecimal, as change files state it.
+    var hex: String { map { String(format: "%02x", $0) }.joined() }
 }
 
 /// The change lines of a change file, read a block at a time. Every byte the SHA-256 covers is read (and hashed)
@@ -130,11 +123,11 @@ struct ChangeLines {
     /// The number, from 1, of the line last read.
     private var lineNumber = 2
 
-    init(_ file: ChangeFileInput, body: Range<Int>, hashed: Int, digest: String) {
+    init(_ file: ChangeFileInput, layout: ChangeFileLayout) {
         self.file = file
-        self.body = body
-        self.hashed = hashed
-        self.digest = digest
+        body = layout.body
+        hashed = layout.hashed
+        digest = layout.digest
         position = body.lowerBound
         buffer.reserveCapacity(Self.blockSize + 64 * 1024)
     }

@@ -3,7 +3,8 @@ import Store
 
 /// Reads and applies change files (docs/SYNC.md). A file is checked whole (format, version, schema, SHA-256) before
 /// anything of it is applied, and then applied in one transaction, so a refused file leaves the database untouched.
-/// It is read a block at a time, twice (to check it, then to apply it), and never held in memory whole.
+/// It is read a block at a time, twice (to check it, then to apply it), and never held in memory whole; its lines
+/// are decoded on a thread of their own while the changes decoded before them are applied.
 public enum ChangeFileReader {
     /// Applies the change file at `path` to `database`.
     /// - Parameter progress: Called now and then with the fraction of the file applied.
@@ -16,35 +17,35 @@ public enum ChangeFileReader {
         let file = try ChangeFileInput(path: path)
         guard let (headerLine, second) = try file.line(at: 0) else { throw ChangeFileHeader.notAChangeFile(path) }
         let (header, origins) = try ChangeFileHeader.read(Data(headerLine), file: path)
-        var lines = try verify(file, secondLine: second)
-        var codec = ChangeCodec(origins: origins)
+        let layout = try verify(file, secondLine: second)
+        let decoder = ChangeDecoder(file, layout: layout, origins: origins)
+        defer { decoder.stop() }
+        var batch: [Change] = []
+        var taken = 0
         var reported = 0.0
-        func decode(_ line: UnsafeBufferPointer<UInt8>, number: Int) throws -> Change? {
-            do {
-                return try codec.decode(line: line)
-            } catch let error as StoreError {
-                throw ChangeFileHeader.damaged(path, "line \(number): \(error.message)")
-            }
-        }
         return try database.applyChanges(
             header: header,
             next: {
-                while let change = try lines.next(decode) {
-                    if let progress, lines.fraction - reported >= 0.01 {
-                        reported = lines.fraction
+                while taken == batch.count {
+                    guard let next = try decoder.next() else {
+                        progress?(1)
+                        return nil
+                    }
+                    (batch, taken) = (next.changes, 0)
+                    if let progress, next.fraction - reported >= 0.01 {
+                        reported = next.fraction
                         progress(reported)
                     }
-                    if let change { return change }
                 }
-                progress?(1)
-                return nil
+                defer { taken += 1 }
+                return batch[taken]
             })
     }
 
     /// Checks the last line's SHA-256 against every byte before it, and the `"changes": [` and `],` lines.
     /// - Parameter secondLine: Where the line after the header starts.
-    /// - Returns: The change lines, to be read.
-    private static func verify(_ file: ChangeFileInput, secondLine: Int) throws -> ChangeLines {
+    /// - Returns: Where the change lines are.
+    private static func verify(_ file: ChangeFileInput, secondLine: Int) throws -> ChangeFileLayout {
         let path = file.path
         // The last three lines: `],`, `"count": N,` and `"sha256": "HEX"}` (the file ends with a line feed).
         let tailStart = max(0, file.size - 4096)
@@ -74,6 +75,6 @@ public enum ChangeFileReader {
         guard String(decoding: second.text, as: UTF8.self) == "\"changes\": [", text(2) == "],",
             text(1).hasPrefix("\"count\": ")
         else { throw ChangeFileHeader.damaged(path, "its layout is not the change file layout") }
-        return ChangeLines(file, body: second.next..<starts[2], hashed: starts[0], digest: expected)
+        return ChangeFileLayout(body: second.next..<starts[2], hashed: starts[0], digest: expected)
     }
 }

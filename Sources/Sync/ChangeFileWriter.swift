@@ -90,7 +90,7 @@ private struct HashingOutput {
     /// Writes the last line: `"sha256": "HEX"}`.
     mutating func finish() throws {
         try flush()
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let digest = hasher.finalize().hex
         let last = Array("\"sha256\": \"\(digest)\"}\n".utf8)
         try handle.write(contentsOf: last)
         bytes += Int64(last.count)
