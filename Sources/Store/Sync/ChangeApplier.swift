@@ -74,20 +74,20 @@ struct ChangeApplier {
             }
             if state.isDeleted { maybeConflicted.insert(annotation) }
             try insertChangeRow(change, origin: origin, hlc: hlc, kind: "tag", state, field: "tag:" + tag)
-            try statements.execute(.addTagInstanceIfNew, [annotation, tag, origin, change.id.counter])
-            try statements.execute(.addTagIfNew, [annotation, tag])
+            try statements.execute(.addTagInstanceIfNew, annotation, tag, origin, change.id.counter)
+            try statements.execute(.addTagIfNew, annotation, tag)
             try touch(state)
         case .untag(let annotation, let tag, let seen):
             guard let state = try annotationState(annotation, touchedBy: change, hlc: hlc) else {
                 return .waiting(subject: annotation)
             }
-            let additions = try Row.fetchAll(statements.prepared(.tagInstances), arguments: [annotation, tag])
+            let additions = try Row.fetchAll(statements.bound(.tagInstances, annotation, tag))
             for row in additions where seen.contains(ChangeID(origin: row[2], counter: row[1])) {
-                try statements.execute(.removeTagInstance, [annotation, tag, row[0] as Int64, row[1] as Int64])
-                try statements.execute(.dropTagChange, [row[0] as Int64, row[1] as Int64])
+                try statements.execute(.removeTagInstance, annotation, tag, row[0] as Int64, row[1] as Int64)
+                try statements.execute(.dropTagChange, row[0] as Int64, row[1] as Int64)
             }
             try insertChangeRow(change, origin: origin, hlc: hlc, kind: "untag", state, field: "tag:" + tag, seen: seen)
-            try statements.execute(.removeTagWithoutInstances, [annotation, tag])
+            try statements.execute(.removeTagWithoutInstances, annotation, tag)
             try touch(state)
         case .delete(let annotation, let seen), .restore(let annotation, let seen):
             guard let state = try annotationState(annotation, touchedBy: change, hlc: hlc) else {
@@ -97,8 +97,7 @@ struct ChangeApplier {
             let winner = try register(
                 state, "deleted", change, origin: origin, hlc: hlc, kind: deletes ? "delete" : "restore", value: nil, seen: seen)
             if winner {
-                try statements.execute(
-                    .setDeletedAt, [deletes ? change.at : nil, state.latestHLC, state.modifiedAt, state.seq])
+                try statements.execute(.setDeletedAt, deletes ? change.at : nil, state.latestHLC, state.modifiedAt, state.seq)
             } else {
                 try touch(state)
             }
@@ -138,13 +137,12 @@ struct ChangeApplier {
         texts[creation.articleID] = article
         let note = NewsDatabase.cleanNote(creation.note)
         // Most creations are new: insert first, and look for a stored one only when the id is taken.
-        try statements.execute(.insertAnnotation, [
-            creation.id, creation.articleID, made, creation.selector.exact, creation.selector.prefix,
+        try statements.execute(
+            .insertAnnotation, creation.id, creation.articleID, made, creation.selector.exact, creation.selector.prefix,
             creation.selector.suffix, creation.selector.start, creation.selector.end, article.revision,
             range?.lowerBound, range?.upperBound, state.rawValue, note, creation.color.rawValue,
             creation.motivation.rawValue, creation.author, creation.createdAt, change.at, origin, change.id.counter,
-            hlc, hlc,
-        ])
+            hlc, hlc)
         guard db.changesCount == 1 else {
             if try isDuplicate(creation, change) { return .applied }
             throw StoreError(.database, "annotation \(creation.id.prefix(8)) was neither inserted nor found")
@@ -153,8 +151,8 @@ struct ChangeApplier {
         withoutChanges.insert(seq)
         try AnnotationIndex.add(seq: seq, note: note, db)
         for tag in Set(creation.tags).sorted() {
-            try statements.execute(.addTagInstance, [creation.id, tag, origin, change.id.counter])
-            try statements.execute(.addTag, [creation.id, tag])
+            try statements.execute(.addTagInstance, creation.id, tag, origin, change.id.counter)
+            try statements.execute(.addTag, creation.id, tag)
         }
         return .applied
     }
@@ -162,7 +160,7 @@ struct ChangeApplier {
     /// Whether the annotation `creation` makes is here already (made twice, by a broken or hostile replica): then the
     /// first one stays, and the second is ignored.
     private func isDuplicate(_ creation: AnnotationCreation, _ change: Change) throws -> Bool {
-        guard try Int64.fetchOne(statements.prepared(.annotationSeq), arguments: [creation.id]) != nil else { return false }
+        guard try Int64.fetchOne(statements.bound(.annotationSeq, creation.id)) != nil else { return false }
         NewsDatabase.logger.warning("ignored a second creation of annotation \(creation.id)", metadata: ["change": "\(change.id)"])
         return true
     }
@@ -176,11 +174,11 @@ struct ChangeApplier {
         let annotation = state.id
         let hasChanges = !withoutChanges.contains(state.seq)
         var latestRemaining: String?
-        let rows = hasChanges ? try Row.fetchAll(statements.prepared(.registerValues), arguments: [annotation, field]) : []
+        let rows = hasChanges ? try Row.fetchAll(statements.bound(.registerValues, annotation, field)) : []
         for row in rows {
             let id = ChangeID(origin: row[3], counter: row[1])
             if seen.contains(id) {
-                try statements.execute(.dropChange, [row[0] as Int64, id.counter])
+                try statements.execute(.dropChange, row[0] as Int64, id.counter)
             } else {
                 let other: String = row[2]
                 if latestRemaining.map({ other > $0 }) ?? true { latestRemaining = other }
@@ -196,7 +194,7 @@ struct ChangeApplier {
 
     /// Whether the annotation has an edit or a tag addition in effect that is not in `seen`.
     private func hasEdits(_ annotation: String, notIn seen: Knowledge) throws -> Bool {
-        let rows = try Row.fetchAll(statements.prepared(.edits), arguments: [annotation])
+        let rows = try Row.fetchAll(statements.bound(.edits, annotation))
         return rows.contains { !seen.contains(ChangeID(origin: $0[0], counter: $0[1])) }
     }
 
@@ -206,12 +204,12 @@ struct ChangeApplier {
         case .note(let note):
             let cleaned = NewsDatabase.cleanNote(note)
             try AnnotationIndex.remove(seq: state.seq, note: state.note, db)
-            try statements.execute(.setNote, [cleaned, state.latestHLC, state.modifiedAt, state.seq])
+            try statements.execute(.setNote, cleaned, state.latestHLC, state.modifiedAt, state.seq)
             try AnnotationIndex.add(seq: state.seq, note: cleaned, db)
         case .color(let color):
-            try statements.execute(.setColor, [color.rawValue, state.latestHLC, state.modifiedAt, state.seq])
+            try statements.execute(.setColor, color.rawValue, state.latestHLC, state.modifiedAt, state.seq)
         case .motivation(let motivation):
-            try statements.execute(.setMotivation, [motivation.rawValue, state.latestHLC, state.modifiedAt, state.seq])
+            try statements.execute(.setMotivation, motivation.rawValue, state.latestHLC, state.modifiedAt, state.seq)
         case .selector(let selector, let textHash):
             try touch(state)
             guard let articleID = try String.fetchOne(db, sql: "SELECT article_id FROM annotations WHERE seq = ?", arguments: [state.seq]),
@@ -238,7 +236,7 @@ struct ChangeApplier {
     /// The annotation `id`, with `change` as its latest change (and its time as `modified_at`) when it is later than
     /// the latest so far; nil when the annotation is not here.
     private func annotationState(_ id: String, touchedBy change: Change, hlc: String) throws -> AnnotationState? {
-        guard let row = try Row.fetchOne(statements.prepared(.annotationState), arguments: [id]) else { return nil }
+        guard let row = try Row.fetchOne(statements.bound(.annotationState, id)) else { return nil }
         var state = AnnotationState(
             id: id, seq: row[0], isDeleted: row[1], note: row[2], latestHLC: row[3], modifiedAt: row[4])
         if state.latestHLC.map({ $0 < hlc }) ?? true {
@@ -252,16 +250,15 @@ struct ChangeApplier {
     /// Stores the annotation's latest change and time, when the change being applied is the latest.
     private func touch(_ state: AnnotationState) throws {
         guard state.isTouched else { return }
-        try statements.execute(.touch, [state.latestHLC, state.modifiedAt, state.seq])
+        try statements.execute(.touch, state.latestHLC, state.modifiedAt, state.seq)
     }
 
     private mutating func insertChangeRow(
         _ change: Change, origin: Int64, hlc: String, kind: String, _ state: AnnotationState, field: String,
         value: String? = nil, seen: Knowledge? = nil
     ) throws {
-        try statements.execute(.insertChange, [
-            origin, change.id.counter, hlc, change.at, kind, state.id, field, value, seen?.json,
-        ])
+        try statements.execute(
+            .insertChange, origin, change.id.counter, hlc, change.at, kind, state.id, field, value, seen?.json)
         withoutChanges.remove(state.seq)
     }
 

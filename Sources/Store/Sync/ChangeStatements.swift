@@ -1,8 +1,14 @@
 import GRDB
+import GRDBSQLite
 
 /// The statements that apply changes, each prepared once per ``ChangeApplier``: a change file runs the same few for
 /// each of its hundreds of thousands of changes, and finding them by their SQL text every time (as
 /// `cachedStatement(sql:)` does) cost more than running some of them.
+///
+/// Their parameters are bound straight to the SQLite statement (GRDB's documented escape hatch,
+/// `Statement.sqliteStatement`), and GRDB then runs the statement as usual (its checks, transaction observers and
+/// errors): building `StatementArguments` for every change (an array of existential values, checked, then bound
+/// through nested closures) cost about a tenth of a large import.
 final class ChangeStatements {
     /// What the statements do.
     enum Query: Int, CaseIterable {
@@ -71,15 +77,75 @@ final class ChangeStatements {
     }
 
     /// The statement for `query`, prepared on first use.
-    func prepared(_ query: Query) throws -> Statement {
+    private func prepared(_ query: Query) throws -> Statement {
         if let statement = statements[query.rawValue] { return statement }
         let statement = try db.makeStatement(sql: query.sql)
+        // No arguments through GRDB: `bind` sets them, and GRDB runs the statement with the values bound.
+        statement.setUncheckedArguments([])
         statements[query.rawValue] = statement
         return statement
     }
 
-    /// Runs `query` with `arguments`.
-    func execute(_ query: Query, _ arguments: StatementArguments) throws {
-        try prepared(query).execute(arguments: arguments)
+    /// The statement for `query`, with `values` bound to its parameters in order, ready to run (with `execute()`, or
+    /// a fetch method given no arguments).
+    func bound<each Value: SQLiteBindable>(_ query: Query, _ values: repeat each Value) throws -> Statement {
+        let statement = try prepared(query)
+        let handle = statement.sqliteStatement
+        // Binding needs a statement that is not running; a failure of the previous run is GRDB's to report.
+        sqlite3_reset(handle)
+        var index: Int32 = 0
+        var code = SQLITE_OK
+        for value in repeat each values {
+            index += 1
+            if code == SQLITE_OK { code = value.bind(to: handle, at: index) }
+        }
+        guard code == SQLITE_OK, index == sqlite3_bind_parameter_count(handle) else {
+            throw StoreError(.database, "cannot bind the values of a change (\(query)): SQLite code \(code)")
+        }
+        return statement
+    }
+
+    /// Runs `query` with `values` bound to its parameters in order.
+    func execute<each Value: SQLiteBindable>(_ query: Query, _ values: repeat each Value) throws {
+        try bound(query, repeat each values).execute()
+    }
+}
+
+/// A value that binds itself to a parameter of an SQLite statement.
+protocol SQLiteBindable {
+    /// Binds to parameter `index` (from 1) of `statement`; returns SQLite's result code.
+    func bind(to statement: OpaquePointer, at index: Int32) -> Int32
+}
+
+/// SQLite copies the text or blob before the bind call returns.
+private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+extension String: SQLiteBindable {
+    func bind(to statement: OpaquePointer, at index: Int32) -> Int32 {
+        var text = self
+        return text.withUTF8 { utf8 in
+            // An empty buffer may have no address, which SQLite would read as NULL: an empty text has one.
+            guard let base = utf8.baseAddress else { return sqlite3_bind_text(statement, index, "", 0, transient) }
+            return base.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
+                sqlite3_bind_text(statement, index, $0, Int32(utf8.count), transient)
+            }
+        }
+    }
+}
+
+extension Int64: SQLiteBindable {
+    func bind(to statement: OpaquePointer, at index: Int32) -> Int32 { sqlite3_bind_int64(statement, index, self) }
+}
+
+extension Int: SQLiteBindable {
+    func bind(to statement: OpaquePointer, at index: Int32) -> Int32 { sqlite3_bind_int64(statement, index, Int64(self)) }
+}
+
+extension Optional: SQLiteBindable where Wrapped: SQLiteBindable {
+    func bind(to statement: OpaquePointer, at index: Int32) -> Int32 {
+        switch self {
+        case .some(let value): value.bind(to: statement, at: index)
+        case .none: sqlite3_bind_null(statement, index)
+        }
     }
 }
