@@ -76,11 +76,15 @@ final class ChangeStatements {
         self.db = db
     }
 
-    /// The statement for `query`, prepared on first use.
+    /// The statement for `query`: the connection's cached one (prepared once per connection, so that the many
+    /// short transactions of a server do not prepare them again), kept here after its first use.
+    ///
+    /// Its arguments are set through GRDB once, to none (which also clears what was bound before); from then on
+    /// `bound` binds the values, and GRDB runs the statement with them. These SQL texts are run through this type
+    /// only: GRDB arguments set elsewhere would be bound again over the values.
     private func prepared(_ query: Query) throws -> Statement {
         if let statement = statements[query.rawValue] { return statement }
-        let statement = try db.makeStatement(sql: query.sql)
-        // No arguments through GRDB: `bind` sets them, and GRDB runs the statement with the values bound.
+        let statement = try db.cachedStatement(sql: query.sql)
         statement.setUncheckedArguments([])
         statements[query.rawValue] = statement
         return statement
