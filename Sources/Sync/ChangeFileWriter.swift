@@ -28,7 +28,7 @@ public enum ChangeFileWriter {
         guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]),
             let handle = FileHandle(forWritingAtPath: temporary)
         else { throw StoreError(.io, "cannot write \(path); check that its folder exists and is writable") }
-        var layout = ChangeFileLayout(output: HashingOutput(handle: handle))
+        var layout = ChangeFileComposer(output: HashingOutput(handle: handle))
         do {
             let count = try database.exportChanges(
                 excluding: peer?.knowledge ?? Knowledge(), newsdbVersion: newsdbVersion,
@@ -51,7 +51,7 @@ public enum ChangeFileWriter {
     /// A page of changes as a change file in memory: what a server answers to a pull and a client pushes.
     /// - Throws: `StoreError`.
     public static func encode(_ page: ChangePage) throws -> [UInt8] {
-        var layout = ChangeFileLayout(output: HashingOutput(handle: nil))
+        var layout = ChangeFileComposer(output: HashingOutput(handle: nil))
         try layout.begin(page.header)
         for change in page.changes { try layout.add(change) }
         try layout.finish(count: page.changes.count)
@@ -60,7 +60,7 @@ public enum ChangeFileWriter {
 }
 
 /// The change file's layout: the header line, `"changes": [`, a line per change, `],`, the count, the SHA-256.
-private struct ChangeFileLayout {
+private struct ChangeFileComposer {
     var output: HashingOutput
     private var codec = ChangeCodec(origins: [])
     private var first = true
@@ -115,7 +115,7 @@ private struct HashingOutput {
     /// Writes the last line: `"sha256": "HEX"}`.
     mutating func finish() throws {
         try flush()
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let digest = hasher.finalize().hex
         try put(Array("\"sha256\": \"\(digest)\"}\n".utf8))
     }
 

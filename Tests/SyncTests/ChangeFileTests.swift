@@ -1,6 +1,7 @@
+import Crypto
 import Foundation
 import Store
-@testable import Sync
+import Sync
 import Testing
 
 @Suite struct ChangeFileTests {
@@ -67,6 +68,36 @@ import Testing
         try expectRefused(Data(text.utf8), "SHA-256 does not match")
     }
 
+    @Test("A change line that is damaged under a matching SHA-256 is refused and changes nothing")
+    func damagedLine() throws {
+        var text = String(decoding: try original, as: UTF8.self)
+        text = text.replacingOccurrences(of: "\"yellow\"", with: "\"mauve\"")
+        try expectRefused(Self.resealed(text), "an unknown color \"mauve\"")
+        text = String(decoding: try original, as: UTF8.self).replacingOccurrences(of: "\"c\",", with: "\"c\" oops,")
+        try expectRefused(Self.resealed(text), "not valid JSON")
+    }
+
+    /// `text` with its last line's SHA-256 made to match again.
+    static func resealed(_ text: String) -> Data {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let body = lines[..<(lines.count - 2)].joined(separator: "\n") + "\n"
+        let digest = SHA256.hash(data: Data(body.utf8)).map { String(format: "%02x", $0) }.joined()
+        lines[lines.count - 2] = "\"sha256\": \"\(digest)\"}"
+        return Data(lines.joined(separator: "\n").utf8)
+    }
+
+    @Test("A change longer than the blocks a file is read in applies whole")
+    func longLine() throws {
+        let note = String(repeating: "Ask the union for the staffing figures. ", count: 60_000)  // 2.4 MB
+        _ = try alice.database.annotate(AnnotationDraft(article: try alice.articleIDs[1], quote: "3.2% pay offer", note: note))
+        let path = folder.path("long.json")
+        try ChangeFileWriter.export(from: alice.database, for: nil, to: path, newsdbVersion: "test")
+        var fractions: [Double] = []
+        try ChangeFileReader.apply(path, to: bob.database) { fractions.append($0) }
+        #expect(try alice.snapshot() == bob.snapshot())
+        #expect(fractions.last == 1 && fractions == fractions.sorted())
+    }
+
     @Test("A file in a future format version, or from a newer schema, is refused and changes nothing")
     func tooNew() throws {
         let text = String(decoding: try original, as: UTF8.self)
@@ -104,7 +135,7 @@ import Testing
         #expect(try alice.database.knowledge() == bob.database.knowledge())
     }
 
-    @Test("An article text defined on the last line of a parsing chunk still reaches the change after it")
+    @Test("An article text defined on the 4,002nd line (where an earlier reader cut its chunks) reaches the change after it")
     func textAtChunkEnd() throws {
         // Lines: the header, `"changes": [`, 2 articles, then the first annotation on article 0 (a text line and
         // its creation), 3,995 more on it, and the text line of article 1 on the chunk's last line.
@@ -113,13 +144,13 @@ import Testing
         let onFirst = first.articleID
         let other = ids.first { $0 != onFirst }!
         let quote = onFirst == ids[0] ? "protected cycle lanes" : "3.2% pay offer"
-        let lines = (0..<(ChangeFileReader.chunkLines - 5)).map { #"{"article": "\#(onFirst)", "quote": "\#(quote)", "note": "n\#($0)"}"# }
+        let lines = (0..<(4_000 - 5)).map { #"{"article": "\#(onFirst)", "quote": "\#(quote)", "note": "n\#($0)"}"# }
             + [#"{"article": "\#(other)", "quote": "\#(onFirst == ids[0] ? "3.2% pay offer" : "protected cycle lanes")"}"#]
         _ = try alice.database.importAnnotations(Data(lines.joined(separator: "\n").utf8))
         let path = folder.path("chunks.json")
         try ChangeFileWriter.export(from: alice.database, for: nil, to: path, newsdbVersion: "test")
         let text = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-        #expect(text[ChangeFileReader.chunkLines + 1].hasPrefix("[\"t\""))
+        #expect(text[4_000 + 1].hasPrefix("[\"t\""))
         let report = try ChangeFileReader.apply(path, to: bob.database)
         #expect(report.applied == lines.count + 3)
         #expect(try bob.database.annotations(AnnotationFilter()).count == lines.count + 1)
@@ -129,7 +160,7 @@ import Testing
     func countMismatch() throws {
         let text = String(decoding: try original, as: UTF8.self)
         try expectRefused(
-            Data(try resealed(text.replacingOccurrences(of: "\"count\": 3,", with: "\"count\": 4,"))),
+            Self.resealed(text.replacingOccurrences(of: "\"count\": 3,", with: "\"count\": 4,")),
             "it says it holds 4 changes but holds 3")
     }
 
@@ -139,6 +170,6 @@ import Testing
         let sender = try alice.database.replica().id
         let widened = text.replacingOccurrences(of: "\"covers\":{\"\(sender)\":[[1,3]]}", with: "\"covers\":{\"\(sender)\":[[1,99]]}")
         #expect(widened != text)
-        try expectRefused(Data(try resealed(widened)), "claim to account for changes their sender does not have")
+        try expectRefused(Self.resealed(widened), "claim to account for changes their sender does not have")
     }
 }

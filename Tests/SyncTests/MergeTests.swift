@@ -124,6 +124,27 @@ import Testing
         }
     }
 
+    @Test("An import counts the conflicts it makes: none for a deletion that saw every edit, one against an unseen edit")
+    func reportedConflicts() throws {
+        // Made, edited and deleted by Alice: one file brings it all to Bob, who never had the annotation.
+        let annotation = try alice.database.annotate(AnnotationDraft(
+            article: try alice.articleIDs[1], quote: "3.2% pay offer", note: "first", tags: ["claim"]))
+        try alice.database.editAnnotation(annotation.id, AnnotationChanges(note: "second", addTags: ["checked"]))
+        _ = try alice.database.deleteAnnotations([annotation.id])
+        #expect(try alice.send(to: bob, in: folder).conflicts == 0)
+        #expect(try bob.database.conflicts().isEmpty)
+        // A deletion that did not see an edit: a conflict on each side, whichever arrives second.
+        let other = try alice.database.annotate(AnnotationDraft(
+            article: try alice.articleIDs[1], quote: "The union says", note: "shared"))
+        try alice.send(to: bob, in: folder)
+        try bob.send(to: alice, in: folder)
+        try alice.database.editAnnotation(other.id, AnnotationChanges(note: "alice's edit"))
+        _ = try bob.database.deleteAnnotations([other.id])
+        #expect(try alice.send(to: bob, in: folder).conflicts == 1)
+        #expect(try bob.send(to: alice, in: folder).conflicts == 1)
+        #expect(try alice.snapshot() == bob.snapshot())
+    }
+
     @Test("A deletion that saw every edit is no conflict, and keeping the winner keeps it deleted")
     func deleteKeptDeleted() throws {
         let annotation = try sharedAnnotation()

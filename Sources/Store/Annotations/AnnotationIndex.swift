@@ -12,11 +12,15 @@ enum AnnotationIndex {
             .execute(arguments: [seq, note])
     }
 
-    /// Removes the note of the annotation row `seq`, as it is stored now, from the index, if it has one.
-    static func remove(seq: Int64, _ db: Database) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO annotation_notes_fts (annotation_notes_fts, rowid, note)
-            SELECT 'delete', seq, note FROM annotations WHERE seq = ? AND note IS NOT NULL
-            """).execute(arguments: [seq])
+    /// Removes the note of the annotation row `seq` from the index, if it has one: `note` must be the note as it is
+    /// stored now.
+    ///
+    /// The note is given rather than selected (`INSERT ... SELECT`): a statement that may write several rows opens
+    /// a savepoint, and FTS5 writes its pending index entries to disk at each, which made every note edit in a
+    /// large sync import write a small index segment (and later merge them all).
+    static func remove(seq: Int64, note: String?, _ db: Database) throws {
+        guard let note else { return }
+        try db.cachedStatement(sql: "INSERT INTO annotation_notes_fts (annotation_notes_fts, rowid, note) VALUES ('delete', ?, ?)")
+            .execute(arguments: [seq, note])
     }
 }

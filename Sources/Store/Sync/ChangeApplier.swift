@@ -23,81 +23,95 @@ struct ChangeApplier {
     private(set) var maybeConflicted = Set<String>()
     private var origins: [String: Int64] = [:]
     private var texts: [String: ArticleTexts] = [:]
+    private let statements: ChangeStatements
+    /// Annotations this applier created that have no row in `changes` yet (`seq`s): their registers are known to be
+    /// empty without looking. Only the applier of a transaction writes rows for annotations it created.
+    private var withoutChanges = Set<Int64>()
 
     init(_ db: Database) {
         self.db = db
+        statements = ChangeStatements(db)
+    }
+
+    /// What applying a change needs to know of the annotation it is about.
+    private struct AnnotationState {
+        let id: String
+        let seq: Int64
+        let isDeleted: Bool
+        let note: String?
+        /// The annotation's latest change and its time, as they are after the change being applied.
+        var latestHLC: String?
+        var modifiedAt: String
+        /// Whether the change being applied is the latest.
+        var isTouched = false
     }
 
     /// Applies `change`, which must not have been applied before (see ``Knowledge``).
     mutating func apply(_ change: Change) throws -> Outcome {
         let origin = try originNumber(change.id.origin)
+        let hlc = change.clock.description
         switch change.body {
         case .article(let version):
             try applyArticle(version, change, origin: origin)
-            return .applied
         case .create(let creation):
-            return try create(creation, change, origin: origin)
+            return try create(creation, change, origin: origin, hlc: hlc)
         case .set(let annotation, let value, let seen):
-            guard let seq = try annotationSeq(annotation) else { return .waiting(subject: annotation) }
-            if try isDeleted(seq) { maybeConflicted.insert(annotation) }
+            guard let state = try annotationState(annotation, touchedBy: change, hlc: hlc) else {
+                return .waiting(subject: annotation)
+            }
+            if state.isDeleted { maybeConflicted.insert(annotation) }
             let stored = try storedValue(value)
             let winner = try register(
-                annotation, value.field.rawValue, change, origin: origin, kind: "set", value: stored, seen: seen)
-            if winner { try write(value, seq: seq, annotation: annotation) }
+                state, value.field.rawValue, change, origin: origin, hlc: hlc, kind: "set", value: stored, seen: seen)
+            if winner {
+                try write(value, state, annotation: annotation)
+            } else {
+                try touch(state)
+            }
         case .tag(let annotation, let tag):
-            guard let seq = try annotationSeq(annotation) else { return .waiting(subject: annotation) }
-            if try isDeleted(seq) { maybeConflicted.insert(annotation) }
-            try insertChangeRow(change, origin: origin, kind: "tag", annotation: annotation, field: "tag:" + tag)
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO tag_adds (annotation_id, tag, origin, counter) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [annotation, tag, origin, change.id.counter])
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag) VALUES (?, ?)")
-                .execute(arguments: [annotation, tag])
+            guard let state = try annotationState(annotation, touchedBy: change, hlc: hlc) else {
+                return .waiting(subject: annotation)
+            }
+            if state.isDeleted { maybeConflicted.insert(annotation) }
+            try insertChangeRow(change, origin: origin, hlc: hlc, kind: "tag", state, field: "tag:" + tag)
+            try statements.execute(.addTagInstanceIfNew, annotation, tag, origin, change.id.counter)
+            try statements.execute(.addTagIfNew, annotation, tag)
+            try touch(state)
         case .untag(let annotation, let tag, let seen):
-            guard try annotationSeq(annotation) != nil else { return .waiting(subject: annotation) }
-            let additions = try Row.fetchAll(
-                db.cachedStatement(sql: """
-                    SELECT t.origin, t.counter, o.id FROM tag_adds t JOIN origins o ON o.n = t.origin
-                    WHERE t.annotation_id = ? AND t.tag = ?
-                    """),
-                arguments: [annotation, tag])
+            guard let state = try annotationState(annotation, touchedBy: change, hlc: hlc) else {
+                return .waiting(subject: annotation)
+            }
+            let additions = try Row.fetchAll(statements.bound(.tagInstances, annotation, tag))
             for row in additions where seen.contains(ChangeID(origin: row[2], counter: row[1])) {
-                try db.cachedStatement(sql: """
-                    DELETE FROM tag_adds WHERE annotation_id = ? AND tag = ? AND origin = ? AND counter = ?
-                    """).execute(arguments: [annotation, tag, row[0] as Int64, row[1] as Int64])
-                try db.cachedStatement(sql: "DELETE FROM changes WHERE origin = ? AND counter = ? AND kind = 'tag'")
-                    .execute(arguments: [row[0] as Int64, row[1] as Int64])
+                try statements.execute(.removeTagInstance, annotation, tag, row[0] as Int64, row[1] as Int64)
+                try statements.execute(.dropTagChange, row[0] as Int64, row[1] as Int64)
             }
-            try insertChangeRow(change, origin: origin, kind: "untag", annotation: annotation, field: "tag:" + tag, seen: seen)
-            try db.cachedStatement(sql: """
-                DELETE FROM annotation_tags WHERE annotation_id = ?1 AND tag = ?2
-                    AND NOT EXISTS (SELECT 1 FROM tag_adds WHERE annotation_id = ?1 AND tag = ?2)
-                """).execute(arguments: [annotation, tag])
-        case .delete(let annotation, let seen):
-            guard try annotationSeq(annotation) != nil else { return .waiting(subject: annotation) }
-            if try register(annotation, "deleted", change, origin: origin, kind: "delete", value: nil, seen: seen) {
-                try db.cachedStatement(sql: "UPDATE annotations SET deleted_at = ? WHERE id = ?")
-                    .execute(arguments: [change.at, annotation])
+            try insertChangeRow(change, origin: origin, hlc: hlc, kind: "untag", state, field: "tag:" + tag, seen: seen)
+            try statements.execute(.removeTagWithoutInstances, annotation, tag)
+            try touch(state)
+        case .delete(let annotation, let seen), .restore(let annotation, let seen):
+            guard let state = try annotationState(annotation, touchedBy: change, hlc: hlc) else {
+                return .waiting(subject: annotation)
             }
-        case .restore(let annotation, let seen):
-            guard try annotationSeq(annotation) != nil else { return .waiting(subject: annotation) }
-            if try register(annotation, "deleted", change, origin: origin, kind: "restore", value: nil, seen: seen) {
-                try db.cachedStatement(sql: "UPDATE annotations SET deleted_at = NULL WHERE id = ?").execute(arguments: [annotation])
+            let deletes = if case .delete = change.body { true } else { false }
+            let winner = try register(
+                state, "deleted", change, origin: origin, hlc: hlc, kind: deletes ? "delete" : "restore", value: nil, seen: seen)
+            if winner {
+                try statements.execute(.setDeletedAt, deletes ? change.at : nil, state.latestHLC, state.modifiedAt, state.seq)
+            } else {
+                try touch(state)
             }
         }
-        if case .create = change.body { return .applied }  // its times are set as it is inserted
-        try touch(change.subject, change)
         return .applied
     }
 
     // MARK: - Annotations
 
-    private mutating func create(_ creation: AnnotationCreation, _ change: Change, origin: Int64) throws -> Outcome {
-        if try annotationSeq(creation.id) != nil {
-            // The same id made twice (by a broken or hostile replica): the first one stays.
-            NewsDatabase.logger.warning("ignored a second creation of annotation \(creation.id)", metadata: ["change": "\(change.id)"])
-            return .applied
+    private mutating func create(_ creation: AnnotationCreation, _ change: Change, origin: Int64, hlc: String) throws -> Outcome {
+        guard var article = try articleTexts(creation.articleID) else {
+            if try isDuplicate(creation, change) { return .applied }
+            return .waiting(subject: creation.articleID)
         }
-        guard var article = try articleTexts(creation.articleID) else { return .waiting(subject: creation.articleID) }
         let made: Int
         let state: AnchorState
         let range: Range<Int>?
@@ -108,11 +122,13 @@ struct ChangeApplier {
         } else if creation.textHash == article.currentHash {
             // Made on the current text: its selector is where it is, as the replica that made it checked.
             guard selector.end <= article.currentLength else {
+                if try isDuplicate(creation, change) { return .applied }
                 throw StoreError(.invalidInput, "annotation \(creation.id.prefix(8)) lies outside its article's text")
             }
             (made, state, range) = (article.revision, .exact, selector.start..<selector.end)
         } else {
             guard let madeOn = try article.text(hash: creation.textHash, db) else {
+                if try isDuplicate(creation, change) { return .applied }
                 return .waiting(subject: creation.articleID)
             }
             let anchored = NewsDatabase.anchor(selector, madeOn: AnchoringText(madeOn.body), on: article.current, sameText: false)
@@ -120,78 +136,89 @@ struct ChangeApplier {
         }
         texts[creation.articleID] = article
         let note = NewsDatabase.cleanNote(creation.note)
-        let tags = Set(creation.tags).sorted()
-        try db.cachedStatement(sql: """
-            INSERT INTO annotations (id, article_id, revision, exact, prefix, suffix, start, "end",
-                anchor_revision, anchor_start, anchor_end, anchor_state, note, color, motivation, author,
-                created_at, modified_at, origin, counter, hlc, latest_hlc)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                creation.id, creation.articleID, made, creation.selector.exact, creation.selector.prefix,
-                creation.selector.suffix, creation.selector.start, creation.selector.end, article.revision,
-                range?.lowerBound, range?.upperBound, state.rawValue, note, creation.color.rawValue,
-                creation.motivation.rawValue, creation.author, creation.createdAt, change.at, origin, change.id.counter,
-                change.clock.description, change.clock.description,
-            ])
-        try AnnotationIndex.add(seq: db.lastInsertedRowID, note: note, db)
-        let addTag = try db.cachedStatement(sql: "INSERT INTO tag_adds (annotation_id, tag, origin, counter) VALUES (?, ?, ?, ?)")
-        let insertTag = try db.cachedStatement(sql: "INSERT INTO annotation_tags (annotation_id, tag) VALUES (?, ?)")
-        for tag in tags {
-            try addTag.execute(arguments: [creation.id, tag, origin, change.id.counter])
-            try insertTag.execute(arguments: [creation.id, tag])
+        // Most creations are new: insert first, and look for a stored one only when the id is taken.
+        try statements.execute(
+            .insertAnnotation, creation.id, creation.articleID, made, creation.selector.exact, creation.selector.prefix,
+            creation.selector.suffix, creation.selector.start, creation.selector.end, article.revision,
+            range?.lowerBound, range?.upperBound, state.rawValue, note, creation.color.rawValue,
+            creation.motivation.rawValue, creation.author, creation.createdAt, change.at, origin, change.id.counter,
+            hlc, hlc)
+        guard db.changesCount == 1 else {
+            if try isDuplicate(creation, change) { return .applied }
+            throw StoreError(.database, "annotation \(creation.id.prefix(8)) was neither inserted nor found")
+        }
+        let seq = db.lastInsertedRowID
+        withoutChanges.insert(seq)
+        try AnnotationIndex.add(seq: seq, note: note, db)
+        for tag in Set(creation.tags).sorted() {
+            try statements.execute(.addTagInstance, creation.id, tag, origin, change.id.counter)
+            try statements.execute(.addTag, creation.id, tag)
         }
         return .applied
     }
 
-    /// Records `change` as a value of the register `field` of `annotation`, dropping the values it saw.
-    /// - Returns: Whether it is now the value in effect (the latest of the register's values).
-    private mutating func register(
-        _ annotation: String, _ field: String, _ change: Change, origin: Int64, kind: String, value: String?,
-        seen: Knowledge
-    ) throws -> Bool {
-        var latestRemaining: String?
-        let rows = try Row.fetchAll(
-            db.cachedStatement(sql: """
-                SELECT c.origin, c.counter, c.hlc, o.id AS origin_id FROM changes c JOIN origins o ON o.n = c.origin
-                WHERE c.annotation_id = ? AND c.field = ?
-                """),
-            arguments: [annotation, field])
-        for row in rows {
-            let id = ChangeID(origin: row["origin_id"], counter: row["counter"])
-            if seen.contains(id) {
-                try db.cachedStatement(sql: "DELETE FROM changes WHERE origin = ? AND counter = ?")
-                    .execute(arguments: [row["origin"] as Int64, id.counter])
-            } else {
-                let hlc: String = row["hlc"]
-                if latestRemaining.map({ hlc > $0 }) ?? true { latestRemaining = hlc }
-            }
-        }
-        try insertChangeRow(change, origin: origin, kind: kind, annotation: annotation, field: field, value: value, seen: seen)
-        if latestRemaining != nil || kind == "delete" { maybeConflicted.insert(annotation) }
-        return latestRemaining.map { change.clock.description > $0 } ?? true
+    /// Whether the annotation `creation` makes is here already (made twice, by a broken or hostile replica): then the
+    /// first one stays, and the second is ignored.
+    private func isDuplicate(_ creation: AnnotationCreation, _ change: Change) throws -> Bool {
+        guard try Int64.fetchOne(statements.bound(.annotationSeq, creation.id)) != nil else { return false }
+        NewsDatabase.logger.warning("ignored a second creation of annotation \(creation.id)", metadata: ["change": "\(change.id)"])
+        return true
     }
 
-    /// Writes the value in effect for a field into the annotation row.
-    private mutating func write(_ value: FieldValue, seq: Int64, annotation: String) throws {
+    /// Records `change` as a value of the register `field` of the annotation, dropping the values it saw.
+    /// - Returns: Whether it is now the value in effect (the latest of the register's values).
+    private mutating func register(
+        _ state: AnnotationState, _ field: String, _ change: Change, origin: Int64, hlc: String, kind: String,
+        value: String?, seen: Knowledge
+    ) throws -> Bool {
+        let annotation = state.id
+        let hasChanges = !withoutChanges.contains(state.seq)
+        var latestRemaining: String?
+        let rows = hasChanges ? try Row.fetchAll(statements.bound(.registerValues, annotation, field)) : []
+        for row in rows {
+            let id = ChangeID(origin: row[3], counter: row[1])
+            if seen.contains(id) {
+                try statements.execute(.dropChange, row[0] as Int64, id.counter)
+            } else {
+                let other: String = row[2]
+                if latestRemaining.map({ other > $0 }) ?? true { latestRemaining = other }
+            }
+        }
+        // Concurrent values of the field, or a deletion that did not see an edit or a tag addition, make a conflict.
+        if try latestRemaining != nil || (kind == "delete" && hasChanges && hasEdits(annotation, notIn: seen)) {
+            maybeConflicted.insert(annotation)
+        }
+        try insertChangeRow(change, origin: origin, hlc: hlc, kind: kind, state, field: field, value: value, seen: seen)
+        return latestRemaining.map { hlc > $0 } ?? true
+    }
+
+    /// Whether the annotation has an edit or a tag addition in effect that is not in `seen`.
+    private func hasEdits(_ annotation: String, notIn seen: Knowledge) throws -> Bool {
+        let rows = try Row.fetchAll(statements.bound(.edits, annotation))
+        return rows.contains { !seen.contains(ChangeID(origin: $0[0], counter: $0[1])) }
+    }
+
+    /// Writes the value in effect for a field into the annotation row, with its latest change and time.
+    private mutating func write(_ value: FieldValue, _ state: AnnotationState, annotation: String) throws {
         switch value {
         case .note(let note):
-            try AnnotationIndex.remove(seq: seq, db)
             let cleaned = NewsDatabase.cleanNote(note)
-            try db.cachedStatement(sql: "UPDATE annotations SET note = ? WHERE seq = ?").execute(arguments: [cleaned, seq])
-            try AnnotationIndex.add(seq: seq, note: cleaned, db)
+            try AnnotationIndex.remove(seq: state.seq, note: state.note, db)
+            try statements.execute(.setNote, cleaned, state.latestHLC, state.modifiedAt, state.seq)
+            try AnnotationIndex.add(seq: state.seq, note: cleaned, db)
         case .color(let color):
-            try db.cachedStatement(sql: "UPDATE annotations SET color = ? WHERE seq = ?").execute(arguments: [color.rawValue, seq])
+            try statements.execute(.setColor, color.rawValue, state.latestHLC, state.modifiedAt, state.seq)
         case .motivation(let motivation):
-            try db.cachedStatement(sql: "UPDATE annotations SET motivation = ? WHERE seq = ?")
-                .execute(arguments: [motivation.rawValue, seq])
+            try statements.execute(.setMotivation, motivation.rawValue, state.latestHLC, state.modifiedAt, state.seq)
         case .selector(let selector, let textHash):
-            guard let articleID = try String.fetchOne(db, sql: "SELECT article_id FROM annotations WHERE seq = ?", arguments: [seq]),
+            try touch(state)
+            guard let articleID = try String.fetchOne(db, sql: "SELECT article_id FROM annotations WHERE seq = ?", arguments: [state.seq]),
                 var article = try articleTexts(articleID)
             else { throw StoreError(.database, "annotation \(annotation.prefix(8)) has no article") }
             // A selector on a text this replica does not have (yet) keeps the annotation where it is.
             guard let madeOn = try article.text(hash: textHash, db) else { return }
             texts[articleID] = article
-            let (state, range) = NewsDatabase.anchor(
+            let (anchorState, range) = NewsDatabase.anchor(
                 selector, madeOn: AnchoringText(madeOn.body), on: article.current, sameText: madeOn.revision == article.revision)
             try db.execute(
                 sql: """
@@ -201,29 +228,38 @@ struct ChangeApplier {
                     """,
                 arguments: [
                     madeOn.revision, selector.exact, selector.prefix, selector.suffix, selector.start, selector.end,
-                    article.revision, range?.lowerBound, range?.upperBound, state.rawValue, seq,
+                    article.revision, range?.lowerBound, range?.upperBound, anchorState.rawValue, state.seq,
                 ])
         }
     }
 
-    /// Makes `change` the annotation's latest change, with its time as `modified_at`, when it is later than the
-    /// latest so far.
-    private func touch(_ annotation: String, _ change: Change) throws {
-        try db.cachedStatement(sql: """
-            UPDATE annotations SET latest_hlc = ?1, modified_at = ?2 WHERE id = ?3 AND (latest_hlc IS NULL OR latest_hlc < ?1)
-            """).execute(arguments: [change.clock.description, change.at, annotation])
+    /// The annotation `id`, with `change` as its latest change (and its time as `modified_at`) when it is later than
+    /// the latest so far; nil when the annotation is not here.
+    private func annotationState(_ id: String, touchedBy change: Change, hlc: String) throws -> AnnotationState? {
+        guard let row = try Row.fetchOne(statements.bound(.annotationState, id)) else { return nil }
+        var state = AnnotationState(
+            id: id, seq: row[0], isDeleted: row[1], note: row[2], latestHLC: row[3], modifiedAt: row[4])
+        if state.latestHLC.map({ $0 < hlc }) ?? true {
+            state.latestHLC = hlc
+            state.modifiedAt = change.at
+            state.isTouched = true
+        }
+        return state
     }
 
-    private func insertChangeRow(
-        _ change: Change, origin: Int64, kind: String, annotation: String, field: String, value: String? = nil,
-        seen: Knowledge? = nil
+    /// Stores the annotation's latest change and time, when the change being applied is the latest.
+    private func touch(_ state: AnnotationState) throws {
+        guard state.isTouched else { return }
+        try statements.execute(.touch, state.latestHLC, state.modifiedAt, state.seq)
+    }
+
+    private mutating func insertChangeRow(
+        _ change: Change, origin: Int64, hlc: String, kind: String, _ state: AnnotationState, field: String,
+        value: String? = nil, seen: Knowledge? = nil
     ) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO changes (origin, counter, hlc, at, kind, annotation_id, field, value, seen)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                origin, change.id.counter, change.clock.description, change.at, kind, annotation, field, value, seen?.json,
-            ])
+        try statements.execute(
+            .insertChange, origin, change.id.counter, hlc, change.at, kind, state.id, field, value, seen?.json)
+        withoutChanges.remove(state.seq)
     }
 
     private func storedValue(_ value: FieldValue) throws -> String? {
@@ -235,14 +271,6 @@ struct ChangeApplier {
         }
     }
 
-    private func isDeleted(_ seq: Int64) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT deleted_at IS NOT NULL FROM annotations WHERE seq = ?"), arguments: [seq])
-            ?? false
-    }
-
-    private func annotationSeq(_ id: String) throws -> Int64? {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM annotations WHERE id = ?"), arguments: [id])
-    }
 
     // MARK: - Articles
 

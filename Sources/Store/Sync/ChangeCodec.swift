@@ -111,13 +111,36 @@ public struct ChangeCodec {
 
     // MARK: - Reading
 
-    /// Reads one line: a change, or nil for a `t` line (which defines the next text).
+    /// Reads one line, given as its UTF-8 bytes (without the line feed, or the comma that separates it from the next
+    /// line): a change, or nil for a `t` line (which defines the next text).
+    /// - Throws: `StoreError` `.invalidInput` saying what is wrong with the line.
+    public mutating func decode(line: UnsafeBufferPointer<UInt8>) throws -> Change? {
+        var json = JSONByteReader(line)
+        guard json.peek() == UInt8(ascii: "[") else { throw invalid("is not a JSON array") }
+        var reader = try ChangeFieldReader(json)
+        guard !reader.isAtEnd else { throw invalid("is not a JSON array") }
+        let change = try decode(&reader)
+        try reader.finish()
+        try reader.json.expectEnd()
+        return change
+    }
+
+    /// Reads one line, given as the JSON value `JSONSerialization` makes of it.
     /// - Throws: `StoreError` `.invalidInput` saying what is wrong with the line.
     public mutating func decode(_ value: Any) throws -> Change? {
-        guard let array = value as? [Any], !array.isEmpty else { throw invalid("is not a JSON array") }
-        var reader = FieldReader(array: array)
-        if let tag = array.first as? String, tag == "t" {
-            reader.position = 1
+        guard value is [Any], JSONSerialization.isValidJSONObject(value) else { throw invalid("is not a JSON array") }
+        let data: Data
+        do {
+            data = try JSONSerialization.data(withJSONObject: value)
+        } catch {
+            throw invalid("is not a JSON array")
+        }
+        return try data.withUnsafeBytes { raw in try decode(line: raw.bindMemory(to: UInt8.self)) }
+    }
+
+    private mutating func decode(_ reader: inout ChangeFieldReader) throws -> Change? {
+        if reader.nextIsText {
+            guard try reader.string() == "t" else { throw ChangeFieldReader.lacksNumber(field: 1) }
             let article = try reader.string()
             let hash = try reader.string()
             texts.append((article, hash))
@@ -150,7 +173,7 @@ public struct ChangeCodec {
             body = .create(AnnotationCreation(
                 id: annotation, articleID: text.article, textHash: text.hash, selector: selector,
                 note: try reader.optionalString(), color: try reader.color(), motivation: try reader.motivation(),
-                author: try reader.string(), tags: try reader.tags(), createdAt: try reader.timeOrZero() ?? at))
+                author: try reader.string(), tags: try tags(&reader), createdAt: try reader.timeOrZero() ?? at))
         case "s":
             let annotation = try reader.annotationID()
             let field = try reader.string()
@@ -160,16 +183,14 @@ public struct ChangeCodec {
             case "color": value = .color(try reader.color())
             case "motivation": value = .motivation(try reader.motivation())
             case "selector":
-                guard let parts = reader.next() as? [Any] else { throw invalid("has a selector that is not an array") }
-                var inner = FieldReader(array: parts)
-                value = .selector(try inner.selector(), textHash: try inner.string())
+                value = try reader.array("a selector") { parts in .selector(try parts.selector(), textHash: try parts.string()) }
             default: throw invalid("sets an unknown field \"\(field)\"")
             }
             body = .set(annotation: annotation, value: value, seen: try knowledge(&reader))
         case "+":
-            body = .tag(annotation: try reader.annotationID(), tag: try reader.tag())
+            body = .tag(annotation: try reader.annotationID(), tag: try tag(&reader))
         case "-":
-            body = .untag(annotation: try reader.annotationID(), tag: try reader.tag(), seen: try knowledge(&reader))
+            body = .untag(annotation: try reader.annotationID(), tag: try tag(&reader), seen: try knowledge(&reader))
         case "d":
             body = .delete(annotation: try reader.annotationID(), seen: try knowledge(&reader))
         case "r":
@@ -180,28 +201,57 @@ public struct ChangeCodec {
         return Change(id: id, clock: clock, at: at, body: body)
     }
 
-    private func textReference(_ reader: inout FieldReader) throws -> (article: String, hash: String) {
-        let value = reader.next()
-        if let number = FieldReader.integer(value) {
+    private func textReference(_ reader: inout ChangeFieldReader) throws -> (article: String, hash: String) {
+        if let number = try reader.intIfNumber() {
             guard number >= 0, number < texts.count else { throw invalid("names text \(number) before it is defined") }
             return texts[number]
         }
-        guard let pair = value as? [Any], pair.count == 2 else { throw invalid("names its article text wrongly") }
-        var inner = FieldReader(array: pair)
-        return (try inner.articleID(), try inner.string())
+        return try reader.array("its article text") { pair in
+            let text = (article: try pair.articleID(), hash: try pair.string())
+            guard pair.isAtEnd else { throw invalid("names its article text wrongly") }
+            return text
+        }
     }
 
-    private func knowledge(_ reader: inout FieldReader) throws -> Knowledge {
-        guard let list = reader.next() as? [Any] else { throw invalid("has a list of changes seen that is not an array") }
-        var knowledge = Knowledge()
-        for item in list {
-            guard let triple = item as? [Any], triple.count == 3, let number = FieldReader.integer(triple[0]),
-                let first = FieldReader.integer(triple[1]), let last = FieldReader.integer(triple[2]),
-                number >= 0, number < origins.count, first >= 1, last >= first
-            else { throw invalid("lists the changes it saw wrongly") }
-            knowledge.insert(Int64(first)...Int64(last), for: origins[number])
+    private func knowledge(_ reader: inout ChangeFieldReader) throws -> Knowledge {
+        try reader.array("a list of changes seen") { list in
+            var knowledge = Knowledge()
+            while !list.isAtEnd {
+                let (number, first, last) = try list.array("a change range") { triple in
+                    let range = (try triple.int(), try triple.int(), try triple.int())
+                    guard triple.isAtEnd else { throw invalid("lists the changes it saw wrongly") }
+                    return range
+                }
+                guard number >= 0, number < origins.count, first >= 1, last >= first else {
+                    throw invalid("lists the changes it saw wrongly")
+                }
+                knowledge.insert(Int64(first)...Int64(last), for: origins[number])
+            }
+            return knowledge
         }
-        return knowledge
+    }
+
+    /// A tag, which must be in normal form; the few tags a file uses are checked once each.
+    private mutating func tag(_ reader: inout ChangeFieldReader) throws -> String {
+        let text = try reader.string()
+        if checkedTags.contains(text) { return text }
+        let tag: String
+        do {
+            tag = try Tag.normalized(text)
+        } catch {
+            throw invalid("has an invalid tag \"\(text.prefix(70))\"")
+        }
+        guard tag == text else { throw invalid("has a tag that is not in normal form \"\(text.prefix(70))\"") }
+        checkedTags.insert(tag)
+        return tag
+    }
+
+    private mutating func tags(_ reader: inout ChangeFieldReader) throws -> [String] {
+        try reader.array("tags") { list in
+            var tags: [String] = []
+            while !list.isAtEnd { tags.append(try tag(&list)) }
+            return tags
+        }
     }
 
     /// The ISO 8601 text of the second `milliseconds` falls in; changes made together share it, so the last one is kept.
@@ -214,109 +264,7 @@ public struct ChangeCodec {
     }
 
     private var lastSecond: (second: Int64, text: String)?
+    private var checkedTags = Set<String>()
 
     private func invalid(_ what: String) -> StoreError { StoreError(.invalidInput, "a change \(what)") }
-}
-
-/// Reads the fields of a change line in order.
-private struct FieldReader {
-    let array: [Any]
-    var position = 0
-
-    mutating func next() -> Any? {
-        defer { position += 1 }
-        return position < array.count ? array[position] : nil
-    }
-
-    mutating func string() throws -> String {
-        guard let text = next() as? String else { throw StoreError(.invalidInput, "a change lacks a text field (field \(position))") }
-        return text
-    }
-
-    mutating func optionalString() throws -> String? {
-        let value = next()
-        if value == nil || value is NSNull { return nil }
-        guard let text = value as? String else { throw StoreError(.invalidInput, "a change has a field that is not text (field \(position))") }
-        return text
-    }
-
-    /// `value` as a whole number (JSON true and false, which also come back as numbers, are 1 and 0: harmless
-    /// where a number is expected, and the SHA-256 has already vouched for the file).
-    static func integer(_ value: Any?) -> Int? {
-        value as? Int
-    }
-
-    mutating func int() throws -> Int {
-        guard let number = Self.integer(next()) else {
-            throw StoreError(.invalidInput, "a change lacks a number (field \(position))")
-        }
-        return number
-    }
-
-    mutating func timeOrZero() throws -> String? {
-        let value = next()
-        if let number = Self.integer(value), number == 0 { return nil }
-        guard let text = value as? String, !text.isEmpty else { throw StoreError(.invalidInput, "a change has a bad time") }
-        return text
-    }
-
-    mutating func annotationID() throws -> String {
-        let text = try string()
-        guard text.count == 36, UUID(uuidString: text) != nil, text == text.lowercased() else {
-            throw StoreError(.invalidInput, "a change names annotation \"\(text.prefix(40))\", which is not a lowercase UUID")
-        }
-        return text
-    }
-
-    mutating func articleID() throws -> String {
-        let text = try string()
-        guard text.utf8.count == 64, text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else {
-            throw StoreError(.invalidInput, "a change names article \"\(text.prefix(70))\", which is not a newsdb article id")
-        }
-        return text
-    }
-
-    mutating func selector() throws -> TextSelector {
-        let exact = try string()
-        let prefix = try string()
-        let suffix = try string()
-        let start = try int()
-        let end = try int()
-        guard !exact.isEmpty, start >= 0, end > start else { throw StoreError(.invalidInput, "a change has an impossible passage") }
-        return TextSelector(exact: exact, prefix: prefix, suffix: suffix, start: start, end: end)
-    }
-
-    mutating func color() throws -> AnnotationColor {
-        let text = try string()
-        guard let color = AnnotationColor(rawValue: text) else { throw StoreError(.invalidInput, "a change has an unknown color \"\(text)\"") }
-        return color
-    }
-
-    mutating func motivation() throws -> Motivation {
-        let text = try string()
-        guard let motivation = Motivation(rawValue: text) else {
-            throw StoreError(.invalidInput, "a change has an unknown motivation \"\(text)\"")
-        }
-        return motivation
-    }
-
-    mutating func tag() throws -> String {
-        let text = try string()
-        let tag: String
-        do {
-            tag = try Tag.normalized(text)
-        } catch {
-            throw StoreError(.invalidInput, "a change has an invalid tag \"\(text.prefix(70))\"")
-        }
-        guard tag == text else { throw StoreError(.invalidInput, "a change has a tag that is not in normal form \"\(text.prefix(70))\"") }
-        return tag
-    }
-
-    mutating func tags() throws -> [String] {
-        guard let list = next() as? [Any] else { throw StoreError(.invalidInput, "a change has tags that are not a list") }
-        return try list.map { item in
-            var inner = FieldReader(array: [item])
-            return try inner.tag()
-        }
-    }
 }

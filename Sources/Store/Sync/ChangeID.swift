@@ -25,6 +25,10 @@ public struct ChangeID: Sendable, Hashable, Comparable, CustomStringConvertible 
 public enum JSONText {
     /// `text` as a JSON string literal.
     public static func quoted(_ text: String) -> String {
+        // Most texts (ids, times, most notes) need no escape: copied whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
         var result = "\""
         result.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {

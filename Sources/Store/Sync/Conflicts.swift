@@ -148,14 +148,15 @@ extension NewsDatabase {
                 """
             : "c.annotation_id = ?"
         let arguments: StatementArguments = annotation.map { [$0] } ?? []
+        // Prepared once per connection: an import looks at every annotation it may have put in conflict.
         let rows = try Row.fetchAll(
-            db, sql: """
+            db.cachedStatement(sql: """
                 SELECT c.annotation_id, c.field, c.kind, c.value, c.hlc, c.at, c.seen, c.counter, o.id AS origin_id,
                     o.name, a.article_id, a.exact, a.deleted_at
                 FROM changes c JOIN origins o ON o.n = c.origin JOIN annotations a ON a.id = c.annotation_id
                 WHERE c.kind IN ('set', 'tag', 'delete', 'restore') AND \(candidates)
                 ORDER BY c.annotation_id, c.field, c.hlc DESC
-                """,
+                """),
             arguments: arguments)
         var conflicts: [Conflict] = []
         var index = 0

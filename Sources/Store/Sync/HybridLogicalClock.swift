@@ -36,10 +36,30 @@ public struct HLCTimestamp: Sendable, Hashable, Comparable, Codable, CustomStrin
 
     /// `MILLISECONDS-COUNTER-REPLICA`, with fixed-width numbers so that the text sorts as the timestamp does.
     public var description: String {
-        let millis = String(milliseconds)
+        guard milliseconds >= 0 && milliseconds < 1_000_000_000_000_000 else {
+            let millis = String(milliseconds)
+            return String(repeating: "0", count: max(0, 15 - millis.count)) + millis + "-" + Self.padded(counter) + "-" + replica
+        }
+        // Written digit by digit: a sync import makes one for every change it applies.
+        var text = [UInt8](repeating: UInt8(ascii: "0"), count: 27)
+        var rest = milliseconds
+        for index in stride(from: 14, through: 0, by: -1) where rest > 0 {
+            text[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
+        text[15] = UInt8(ascii: "-")
+        var count = counter
+        for index in stride(from: 25, through: 16, by: -1) where count > 0 {
+            text[index] = UInt8(ascii: "0") + UInt8(count % 10)
+            count /= 10
+        }
+        text[26] = UInt8(ascii: "-")
+        return String(decoding: text, as: UTF8.self) + replica
+    }
+
+    private static func padded(_ counter: UInt32) -> String {
         let count = String(counter)
-        return String(repeating: "0", count: max(0, 15 - millis.count)) + millis + "-"
-            + String(repeating: "0", count: max(0, 10 - count.count)) + count + "-" + replica
+        return String(repeating: "0", count: max(0, 10 - count.count)) + count
     }
 }
 

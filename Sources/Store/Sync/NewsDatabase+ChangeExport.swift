@@ -315,17 +315,39 @@ enum PendingChange {
     }
 
     static func decode(_ text: String, origin: String) throws -> Change {
+        var text = text
         do {
-            guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-                let origins = object["origins"] as? [String], let line = object["change"]
-            else { throw StoreError(.database, "a waiting change is unreadable") }
-            var codec = ChangeCodec(origins: origins, definesTexts: false)
-            guard let change = try codec.decode(line) else { throw StoreError(.database, "a waiting change is unreadable") }
-            return change
+            return try text.withUTF8 { bytes in
+                var json = JSONByteReader(bytes)
+                var origins: [String]?
+                var line: Range<Int>?
+                try json.expect(UInt8(ascii: "{"))
+                if !json.consume(UInt8(ascii: "}")) {
+                    repeat {
+                        let key = try json.string()
+                        try json.expect(UInt8(ascii: ":"))
+                        switch key {
+                        case "origins": origins = try json.strings()
+                        case "change":
+                            // Read once the origins it refers to are known, whatever the order of the keys.
+                            let start = json.position
+                            try json.skipValue()
+                            line = start..<json.position
+                        default: try json.skipValue()
+                        }
+                    } while json.consume(UInt8(ascii: ","))
+                    try json.expect(UInt8(ascii: "}"))
+                }
+                try json.expectEnd()
+                guard let origins, let line else { throw StoreError(.database, "it lacks its origins or its change") }
+                var codec = ChangeCodec(origins: origins, definesTexts: false)
+                guard let change = try codec.decode(line: UnsafeBufferPointer(rebasing: bytes[line])) else {
+                    throw StoreError(.database, "it is a text definition, not a change")
+                }
+                return change
+            }
         } catch let error as StoreError {
             throw StoreError(.database, "a waiting change from \(origin.prefix(8)) is unreadable: \(error.message)")
-        } catch {
-            throw StoreError(.database, "a waiting change from \(origin.prefix(8)) is unreadable: \(StoreError.describe(error))")
         }
     }
 }
