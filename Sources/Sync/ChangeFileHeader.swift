@@ -13,6 +13,7 @@ enum ChangeFileHeader {
             "knowledge": ranges(header.knowledge),
             "covers": ranges(header.covers),
             "origins": origins,
+            "names": header.names,
         ]
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         // The format name and version come first, so that a person (or `head -c 60`) sees what the file is.
@@ -57,9 +58,13 @@ enum ChangeFileHeader {
                 .invalidInput,
                 "\(file) comes from a newer newsdb (schema \(schema); this one has \(NewsDatabase.changeSchemaVersion)); upgrade newsdb")
         }
+        // Names came with newsdb 0.3.0; a file from 0.2.0 has none.
+        guard let names = object["names"].map({ $0 as? [String: String] }) ?? [:] else {
+            throw damaged(file, "its names of replicas are unreadable")
+        }
         let header = ChangeSetHeader(
             sender: Replica(id: senderID, name: senderName, createdAt: ""), knowledge: try decode(knowledge, file),
-            covers: try decode(covers, file), schemaVersion: schema, newsdbVersion: newsdb)
+            covers: try decode(covers, file), schemaVersion: schema, newsdbVersion: newsdb, names: names)
         return (header, origins)
     }
 

@@ -202,6 +202,20 @@ import Testing
         #expect(try carol.snapshot() == alice.snapshot())
     }
 
+    @Test("A conflict with a teammate heard of only through a relay names that teammate, not an id")
+    func relayedNames() throws {
+        let carol = try TestReplica("carol", in: folder, clock: clock.read)
+        let annotation = try sharedAnnotation()
+        try alice.send(to: carol, in: folder)
+        clock.advance(1)
+        try alice.database.editAnnotation(annotation.id, AnnotationChanges(note: "alice's"))
+        try carol.database.editAnnotation(annotation.id, AnnotationChanges(note: "carol's"))
+        try carol.send(to: bob, in: folder)
+        try bob.send(to: alice, in: folder)
+        let conflict = try #require(alice.database.conflicts().first)
+        #expect(Set([conflict.winner.author] + conflict.others.map(\.author)) == ["alice", "carol"])
+    }
+
     @Test("A later file applied before an earlier one loses nothing: its changes wait and converge")
     func gap() throws {
         let annotation = try alice.database.annotate(AnnotationDraft(

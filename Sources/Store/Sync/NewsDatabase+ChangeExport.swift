@@ -15,14 +15,21 @@ public struct ChangeSetHeader: Sendable, Equatable {
     public var schemaVersion: Int
     /// The newsdb version of the sender.
     public var newsdbVersion: String
+    /// The names of the replicas the sender knows, by id, so that a change relayed from a teammate the receiver
+    /// never heard from directly shows its author's name, not an id.
+    public var names: [String: String]
 
     /// Creates a header.
-    public init(sender: Replica, knowledge: Knowledge, covers: Knowledge, schemaVersion: Int, newsdbVersion: String) {
+    public init(
+        sender: Replica, knowledge: Knowledge, covers: Knowledge, schemaVersion: Int, newsdbVersion: String,
+        names: [String: String] = [:]
+    ) {
         self.sender = sender
         self.knowledge = knowledge
         self.covers = covers
         self.schemaVersion = schemaVersion
         self.newsdbVersion = newsdbVersion
+        self.names = names
     }
 }
 
@@ -75,7 +82,7 @@ extension NewsDatabase {
             let covers = mine.subtracting(known)
             try header(ChangeSetHeader(
                 sender: try Self.fetchReplica(db), knowledge: mine, covers: covers, schemaVersion: Self.changeSchemaVersion,
-                newsdbVersion: newsdbVersion))
+                newsdbVersion: newsdbVersion, names: try Self.originNames(db)))
             return try withoutActuallyEscaping(change) { emit in
                 let exporter = ChangeExporter(db: db, origins: try Self.origins(db), covers: covers, emit: emit)
                 return try exporter.run()
@@ -106,9 +113,18 @@ extension NewsDatabase {
             }
             let header = ChangeSetHeader(
                 sender: try Self.fetchReplica(db), knowledge: mine, covers: covers, schemaVersion: Self.changeSchemaVersion,
-                newsdbVersion: newsdbVersion)
+                newsdbVersion: newsdbVersion, names: try Self.originNames(db))
             return ChangePage(header: header, changes: changes, isLast: !full)
         }
+    }
+
+    /// The names of the replicas this one knows by name (not those known only by their id's start).
+    static func originNames(_ db: Database) throws -> [String: String] {
+        var names: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, name FROM origins WHERE name <> substr(id, 1, 8)") {
+            names[row[0]] = row[1]
+        }
+        return names
     }
 
     private static func origins(_ db: Database) throws -> [Int64: String] {

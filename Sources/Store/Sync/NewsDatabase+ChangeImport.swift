@@ -191,6 +191,11 @@ extension NewsDatabase {
     static func remember(_ header: ChangeSetHeader, now: String, _ applier: inout ChangeApplier, _ db: Database) throws {
         let number = try applier.originNumber(header.sender.id)
         try db.execute(sql: "UPDATE origins SET name = ? WHERE n = ?", arguments: [header.sender.name, number])
+        // Teammates known here only by their id's start take the names the sender knows them by.
+        for (id, name) in header.names where id != header.sender.id && !name.isEmpty {
+            try db.execute(
+                sql: "UPDATE origins SET name = ? WHERE id = ? AND n <> 1 AND name = substr(id, 1, 8)", arguments: [name, id])
+        }
         let previous = try String.fetchOne(db, sql: "SELECT knowledge FROM peers WHERE origin = ?", arguments: [number])
         // What a peer has only grows: an older file applied after a newer one must not make it look as if it had less.
         let known = try previous.map { try Knowledge(json: $0).union(header.knowledge) } ?? header.knowledge
