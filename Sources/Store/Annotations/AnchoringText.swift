@@ -99,20 +99,25 @@ struct AnchoringText {
     /// Every place `pattern` (folded) occurs in the folded body, as body ranges, in order.
     func occurrences(of pattern: [UInt32]) -> [Range<Int>] {
         guard !pattern.isEmpty, pattern.count <= folded.count else { return [] }
+        // Boyer-Moore-Horspool, with shifts keyed by a scalar's low byte (a shared byte only shortens a shift):
+        // a bulk import looks for every quote in its whole article, to be sure it occurs once.
         let starts: [Int] = folded.withUnsafeBufferPointer { text in
             pattern.withUnsafeBufferPointer { needle in
                 var found: [Int] = []
-                let first = needle[0]
                 let length = needle.count
+                var shifts = [Int](repeating: length, count: 256)
+                for position in 0..<(length - 1) { shifts[Int(needle[position] & 0xFF)] = length - 1 - position }
+                let final = needle[length - 1]
                 var index = 0
                 let last = text.count - length
                 while index <= last {
-                    if text[index] == first {
-                        var matched = 1
-                        while matched < length && text[index + matched] == needle[matched] { matched += 1 }
-                        if matched == length { found.append(index) }
+                    let scalar = text[index + length - 1]
+                    if scalar == final {
+                        var matched = 0
+                        while matched < length - 1 && text[index + matched] == needle[matched] { matched += 1 }
+                        if matched == length - 1 { found.append(index) }
                     }
-                    index += 1
+                    index += shifts[Int(scalar & 0xFF)]
                 }
                 return found
             }

@@ -145,11 +145,13 @@ struct AnnotationImportPlan {
             guard let range else { return (given, .orphan, nil) }
             return (TextSelector.make(range, in: text), state, range)
         }
-        if record.occurrence == nil {
-            let count = text.occurrences(of: AnchoringText.folded(record.quote)).count
-            if count > 1 {
-                throw StoreError(.ambiguous, "the quote occurs \(count) times; add \"occurrence\": 1 to \(count) to pick one")
-            }
+        // One search serves the usual case (a quote that occurs once); the locator explains the others.
+        let found = text.occurrences(of: AnchoringText.folded(record.quote))
+        if record.occurrence == nil && found.count > 1 {
+            throw StoreError(.ambiguous, "the quote occurs \(found.count) times; add \"occurrence\": 1 to \(found.count) to pick one")
+        }
+        if found.count == 1 && (record.occurrence ?? 1) == 1 {
+            return (TextSelector.make(found[0], in: text), .exact, found[0])
         }
         let range = try QuoteLocator.locate(record.quote, occurrence: record.occurrence, in: text, articleID: article.id)
         return (TextSelector.make(range, in: text), .exact, range)
