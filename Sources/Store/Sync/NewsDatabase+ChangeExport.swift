@@ -95,14 +95,18 @@ extension NewsDatabase {
     /// from what the receiver has by then, sends every change once. The page's header covers its changes; the last
     /// page's also covers the changes that were overwritten here, which the receiver then has in effect.
     /// - Throws: `StoreError`.
-    public func exportPage(excluding known: Knowledge, limit: Int, newsdbVersion: String) throws -> ChangePage {
+    /// - Parameter byteBudget: Roughly how many bytes of text a page may hold; a page holds at least one change.
+    public func exportPage(
+        excluding known: Knowledge, limit: Int, newsdbVersion: String, byteBudget: Int = 8 << 20
+    ) throws -> ChangePage {
         try read("reading the change log") { db in
             let mine = try Self.knowledge(db)
             let remaining = mine.subtracting(known)
             var changes: [Change] = []
             let full = try withoutActuallyEscaping({ (change: Change) in changes.append(change) }) { emit in
                 let exporter = ChangeExporter(
-                    db: db, origins: try Self.origins(db), covers: remaining, limit: max(1, limit), emit: emit)
+                    db: db, origins: try Self.origins(db), covers: remaining, limit: max(1, limit), byteBudget: byteBudget,
+                    emit: emit)
                 _ = try exporter.run()
                 return exporter.full
             }
@@ -150,31 +154,37 @@ private final class ChangeExporter {
     let origins: [Int64: String]
     let covers: Knowledge
     let emit: (Change) throws -> Void
-    /// The most changes to hand over.
+    /// The most changes to hand over, and roughly the most bytes of text.
     let limit: Int
+    let byteBudget: Int
     var count = 0
+    private var bytes = 0
     /// Whether a change was left out because `limit` were handed over.
     private(set) var full = false
     private var texts: [String: ArticleTexts] = [:]
 
     init(
-        db: Database, origins: [Int64: String], covers: Knowledge, limit: Int = .max,
+        db: Database, origins: [Int64: String], covers: Knowledge, limit: Int = .max, byteBudget: Int = .max,
         emit: @escaping (Change) throws -> Void
     ) {
         self.db = db
         self.origins = origins
         self.covers = covers
         self.limit = limit
+        self.byteBudget = byteBudget
         self.emit = emit
     }
 
-    /// Hands `change` over, unless `limit` changes were; then notes that the export is `full`.
+    /// Hands `change` over, unless `limit` changes (or `byteBudget` bytes of text) were; then notes that the export
+    /// is `full`.
     private func hand(_ change: () throws -> Change) throws {
-        guard count < limit else {
+        guard count < limit, bytes < byteBudget else {
             full = true
             return
         }
-        try emit(try change())
+        let made = try change()
+        bytes += made.textBytes
+        try emit(made)
         count += 1
     }
 
@@ -364,6 +374,26 @@ enum PendingChange {
             }
         } catch let error as StoreError {
             throw StoreError(.database, "a waiting change from \(origin.prefix(8)) is unreadable: \(error.message)")
+        }
+    }
+}
+
+extension Change {
+    /// Roughly how many bytes the change takes in a change file: its texts, and a little for the rest.
+    var textBytes: Int {
+        switch body {
+        case .article(let version):
+            return 200 + version.title.utf8.count + version.body.utf8.count + (version.dek?.utf8.count ?? 0)
+                + (version.byline?.utf8.count ?? 0) + (version.url?.utf8.count ?? 0)
+        case .create(let creation):
+            return 200 + creation.selector.exact.utf8.count + creation.selector.prefix.utf8.count
+                + creation.selector.suffix.utf8.count + (creation.note?.utf8.count ?? 0)
+        case .set(_, .note(let note), _):
+            return 100 + (note?.utf8.count ?? 0)
+        case .set(_, .selector(let selector, _), _):
+            return 200 + selector.exact.utf8.count + selector.prefix.utf8.count + selector.suffix.utf8.count
+        default:
+            return 100
         }
     }
 }
