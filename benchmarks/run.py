@@ -557,6 +557,17 @@ def floor_insert_annotations(db: Path, rows: list[tuple[tuple, list[tuple[str, s
     return elapsed
 
 
+def floor_annotation_runs(ctx: "Context", rows: list, prefix: str) -> list[float]:
+    """Seconds of each of ctx.runs floor inserts of `rows` into a fresh database with newsdb's schema."""
+    times = []
+    for _ in range(ctx.runs):
+        db = ctx.fresh_db(prefix)
+        create_schema(db)  # untimed: the floor's timer starts with a new connection
+        times.append(floor_insert_annotations(db, rows))
+        remove_db(db)
+    return times
+
+
 def newsdb_annotations_import(db: Path, path: Path, expected: int, outcome: str = "created") -> float:
     """Run `newsdb annotations import FILE` into `db`; check that it reported `expected` annotations as `outcome`
     ("created" or "updated"); return wall-clock seconds."""
@@ -846,13 +857,7 @@ def search_workload(ctx: Context) -> Result:
 def annotations_import_workload(ctx: Context) -> Result:
     annotations = ctx.annotations()
     path = ctx.annotations_file()
-    rows = floor_annotation_rows(annotations)
-    floor_times = []
-    for _ in range(ctx.runs):
-        db = ctx.fresh_db("floor-annotations")
-        create_schema(db)  # untimed: the floor's timer starts with a new connection
-        floor_times.append(floor_insert_annotations(db, rows))
-        remove_db(db)
+    floor_times = floor_annotation_runs(ctx, floor_annotation_rows(annotations), "floor-annotations")
     floor = statistics.median(floor_times)
     details = {"annotations": len(annotations), "articles": len({a.article for a in annotations}),
                "notes": sum(1 for a in annotations if a.note), "tag_rows": sum(len(a.tags) for a in annotations),
@@ -970,13 +975,7 @@ def sync_import_workload(ctx: Context) -> list[Result]:
     plan = ctx.sync_plan()
     update, yjs_times, yjs_encode = yjs_floor(plan, ctx.runs)
     yjs = min(yjs_times)
-    rows = sync_floor_rows(plan)
-    floor_times = []
-    for _ in range(ctx.runs):
-        db = ctx.fresh_db("floor-sync")
-        create_schema(db)  # untimed: the floor's timer starts with a new connection
-        floor_times.append(floor_insert_annotations(db, rows))
-        remove_db(db)
+    floor_times = floor_annotation_runs(ctx, sync_floor_rows(plan), "floor-sync")
     floor = statistics.median(floor_times)
     details = {"annotations": len(plan.annotations), "edits": len(plan.edits), "deletes": len(plan.deleted),
                "yjs_apply_s": yjs, "yjs_apply_runs_s": yjs_times, "yjs_encode_s": yjs_encode,

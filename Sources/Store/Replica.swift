@@ -18,13 +18,14 @@ public struct Replica: Sendable, Equatable, Codable {
     }
 
     /// Checks a replica name without opening a database.
+    /// - Parameter what: What the name names, for the message.
     /// - Returns: The name with surrounding white space trimmed.
     /// - Throws: `StoreError` `.invalidInput` unless it is one non-empty line.
     @discardableResult
-    public static func checkName(_ name: String) throws -> String {
+    public static func checkName(_ name: String, what: String = "a replica name") throws -> String {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, !trimmed.contains(where: \.isNewline) else {
-            throw StoreError(.invalidInput, "a replica name must be one non-empty line")
+            throw StoreError(.invalidInput, "\(what) must be one non-empty line")
         }
         return trimmed
     }

@@ -21,7 +21,7 @@ import Testing
 
     @Test("Union, subtraction, membership and counts agree with sets of counters (500 random cases)")
     func agreesWithSets() {
-        var generator = SplitMix(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         for _ in 0..<500 {
             let first = random(&generator)
             let second = random(&generator)
@@ -57,19 +57,5 @@ import Testing
         #expect(knowledge.total == Int64.max)
         #expect(knowledge.union(Knowledge(ranges: ["a": [5...Int64.max], "b": [1...Int64.max]])).total == Int64.max)
         #expect(Knowledge(ranges: ["a": [1...10]]).subtracting(knowledge).isEmpty)
-    }
-}
-
-/// A small seeded generator, so that failures repeat.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

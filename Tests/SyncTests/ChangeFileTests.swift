@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Store
 import Sync
@@ -72,18 +71,9 @@ import Testing
     func damagedLine() throws {
         var text = String(decoding: try original, as: UTF8.self)
         text = text.replacingOccurrences(of: "\"yellow\"", with: "\"mauve\"")
-        try expectRefused(Self.resealed(text), "an unknown color \"mauve\"")
+        try expectRefused(resealed(text), "an unknown color \"mauve\"")
         text = String(decoding: try original, as: UTF8.self).replacingOccurrences(of: "\"c\",", with: "\"c\" oops,")
-        try expectRefused(Self.resealed(text), "not valid JSON")
-    }
-
-    /// `text` with its last line's SHA-256 made to match again.
-    static func resealed(_ text: String) -> Data {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let body = lines[..<(lines.count - 2)].joined(separator: "\n") + "\n"
-        let digest = SHA256.hash(data: Data(body.utf8)).map { String(format: "%02x", $0) }.joined()
-        lines[lines.count - 2] = "\"sha256\": \"\(digest)\"}"
-        return Data(lines.joined(separator: "\n").utf8)
+        try expectRefused(resealed(text), "not valid JSON")
     }
 
     @Test("A change longer than the blocks a file is read in applies whole")
@@ -160,7 +150,7 @@ import Testing
     func countMismatch() throws {
         let text = String(decoding: try original, as: UTF8.self)
         try expectRefused(
-            Self.resealed(text.replacingOccurrences(of: "\"count\": 3,", with: "\"count\": 4,")),
+            resealed(text.replacingOccurrences(of: "\"count\": 3,", with: "\"count\": 4,")),
             "it says it holds 4 changes but holds 3")
     }
 
@@ -170,6 +160,6 @@ import Testing
         let sender = try alice.database.replica().id
         let widened = text.replacingOccurrences(of: "\"covers\":{\"\(sender)\":[[1,3]]}", with: "\"covers\":{\"\(sender)\":[[1,99]]}")
         #expect(widened != text)
-        try expectRefused(Self.resealed(widened), "claim to account for changes their sender does not have")
+        try expectRefused(resealed(widened), "claim to account for changes their sender does not have")
     }
 }

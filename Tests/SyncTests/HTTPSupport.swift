@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import Crypto
 import Foundation
 import Glibc
 import Hummingbird
@@ -182,12 +181,3 @@ final class RawConnection {
     deinit { close(socket) }
 }
 
-/// A change file's text with its last line (the SHA-256) made again for what comes before it.
-func resealed(_ text: String) throws -> [UInt8] {
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    guard lines.count >= 2 else { throw TestFailure("not a change file") }
-    lines.removeLast(2)  // the SHA-256 line and the empty string after the final line feed
-    let body = lines.joined(separator: "\n") + "\n"
-    let digest = SHA256.hash(data: Data(body.utf8)).map { String(format: "%02x", $0) }.joined()
-    return Array((body + "\"sha256\": \"\(digest)\"}\n").utf8)
-}

@@ -122,8 +122,8 @@ import Testing
             server.url + "/v1/sync/push", .POST, token: token, body: try ChangeFileWriter.encode(whole))
         #expect(tooMany.status == 400 && tooMany.body.contains("more than 2 changes"))
         // A page whose count line understates its changes, sealed again with a matching SHA-256.
-        let lying = try resealed(String(decoding: try ChangeFileWriter.encode(whole), as: UTF8.self)
-            .replacingOccurrences(of: "\"count\": \(whole.changes.count),", with: "\"count\": 1,"))
+        let lying = Array(resealed(String(decoding: try ChangeFileWriter.encode(whole), as: UTF8.self)
+            .replacingOccurrences(of: "\"count\": \(whole.changes.count),", with: "\"count\": 1,")))
         let understated = try await request(server.url + "/v1/sync/push", .POST, token: token, body: lying)
         #expect(understated.status == 400 && understated.body.contains("more than 2 changes"))
         #expect(try alice.database.annotations(AnnotationFilter()).isEmpty)

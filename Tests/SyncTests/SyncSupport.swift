@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Store
 import Sync
@@ -146,4 +147,17 @@ struct ConflictSnapshot: Equatable {
 struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// `content` (a change file up to its last line) ended with the line stating its SHA-256.
+func sealed(_ content: Data) -> Data {
+    let digest = SHA256.hash(data: content).map { String(format: "%02x", $0) }.joined()
+    return content + Data("\"sha256\": \"\(digest)\"}\n".utf8)
+}
+
+/// A change file's `text`, altered, with its last line (the SHA-256) made to match again.
+func resealed(_ text: String) -> Data {
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    lines.removeLast(2)  // the SHA-256 line, and the empty string after the final line feed
+    return sealed(Data((lines.joined(separator: "\n") + "\n").utf8))
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 
 /// Several processes writing one database at once: nothing is lost, and no one is told the database is locked.
@@ -7,10 +6,6 @@ import Testing
     let team: Teammates
 
     init() throws { team = try Teammates() }
-
-    func count(_ database: String, _ sql: String) throws -> Int {
-        try DatabaseQueue(path: database).read { try Int.fetchOne($0, sql: sql) ?? -1 }
-    }
 
     @Test("Imports, annotations and a server applying pushes, all at once on one file: every write lands")
     func writersAtOnce() throws {

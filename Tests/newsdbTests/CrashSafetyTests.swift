@@ -21,16 +21,6 @@ import Testing
         }
     }
 
-    func integrity(_ database: String) throws -> String {
-        try DatabaseQueue(path: database).read { try String.fetchOne($0, sql: "PRAGMA integrity_check") ?? "" }
-    }
-
-    func count(_ database: String, _ sql: String) throws -> Int {
-        var configuration = Configuration()
-        configuration.readonly = true
-        return try DatabaseQueue(path: database, configuration: configuration).read { try Int.fetchOne($0, sql: sql) ?? -1 }
-    }
-
     /// Runs `arguments` on copies of `base`: once whole, timed, then killed at moments spread over that time. After
     /// each kill `newsdb check` passes and `state` is `before` or `after` (or `partial` accepts it); run again, the
     /// command succeeds and `state` is `after`.

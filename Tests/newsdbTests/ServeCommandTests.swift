@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 
 @Suite(.serialized) struct ServeCommandTests {
@@ -18,14 +17,6 @@ import Testing
         let lines = (0..<count).map { #"{"article": "\#(strike)", "quote": "3.2% pay offer", "note": "\#(note) \#($0)"}"# }
         let file = try scratch.write("\(note).jsonl", lines.joined(separator: "\n") + "\n")
         #expect(try runner.run("annotations", "import", file).status == 0)
-    }
-
-    func count(_ runner: CLIRunner, _ sql: String) throws -> Int {
-        try DatabaseQueue(path: runner.database).read { try Int.fetchOne($0, sql: sql) ?? -1 }
-    }
-
-    func integrity(_ runner: CLIRunner) throws -> String {
-        try DatabaseQueue(path: runner.database).read { try String.fetchOne($0, sql: "PRAGMA integrity_check") ?? "" }
     }
 
     @Test("tokens, peers add and sync NAME from the command line; status then shows nothing missing either way")
@@ -82,9 +73,9 @@ import Testing
         server.stop(SIGKILL)
         let cut = first.wait()
         #expect(cut.status == 1 && cut.stderr.split(separator: "\n").count == 1)
-        #expect(try integrity(bob) == "ok")
+        #expect(try integrity(bob.database) == "ok")
         #expect(try bob.run("check").status == 0)
-        let afterServerKill = try count(bob, "SELECT count(*) FROM annotations")
+        let afterServerKill = try count(bob.database, "SELECT count(*) FROM annotations")
         #expect(afterServerKill >= 75 && afterServerKill < 3_000)
 
         server = try ServerProcess(database: alice.database, port: port, arguments: ["--max-page", "25"])
@@ -92,9 +83,9 @@ import Testing
         #expect(server.waitFor(3, linesContaining: "POST /v1/sync/pull 200"))
         second.kill(SIGKILL)
         _ = second.wait()
-        #expect(try integrity(bob) == "ok")
+        #expect(try integrity(bob.database) == "ok")
         #expect(try bob.run("check").status == 0)
-        let afterClientKill = try count(bob, "SELECT count(*) FROM annotations")
+        let afterClientKill = try count(bob.database, "SELECT count(*) FROM annotations")
         #expect(afterClientKill >= afterServerKill && afterClientKill < 3_000)
 
         let last = try bob.run("sync", "alice", "--json")
@@ -103,8 +94,8 @@ import Testing
         let pulled = try #require(report["pulled"] as? [String: Any])
         #expect(pulled["duplicates"] as? Int == 0)
         #expect(pulled["changes"] as? Int == 3_000 - afterClientKill)
-        #expect(try count(bob, "SELECT count(*) FROM annotations") == 3_000)
-        #expect(try count(bob, "SELECT count(*) FROM pending_changes") == 0)
+        #expect(try count(bob.database, "SELECT count(*) FROM annotations") == 3_000)
+        #expect(try count(bob.database, "SELECT count(*) FROM pending_changes") == 0)
         #expect(try bob.run("check").status == 0 && alice.run("check").status == 0)
         server.stop()
     }
@@ -128,8 +119,8 @@ import Testing
         let pushed = push.wait()
         #expect(pushed.status == 0, "\(pushed.stderr)")
         #expect(try bob.run("sync", "alice").status == 0)
-        #expect(try count(alice, "SELECT count(*) FROM annotations") == 2_010)
-        #expect(try count(bob, "SELECT count(*) FROM annotations") == 2_010)
+        #expect(try count(alice.database, "SELECT count(*) FROM annotations") == 2_010)
+        #expect(try count(bob.database, "SELECT count(*) FROM annotations") == 2_010)
         server.stop()
     }
 }

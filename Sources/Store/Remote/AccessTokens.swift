@@ -14,7 +14,7 @@ extension NewsDatabase {
     /// - Returns: The token (shown once: it cannot be read back) and its record.
     /// - Throws: `StoreError` `.invalidInput` for an empty name or one that already has a token.
     public func createToken(name: String) throws -> (token: String, record: AccessToken) {
-        let trimmed = try Self.checkPeerName(name)
+        let trimmed = try Replica.checkName(name, what: "a name")
         let token = Self.newToken()
         let now = Timestamp.string(clock())
         try write("making a token") { db in
@@ -79,15 +79,6 @@ extension NewsDatabase {
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
         return "ndb_" + base64
-    }
-
-    /// Checks a teammate's name for a token or a server: one non-empty line, without white space at either end.
-    static func checkPeerName(_ name: String) throws -> String {
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, !trimmed.contains(where: \.isNewline) else {
-            throw StoreError(.invalidInput, "a name must be one non-empty line")
-        }
-        return trimmed
     }
 }
 

@@ -47,7 +47,7 @@ extension NewsDatabase {
     /// - Throws: `StoreError` `.invalidInput` for a bad name, URL or token, or a name already taken.
     @discardableResult
     public func addRemote(name: String, url: String, token: String) throws -> Remote {
-        let name = try Self.checkPeerName(name)
+        let name = try Replica.checkName(name, what: "a name")
         let url = try Remote.checkURL(url)
         guard !token.isEmpty, token.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
             throw StoreError(.invalidInput, "the token must be the one `newsdb tokens create` printed on the server")

@@ -78,12 +78,8 @@ private struct Session {
     /// Asks the server who it is, and checks that this newsdb can sync with it.
     private func serverInfo() async throws -> ServerInfo {
         let (data, _) = try await send(.GET, SyncProtocol.info, body: nil)
-        let info: ServerInfo
-        do {
-            info = try JSONDecoder().decode(ServerInfo.self, from: data)
-        } catch {
-            throw StoreError(.invalidInput, "\(remote.url) is not a newsdb server (its \(SyncProtocol.info) answer is not newsdb's)")
-        }
+        let info = try Self.decode(ServerInfo.self, data, else: StoreError(
+            .invalidInput, "\(remote.url) is not a newsdb server (its \(SyncProtocol.info) answer is not newsdb's)"))
         guard info.format == ChangeFileFormat.name else {
             throw StoreError(.invalidInput, "\(remote.url) is not a newsdb server (it speaks \(info.format))")
         }
@@ -186,23 +182,15 @@ private struct Session {
                 continue
             }
             let (data, _) = try await send(.POST, SyncProtocol.push, body: bytes)
-            let result: PushResult
-            do {
-                result = try JSONDecoder().decode(PushResult.self, from: data)
-            } catch {
-                throw StoreError(.io, "\(remote.url) answered a push with something newsdb does not read")
-            }
+            let result = try Self.decode(PushResult.self, data, else: StoreError(
+                .io, "\(remote.url) answered a push with something newsdb does not read"))
             guard result.knowledge.subtracting(serverHas).total > 0 || page.header.covers.subtracting(result.knowledge).isEmpty else {
                 throw StoreError(.io, "\(remote.url) did not take the changes pushed to it; try again later")
             }
             serverHas = result.knowledge
             pushed.pages += 1
             pushed.changes += page.changes.count
-            pushed.applied += result.applied
-            pushed.duplicates += result.duplicates
-            pushed.waiting += result.waiting
-            pushed.released += result.released
-            pushed.conflicts += result.conflicts
+            pushed.add(result)
             progress?(SyncProgress(phase: .push, done: pushed.changes, total: max(total, pushed.changes)))
             if page.isLast { break }
         }
@@ -247,6 +235,15 @@ private struct Session {
             return try JSONDecoder().decode(ErrorBody.self, from: data).error
         } catch {
             return nil
+        }
+    }
+
+    /// `data` decoded as the JSON of `type`, or `failure` thrown.
+    private static func decode<T: Decodable>(_ type: T.Type, _ data: Data, else failure: StoreError) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch {
+            throw failure
         }
     }
 }

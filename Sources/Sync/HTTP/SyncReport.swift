@@ -19,11 +19,19 @@ public struct SyncReport: Sendable, Equatable, Codable {
         public var conflicts = 0
 
         mutating func add(_ report: ChangeImportReport) {
-            applied += report.applied
-            duplicates += report.duplicates
-            waiting += report.waiting
-            released += report.released
-            conflicts += report.conflicts
+            add(report.applied, report.duplicates, report.waiting, report.released, report.conflicts)
+        }
+
+        mutating func add(_ result: PushResult) {
+            add(result.applied, result.duplicates, result.waiting, result.released, result.conflicts)
+        }
+
+        private mutating func add(_ applied: Int, _ duplicates: Int, _ waiting: Int, _ released: Int, _ conflicts: Int) {
+            self.applied += applied
+            self.duplicates += duplicates
+            self.waiting += waiting
+            self.released += released
+            self.conflicts += conflicts
         }
     }
 
