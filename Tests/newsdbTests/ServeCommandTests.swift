@@ -100,6 +100,28 @@ import Testing
         server.stop()
     }
 
+    @Test("SIGTERM mid-push: the server finishes the page it is applying, exits 0, and the next sync completes the rest")
+    func gracefulStopMidPush() throws {
+        let token = try alice.run("tokens", "create", "bob").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        var server = try ServerProcess(database: alice.database, arguments: ["--max-page", "25"])
+        let port = server.port
+        _ = try bob.run("import", samplesFolder)
+        try annotations(bob, 2_000, note: "bob")
+        #expect(try bob.run("peers", "add", "alice", server.url, "--token", token).status == 0)
+        let push = try BackgroundCommand(bob, ["sync", "alice"])
+        #expect(server.waitFor(3, linesContaining: "POST /v1/sync/push 200"))
+        #expect(server.stop(SIGTERM) == 0)
+        let cut = push.wait()
+        #expect(cut.status == 1 && cut.stderr.split(separator: "\n").count == 1)
+        #expect(try alice.run("check").status == 0)
+        #expect(try count(alice.database, "SELECT count(*) FROM annotations") < 2_000)
+        server = try ServerProcess(database: alice.database, port: port)
+        #expect(try bob.run("sync", "alice").status == 0)
+        #expect(try count(alice.database, "SELECT count(*) FROM annotations") == 2_000)
+        #expect(try alice.run("check").status == 0)
+        server.stop()
+    }
+
     @Test("The command line writes to the served database while a push is applied: no 'database is locked'")
     func writesWhileServing() throws {
         let token = try alice.run("tokens", "create", "bob").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
