@@ -216,6 +216,8 @@ enum Migrator {
             try database.writeWithoutTransaction { db in
                 try db.execute(sql: "VACUUM INTO ?", arguments: [partialPath])
             }
+            // Put back in place of the database, the copy must not make changes under the replica's ids.
+            try NewsDatabase.markAsCopy(path: partialPath)
             guard rename(partialPath, backupPath) == 0 else {
                 throw StoreError(.io, "cannot rename \(partialPath): \(String(cString: strerror(errno)))")
             }

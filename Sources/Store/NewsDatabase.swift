@@ -18,8 +18,18 @@ public struct NewsDatabase: Sendable {
     public let path: String
     /// What opening did to the schema.
     public let migration: MigrationOutcome
+    /// Set when opening found the file to be a copy of its replica's database (or a backup put back), and so made
+    /// it a new replica (see ``ReplicaFork``).
+    public private(set) var fork: ReplicaFork?
     let writer: any DatabaseWriter
     let clock: @Sendable () -> Date
+
+    init(path: String, migration: MigrationOutcome, writer: any DatabaseWriter, clock: @escaping @Sendable () -> Date) {
+        self.path = path
+        self.migration = migration
+        self.writer = writer
+        self.clock = clock
+    }
 
     /// How many connections to open.
     public enum Connections: Sendable {
@@ -32,7 +42,8 @@ public struct NewsDatabase: Sendable {
 
     /// How to open a database.
     public struct Options: Sendable {
-        /// Apply pending migrations (true), or refuse to open a database that needs them (false).
+        /// Apply pending migrations (true), or refuse to open a database that needs them (false). A database opened
+        /// without migrating is only looked at: it is not made a new replica when it is a copy (``NewsDatabase/fork``).
         public var migrate: Bool
         /// Copy a database that holds data next to itself before migrating it.
         public var backup: Bool
@@ -98,8 +109,10 @@ public struct NewsDatabase: Sendable {
         logger.debug("opened \(path) at schema \(outcome.toVersion)", metadata: [
             "created": "\(outcome.created)", "applied": "\(outcome.applied.map(\.fileName))",
         ])
-        let database = NewsDatabase(path: path, migration: outcome, writer: writer, clock: options.clock)
+        var database = NewsDatabase(path: path, migration: outcome, writer: writer, clock: options.clock)
         try database.ensureReplica()
+        // Only a database opened for use may change: one opened without migrating is only looked at.
+        if options.migrate { database.fork = try database.adoptFile() }
         return database
     }
 

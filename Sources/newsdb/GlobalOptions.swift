@@ -28,7 +28,15 @@ struct GlobalOptions: ParsableArguments {
     func open() throws -> NewsDatabase {
         let database = try NewsDatabase.open(at: databasePath, options: .init(backup: !noBackup))
         Self.reportMigration(database.migration, path: databasePath)
+        if let fork = database.fork { Self.reportFork(fork, path: databasePath) }
         return database
+    }
+
+    /// Says on stderr that opening made the database a new replica, since it is a copy.
+    static func reportFork(_ fork: ReplicaFork, path: String) {
+        Terminal.printNotice(
+            "\(path) is a copy of replica \(fork.previous.name)'s database (or a backup put back), so it is now a "
+                + "replica of its own (\(fork.current.id)); its changes so far stay \(fork.previous.name)'s")
     }
 
     static func reportMigration(_ outcome: MigrationOutcome, path: String) {

@@ -152,6 +152,7 @@ public struct SyncServer: Sendable {
         } catch let error as StoreError {
             switch error.code {
             case .invalidInput: response = Self.error(.badRequest, error.message)
+            case .replicaReused, .clockAhead: response = Self.error(.conflict, error.message)
             case .database where error.message.hasSuffix("stayed busy; try again"):
                 response = Self.error(.serviceUnavailable, "the server's database is busy; try again shortly")
                 response.headers[.retryAfter] = "5"
