@@ -246,3 +246,26 @@ import Testing
         try DatabaseQueue(path: path).read { db in try String.fetchOne(db, sql: "SELECT id FROM replica") ?? "" }
     }
 }
+
+/// The test runner itself: what a command prints does not depend on the caller's shell, and a command that writes
+/// much to stderr ends.
+@Suite struct CLIRunnerTests {
+    @Test("The caller's NEWSDB_LOG and NO_COLOR do not reach the command")
+    func cleanEnvironment() {
+        #expect(CLIRunner.baseEnvironment["NEWSDB_LOG"] == nil && CLIRunner.baseEnvironment["NO_COLOR"] == nil)
+        #expect(CLIRunner.baseEnvironment["NEWSDB_DB"] == nil)
+    }
+
+    @Test("A command writing over 64 KiB to stderr ends, and all of it is read", .timeLimit(.minutes(1)))
+    func largeStderr() throws {
+        let scratch = try TemporaryDirectory()
+        let cli = CLIRunner(database: scratch.path("log.sqlite"))
+        // Each file that is not text is one line on stderr: 1,200 of them make over 100 KiB.
+        for index in 0..<1_200 {
+            try scratch.write("not-text/file-\(index)-with-a-long-name-to-fill-the-pipe.txt", Data([0x78, 0, 0x79]))
+        }
+        let result = try cli.run("import", scratch.path("not-text"))
+        #expect(result.status == 1)
+        #expect(result.stderr.utf8.count > 65_536 && result.stderrLines.filter { $0.contains("NUL bytes") }.count == 1_200)
+    }
+}
