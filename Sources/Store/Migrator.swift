@@ -158,6 +158,7 @@ enum Migrator {
                         )
                         """)
                     try db.execute(sql: migration.sql)
+                    FaultPoint.migrationRan.reach()
                     if let violation = try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") {
                         throw StoreError(
                             .migrationFailed,

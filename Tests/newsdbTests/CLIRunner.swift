@@ -8,6 +8,8 @@ struct CLIRunner {
         let status: Int32
         let stdout: String
         let stderr: String
+        /// Whether a signal ended the process (`status` is then the signal's number).
+        var signaled = false
 
         var stderrLines: [Substring] { stderr.split(separator: "\n") }
     }
@@ -60,7 +62,7 @@ struct CLIRunner {
         process.waitUntilExit()
         return Output(
             status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-            stderr: String(decoding: stderrData.get(), as: UTF8.self))
+            stderr: String(decoding: stderrData.get(), as: UTF8.self), signaled: process.terminationReason == .uncaughtSignal)
     }
 
     func run(_ arguments: String...) throws -> Output { try run(arguments) }

@@ -90,6 +90,7 @@ extension NewsDatabase {
             if latest.map({ change.clock > $0 }) ?? true { latest = change.clock }
             switch try applier.apply(change) {
             case .applied:
+                FaultPoint.changeApplied.reach()
                 report.applied += 1
                 if anyWaiting { count(released: try Self.release(waitingFor: change.subject, &applier, db)) }
             case .waiting(let subject):
