@@ -22,11 +22,14 @@ struct CLIRunner {
 
     let database: String
 
-    /// Runs `newsdb` with `arguments` against this runner's database (through `$NEWSDB_DB`).
-    func run(_ arguments: [String], stdin: Data? = nil, environment extra: [String: String] = [:]) throws -> Output {
+    /// Runs `newsdb` with `arguments` against this runner's database (through `$NEWSDB_DB`), in `directory` if given.
+    func run(
+        _ arguments: [String], stdin: Data? = nil, environment extra: [String: String] = [:], directory: String? = nil
+    ) throws -> Output {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var environment = ProcessInfo.processInfo.environment
         environment["NEWSDB_DB"] = database
         environment.removeValue(forKey: "NO_COLOR")

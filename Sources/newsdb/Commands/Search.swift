@@ -11,7 +11,7 @@ struct Search: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Show at most this many articles.") var limit = 20
+    @Option(parsing: .unconditional, help: "Show at most this many articles.") var limit = 20
     @OptionGroup var output: OutputOptions
     @Argument(parsing: .allUnrecognized, help: "What to look for.") var query: [String]
 
