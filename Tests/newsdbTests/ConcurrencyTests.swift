@@ -41,4 +41,26 @@ import Testing
         #expect(try alice.run("check").status == 0)
         server.stop()
     }
+
+    @Test("check waits for writers like every command, and passes while an import and an annotation import run")
+    func checkWhileWriting() throws {
+        let scratch = team.scratch
+        let alice = team.alice
+        for index in 0..<300 {
+            try scratch.write("busy/article-\(index).txt", "Busy news \(index)\n\nA body for article \(index), imported while check runs.\n")
+        }
+        let lines = (0..<3_000).map { #"{"article": "\#(team.strike)", "quote": "3.2% pay offer", "note": "busy \#($0)"}"# }
+        let bulk = try scratch.write("busy.jsonl", lines.joined(separator: "\n") + "\n")
+        let writers = [
+            try BackgroundCommand(alice, ["import", scratch.path("busy")]),
+            try BackgroundCommand(alice, ["annotations", "import", bulk]),
+        ]
+        for _ in 0..<6 {
+            let check = try alice.run("check")
+            #expect(check.status == 0, "\(check.stderr)")
+            #expect(!check.stderr.contains("locked"))
+        }
+        for writer in writers { #expect(writer.wait().status == 0) }
+        #expect(try alice.run("check").status == 0)
+    }
 }
