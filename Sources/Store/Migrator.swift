@@ -185,6 +185,21 @@ enum Migrator {
         }
     }
 
+    /// Gives the file at `source` the name `target` too, failing if `target` exists. A filesystem without hard
+    /// links gets a rename, after checking that nothing has the name.
+    private static func nameWithoutReplacing(_ source: String, _ target: String) throws {
+        if link(source, target) == 0 { return }
+        let linkError = errno
+        guard linkError == EPERM || linkError == EOPNOTSUPP || linkError == EXDEV,
+            try OutputFile.kind(of: target) == .absent
+        else {
+            throw StoreError(.io, "cannot name the copy \(target): \(String(cString: strerror(linkError)))")
+        }
+        guard rename(source, target) == 0 else {
+            throw StoreError(.io, "cannot name the copy \(target): \(String(cString: strerror(errno)))")
+        }
+    }
+
     /// Copies the database next to itself with `VACUUM INTO`, into a file this call creates, readable by its owner
     /// only from the start, and never over a file already there. A name already taken (another process migrating in
     /// the same second) gets a counter.
@@ -222,10 +237,8 @@ enum Migrator {
             try database.writeWithoutTransaction { db in
                 try db.execute(sql: "VACUUM INTO ?", arguments: [partialPath])
             }
-            guard link(partialPath, backupPath) == 0 else {
-                throw StoreError(.io, "cannot name the copy \(backupPath): \(String(cString: strerror(errno)))")
-            }
-            if unlink(partialPath) != 0 {
+            try nameWithoutReplacing(partialPath, backupPath)
+            if unlink(partialPath) != 0 && errno != ENOENT {
                 // Only a second name of the finished backup is left; the backup itself is whole.
                 NewsDatabase.logger.debug("could not remove \(partialPath): \(String(cString: strerror(errno)))")
             }
