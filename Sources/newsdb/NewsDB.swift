@@ -71,9 +71,11 @@ struct NewsDB: AsyncParsableCommand {
         guard arguments.first == "help" else { return nil }
         var commands: [any ParsableCommand.Type] = configuration.subcommands
         var path: [String] = []
-        for name in arguments.dropFirst() where !name.hasPrefix("-") {
+        // The topic is the names before any option; `_commandName` is the name ArgumentParser itself matches.
+        for name in arguments.dropFirst().prefix(while: { !$0.hasPrefix("-") }) {
             path.append(name)
-            guard let command = commands.first(where: { $0._commandName == name }) else {
+            guard let command = commands.first(where: { $0._commandName == name || $0.configuration.aliases.contains(name) })
+            else {
                 return path.joined(separator: " ")
             }
             commands = command.configuration.subcommands
