@@ -132,6 +132,37 @@ import Testing
         try await server.stop()
     }
 
+    @Test("A push declaring a body over the limit is refused at once from its Content-Length: 413, logged as 413")
+    func declaredLengthOverTheLimit() async throws {
+        let server = try await RunningServer.start(alice, maxBodyBytes: 4096)
+        let token = try alice.database.createToken(name: "bob").token
+        let connection = try RawConnection(port: server.port)
+        let start = ContinuousClock.now
+        connection.send(
+            "POST /v1/sync/push HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+                + "Content-Length: 999999999999\r\n\r\n")
+        let head = try #require(connection.readHead(seconds: 25))
+        #expect(head.hasPrefix("HTTP/1.1 413"))
+        // Before, the server waited for the body until its 30 s idle timeout; a busy test machine may take seconds.
+        #expect(start.duration(to: .now) < .seconds(20))
+        #expect(server.log.all.contains { $0.hasPrefix("info POST /v1/sync/push 413 ") })
+        #expect(!server.log.all.contains { $0.contains(" 500 ") })
+        try await server.stop()
+    }
+
+    @Test("A pull's limit below 1 is 400 with the reason")
+    func pullLimitBelowOne() async throws {
+        let server = try await RunningServer.start(alice)
+        let token = try alice.database.createToken(name: "bob").token
+        for limit in [0, -1] {
+            let pull = Array(try JSONEncoder().encode(PullRequest(knowledge: Knowledge(), limit: limit)))
+            let answer = try await request(server.url + "/v1/sync/pull", .POST, token: token, body: pull)
+            #expect(answer.status == 400, "limit \(limit)")
+            #expect(answer.body.contains("limit must be at least 1"), "\(answer.body)")
+        }
+        try await server.stop()
+    }
+
     @Test("A stalled client is disconnected without holding up others, and an oversized request head is refused")
     func slowAndOversizedClients() async throws {
         let server = try await RunningServer.start(alice, idleTimeout: .seconds(4))

@@ -32,11 +32,14 @@ struct CLIRunner {
         return ProcessInfo.processInfo.environment.filter { kept.contains($0.key) }
     }()
 
-    /// Runs `newsdb` with `arguments` against this runner's database (through `$NEWSDB_DB`).
-    func run(_ arguments: [String], stdin: Data? = nil, environment extra: [String: String] = [:]) throws -> Output {
+    /// Runs `newsdb` with `arguments` against this runner's database (through `$NEWSDB_DB`), in `directory` if given.
+    func run(
+        _ arguments: [String], stdin: Data? = nil, environment extra: [String: String] = [:], directory: String? = nil
+    ) throws -> Output {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var environment = Self.baseEnvironment
         environment["NEWSDB_DB"] = database
         for (key, value) in extra { environment[key] = value }
