@@ -65,11 +65,13 @@ extension NewsDatabase {
         return try write("annotating", at: now) { db, local in
             let articleID = try Self.resolveArticleID(draft.article, db)
             guard let article = try Row.fetchOne(
-                db, sql: "SELECT body FROM articles WHERE id = ?", arguments: [articleID])
+                db, sql: "SELECT body, title, dek FROM articles WHERE id = ?", arguments: [articleID])
             else { throw StoreError(.notFound, "no article matches '\(draft.article)'; run `newsdb list`") }
             let body: String = article["body"]
             let text = AnchoringText(body)
-            let range = try QuoteLocator.locate(draft.quote, occurrence: draft.occurrence, in: text, articleID: articleID)
+            let range = try QuoteLocator.locate(
+                draft.quote, occurrence: draft.occurrence, in: text, articleID: articleID,
+                headings: [("title", article["title"]), ("dek", article["dek"])])
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM annotations WHERE id = ?)", arguments: [id]) == true {
                 throw StoreError(.invalidInput, "an annotation with id \(id) already exists")
             }
