@@ -113,7 +113,7 @@ struct DocExamples {
 ///   the first time the page shows one where the run printed another, the two are paired, and from then on the page's
 ///   id stands for the run's, in later output, in later commands and in files a page shows with `cat` (a prefix of
 ///   4 to 7 characters stands for the run's whole 8-character prefix), so a page's ids must agree with each other.
-/// A line `…` in the page stands for any number of lines, and a line ending in `…` for any line that starts so.
+/// A line `…` in the page (indented or not) stands for any number of lines, and a line ending in `…` for any line that starts so.
 struct ExampleMatcher {
     private(set) var ids: [String: String] = [:]
 
@@ -159,7 +159,12 @@ struct ExampleMatcher {
         let inverse = Dictionary(ids.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
         var result = text
         for found in Self.matches(Self.randomID, in: text).reversed() {
-            if let page = inverse[found.text] { result.replaceSubrange(found.range, with: page) }
+            if let page = inverse[found.text] {
+                result.replaceSubrange(found.range, with: page)
+            } else if found.text.count == 36, let page = inverse[String(found.text.prefix(8))] {
+                // A whole id first seen here, whose prefix the page already shows: the page's prefix, the run's rest.
+                result.replaceSubrange(found.range, with: page + found.text.dropFirst(8))
+            }
         }
         return result
     }
@@ -182,7 +187,7 @@ struct ExampleMatcher {
         let run = actual.map(Self.masked)
         var (p, r) = (0, 0)
         while p < page.count {
-            if page[p] == "…" {
+            if page[p].trimmingCharacters(in: .whitespaces) == "…" {
                 // Any number of lines, up to the first that matches the page's next line.
                 p += 1
                 guard p < page.count else { return nil }

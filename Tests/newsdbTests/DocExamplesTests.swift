@@ -9,7 +9,7 @@ import Testing
 /// A `$ cat FILE` example whose FILE is not there writes the output the page shows to FILE first: that is how a page
 /// provides the files its later examples use.
 @Suite(.serialized) struct DocExamplesTests {
-    static let pages = ["README.md", "docs/ANNOTATIONS.md", "docs/IMPORT.md", "docs/MIGRATIONS.md", "docs/SYNC.md"]
+    static let pages = ["README.md", "docs/ANNOTATIONS.md", "docs/IMPORT.md", "docs/JSON.md", "docs/MIGRATIONS.md", "docs/SYNC.md"]
 
     @Test("The examples of each page print what the page shows", arguments: pages)
     func examples(page: String) throws {
