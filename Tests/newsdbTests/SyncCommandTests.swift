@@ -61,6 +61,8 @@ import Testing
         _ = try alice.run("sync", "import", back)
         let listed = try alice.run("conflicts").stdout
         #expect(listed.contains("  1 winner  deleted") && listed.contains("  2 other ") && listed.contains("  3 other "))
+        let edit = try alice.run("annotations", "edit", id, "--color", "blue")
+        #expect(edit.status == 1 && edit.stderr.contains("`newsdb resolve \(id)/deleted --keep other` restores it"))
         let unknown = try alice.run("resolve", id, "--keep", "9")
         #expect(unknown.status == 1 && unknown.stderr.contains("no value 9"))
         let resolved = try alice.run("resolve", id, "--keep", "other")
