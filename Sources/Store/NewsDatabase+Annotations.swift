@@ -65,11 +65,13 @@ extension NewsDatabase {
         return try write("annotating", at: now) { db, local in
             let articleID = try Self.resolveArticleID(draft.article, db)
             guard let article = try Row.fetchOne(
-                db, sql: "SELECT body FROM articles WHERE id = ?", arguments: [articleID])
+                db, sql: "SELECT body, title, dek FROM articles WHERE id = ?", arguments: [articleID])
             else { throw StoreError(.notFound, "no article matches '\(draft.article)'; run `newsdb list`") }
             let body: String = article["body"]
             let text = AnchoringText(body)
-            let range = try QuoteLocator.locate(draft.quote, occurrence: draft.occurrence, in: text, articleID: articleID)
+            let range = try QuoteLocator.locate(
+                draft.quote, occurrence: draft.occurrence, in: text, articleID: articleID,
+                headings: [("title", article["title"]), ("dek", article["dek"])])
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM annotations WHERE id = ?)", arguments: [id]) == true {
                 throw StoreError(.invalidInput, "an annotation with id \(id) already exists")
             }
@@ -190,7 +192,12 @@ extension NewsDatabase {
         guard let row = try Row.fetchOne(local.db, sql: "SELECT deleted_at FROM annotations WHERE id = ?", arguments: [id])
         else { throw StoreError(.notFound, "no annotation matches '\(id)'; run `newsdb annotations`") }
         guard (row["deleted_at"] as String?) == nil else {
-            throw StoreError(.invalidInput, "annotation \(id.prefix(8)) was deleted; it cannot be edited")
+            // A deletion that did not see a teammate's edit can be undone: say how, rather than leave only loss.
+            let inConflict = try conflicts(annotation: id, local.db).contains { $0.field == .deleted }
+            throw StoreError(
+                .invalidInput,
+                "annotation \(id.prefix(8)) was deleted; it cannot be edited"
+                    + (inConflict ? " (its deletion is in conflict with edits: `newsdb resolve \(id.prefix(8))/deleted --keep other` restores it with them)" : ""))
         }
         if let note = changes.note {
             try local.record(.set(annotation: id, value: .note(cleanNote(note)), seen: local.seen))

@@ -170,6 +170,14 @@ extension NewsDatabase {
             merged.url = draft.url ?? existing["url"]
             merged.publishedAt = draft.publishedAt ?? existing["published_at"]
         }
+        if !exactly, !article.givenAsRevision, let title: String = existing["title"], let body: String = existing["body"],
+            merged.title != title || merged.body != body,
+            !Self.replacesStoredText(title: merged.title, body: merged.body, storedTitle: title, storedBody: body)
+        {
+            // Two copies of one text with other line breaks (which share an id): one of them is kept whatever the
+            // order of the files, so that importing both again changes nothing.
+            (merged.title, merged.body) = (title, body)
+        }
         let mergedHash = merged.contentHash
         if existing["content_hash"] == mergedHash { return .unchanged }
         // A text given as another article's revision (--revision-of) must not bring that other article's URL along:
@@ -200,5 +208,18 @@ extension NewsDatabase {
             ])
         try ArticleIndex.add(seq: seq, title: merged.title, dek: merged.dek, byline: merged.byline, body: merged.body, db)
         return .updated
+    }
+
+    /// Whether a title and body that differ from the stored ones replace them, as they do unless they differ only in
+    /// white space. Then the text with more line feeds (more paragraphs) wins, and of two with as many, the one
+    /// whose title and body sort first by their UTF-8 bytes: the choice does not depend on which came first.
+    static func replacesStoredText(title: String, body: String, storedTitle: String, storedBody: String) -> Bool {
+        guard sha256Hex(collapsingWhitespaceOf: [title, body], separator: "\n\n")
+            == sha256Hex(collapsingWhitespaceOf: [storedTitle, storedBody], separator: "\n\n")
+        else { return true }
+        func lineFeeds(_ text: String) -> Int { text.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
+        let (new, stored) = (lineFeeds(title) + lineFeeds(body), lineFeeds(storedTitle) + lineFeeds(storedBody))
+        if new != stored { return new > stored }
+        return (Array(title.utf8) + [0] + Array(body.utf8)).lexicographicallyPrecedes(Array(storedTitle.utf8) + [0] + Array(storedBody.utf8))
     }
 }

@@ -19,6 +19,8 @@ public struct DatabaseStatus: Sendable, Equatable, Codable {
     public let peers: [Peer]
     /// Conflicts waiting to be resolved.
     public let conflicts: Int
+    /// Teammates' changes that wait for an annotation or article text not received yet, by what they wait for.
+    public let waiting: [WaitingChanges]
 }
 
 extension NewsDatabase {
@@ -34,9 +36,10 @@ extension NewsDatabase {
         }
         let peers = try peers()
         let conflicts = try conflicts().count
+        let waiting = try waitingChanges()
         let size = (fileSize(atPath: path) ?? 0) + (fileSize(atPath: path + "-wal") ?? 0)
         return DatabaseStatus(
             path: path, schemaVersion: version, latestSchemaVersion: Migration.latestVersion, replica: replica,
-            articles: articles, sizeBytes: size, peers: peers, conflicts: conflicts)
+            articles: articles, sizeBytes: size, peers: peers, conflicts: conflicts, waiting: waiting)
     }
 }

@@ -66,6 +66,38 @@ import Testing
         #expect(try database.annotations().isEmpty)
     }
 
+    @Test("A quote from the title or the dek is refused as such, not with the closest passage of the body")
+    func headingQuote() throws {
+        let json = try JSONSerialization.data(withJSONObject: [
+            "title": "Harbour tolls rise", "dek": "Ferry users will pay more from May", "body": "The port raised its fees.",
+        ])
+        let id = try database.importArticles([.data(json, name: "tolls.json")]).articles[0].id
+        for (quote, heading) in [("Harbour  tolls", "title"), ("pay more from May", "dek")] {
+            let error = #expect(throws: StoreError.self) { try database.annotate(AnnotationDraft(article: id, quote: quote)) }
+            #expect(error?.message == "the quote is from the \(heading) of article \(id.prefix(8)), not its body; titles and deks cannot be annotated, only the body")
+        }
+        #expect(try database.annotate(AnnotationDraft(article: id, quote: "raised its fees")).selector.exact == "raised its fees")
+    }
+
+    @Test("A quote that would split a character (a flag, a skin tone, a family) is refused; whole characters are taken")
+    func splitCharacters() throws {
+        let json = try JSONSerialization.data(withJSONObject: [
+            "title": "Emoji", "body": "The flag 🇬🇧 flew. Thumbs 👍🏽 up. A family 👩‍👩‍👧 waved, and 👩 alone.",
+        ])
+        let id = try database.importArticles([.data(json, name: "emoji.json")]).articles[0].id
+        for quote in ["🇬", "🇧 flew", "Thumbs 👍", "🏽 up", "👩‍👩", "👧 waved"] {
+            let error = #expect(throws: StoreError.self) { try database.annotate(AnnotationDraft(article: id, quote: quote)) }
+            #expect(error?.message.hasPrefix("the quote starts or ends inside a character of article \(id.prefix(8))") == true)
+        }
+        for quote in ["🇬🇧", "Thumbs 👍🏽", "👩‍👩‍👧 waved"] {
+            #expect(try database.annotate(AnnotationDraft(article: id, quote: quote)).selector.exact == quote)
+        }
+        // 👩 occurs whole once (alone) and twice inside the family: only the whole one counts.
+        let alone = try database.annotate(AnnotationDraft(article: id, quote: "👩"))
+        #expect(alone.selector.suffix.hasPrefix(" alone."))
+        #expect(try database.annotations(AnnotationFilter(article: id)).count == 4)
+    }
+
     @Test("A quote that occurs twice is refused with both occurrences in context, unless --occurrence picks one")
     func ambiguous() throws {
         let error = #expect(throws: StoreError.self) {

@@ -32,6 +32,24 @@ import Testing
         #expect(a.articles[0].id == sha256Hex("Title\n\nOne two three."))
     }
 
+    @Test("Two files that differ only in paragraph breaks: imported twice, in either order, the second import changes nothing",
+          arguments: [false, true])
+    func whiteSpaceTwins(reversed: Bool) throws {
+        let joined = try folder.write("twins/a.txt", plainArticle(title: "Sea wall vote", body: "The council voted. Work starts in May."))
+        let split = try folder.write("twins/b.txt", plainArticle(title: "Sea wall vote", body: "The council voted.\n\nWork starts in May."))
+        let paths = reversed ? [split, joined] : [joined, split]
+        let first = try database.importArticles(paths.map(ImportInput.path))
+        #expect(Set(first.articles.map(\.id)).count == 1)
+        let second = try database.importArticles(paths.map(ImportInput.path))
+        #expect(second.unchangedCount == 2 && second.revisedCount == 0)
+        let folderAgain = try database.importArticles([.path(folder.path("twins"))])
+        #expect(folderAgain.unchangedCount == 2 && folderAgain.revisedCount == 0)
+        // The text with the paragraph break wins, whichever file came first.
+        let article = try database.article(first.articles[0].id)
+        #expect(article.body == "The council voted.\n\nWork starts in May.")
+        #expect(article.revision == (reversed ? 1 : 2))
+    }
+
     @Test("The id of an article with a URL is the SHA-256 of its canonical URL")
     func stableIDWithURL() throws {
         let json = #"{"title": "T", "body": "B", "url": "HTTPS://Example.COM:443/news/1?utm_source=x&page=2#top"}"#

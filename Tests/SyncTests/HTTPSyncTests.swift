@@ -165,14 +165,15 @@ import Testing
 
     @Test("A stalled client is disconnected without holding up others, and an oversized request head is refused")
     func slowAndOversizedClients() async throws {
-        let server = try await RunningServer.start(alice, idleTimeout: .seconds(4))
+        let server = try await RunningServer.start(alice, idleTimeout: .seconds(8))
         let stalled = try RawConnection(port: server.port)
         stalled.send("POST /v1/sync/pull HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ")
-        let start = ContinuousClock.now
         let health = try await request(server.url + "/healthz")
-        // Answered while the stalled connection is still open, not after the server gave up on it.
-        #expect(health.status == 200 && start.duration(to: .now) < .seconds(3))
-        #expect(stalled.readUntilClosed(seconds: 10) != nil)
+        // Answered while the stalled connection is still open, not after the server gave up on it: judged by the
+        // connection, not by a wall-clock margin a busy machine can overrun.
+        #expect(health.status == 200)
+        #expect(stalled.readUntilClosed(seconds: 1) == nil, "the stalled connection was closed before /healthz answered")
+        #expect(stalled.readUntilClosed(seconds: 20) != nil)
 
         let huge = try RawConnection(port: server.port)
         huge.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: \(String(repeating: "a", count: 64 << 10))\r\n\r\n")

@@ -124,6 +124,65 @@ import Testing
         }
     }
 
+    @Test("A deletion against a note edit and a tag added: keeping the other restores it with both, everywhere")
+    func deleteAgainstTwoEdits() throws {
+        let annotation = try sharedAnnotation()
+        try alice.database.deleteAnnotations([annotation.id])
+        try bob.database.editAnnotation(annotation.id, AnnotationChanges(note: "bob's note", addTags: ["verified"]))
+        try alice.send(to: bob, in: folder)
+        try bob.send(to: alice, in: folder)
+        let conflict = try #require(try alice.database.conflicts().first)
+        #expect(conflict.field == .deleted && conflict.others.count == 2)
+        try alice.database.resolve(annotation.id, .other)
+        try alice.send(to: bob, in: folder)
+        try bob.send(to: alice, in: folder)
+        for replica in [alice, bob] {
+            let restored = try replica.database.annotation(annotation.id)
+            #expect(restored.deletedAt == nil && restored.note == "bob's note" && restored.tags == ["claim", "verified"])
+            #expect(try replica.database.conflicts().isEmpty)
+        }
+        #expect(try alice.snapshot() == bob.snapshot())
+    }
+
+    @Test("Three concurrent notes: any one can be kept, by number or by author, and the choice converges")
+    func threeWayNotes() throws {
+        let carol = try TestReplica("carol", in: folder, clock: clock.read)
+        let annotation = try sharedAnnotation()
+        try alice.send(to: carol, in: folder)
+        let replicas = [alice, bob, carol]
+        for replica in replicas {
+            clock.advance(1)
+            try replica.database.editAnnotation(annotation.id, AnnotationChanges(note: "\(replica.name)'s note"))
+        }
+        func exchange() throws {
+            for sender in replicas { for receiver in replicas where receiver.name != sender.name { try sender.send(to: receiver, in: folder) } }
+        }
+        try exchange()
+        let conflict = try #require(try bob.database.conflicts().first)
+        #expect(conflict.values.map(\.value) == ["carol's note", "bob's note", "alice's note"])
+        #expect(throws: StoreError.self) { try bob.database.resolve(conflict.id, .other) }
+        #expect(throws: StoreError.self) { try bob.database.resolve(conflict.id, .number(4)) }
+        #expect(throws: StoreError.self) { try bob.database.resolve(conflict.id, .value("dave")) }
+        try bob.database.resolve(conflict.id, .number(3))
+        try exchange()
+        for replica in replicas {
+            #expect(try replica.database.annotation(annotation.id).note == "alice's note")
+            #expect(try replica.database.conflicts().isEmpty)
+        }
+        // Again, and this time by author.
+        clock.advance(1)
+        try alice.database.editAnnotation(annotation.id, AnnotationChanges(note: "alice again"))
+        try carol.database.editAnnotation(annotation.id, AnnotationChanges(note: "carol again"))
+        try exchange()
+        try carol.database.resolve(annotation.id, Resolution(keep: "alice"))
+        try exchange()
+        for replica in replicas {
+            #expect(try replica.database.annotation(annotation.id).note == "alice again")
+            #expect(try replica.database.conflicts().isEmpty)
+        }
+        #expect(try alice.snapshot() == bob.snapshot() && bob.snapshot() == carol.snapshot())
+    }
+
     @Test("An import counts the conflicts it makes: none for a deletion that saw every edit, one against an unseen edit")
     func reportedConflicts() throws {
         // Made, edited and deleted by Alice: one file brings it all to Bob, who never had the annotation.
@@ -227,8 +286,13 @@ import Testing
         #expect(!late.changes.isEmpty)
         let waiting = try bob.apply(late)
         #expect(waiting.waiting == late.changes.count)
+        let expected = WaitingChanges(need: .annotation, id: annotation.id, changes: late.changes.count, authors: ["alice"])
+        #expect(try bob.database.waitingChanges() == [expected])
+        #expect(try bob.database.status().waiting == [expected])
+        #expect(expected.description == "\(late.changes.count) changes by alice wait for annotation \(annotation.id.prefix(8)), not received yet")
         let released = try bob.apply(early)
         #expect(released.released == late.changes.count && released.waiting == 0)
+        #expect(try bob.database.waitingChanges().isEmpty)
         #expect(try bob.database.annotation(annotation.id).note == "two")
         #expect(try bob.snapshot() == alice.snapshot())
     }

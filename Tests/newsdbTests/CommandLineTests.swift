@@ -223,7 +223,18 @@ import Testing
         process.executableURL = URL(fileURLWithPath: copy)
         process.arguments = ["migrate", "--db", scratch.path("copied.sqlite")]
         process.currentDirectoryURL = scratch.url
-        try process.run()
+        // Another test starting a process at the moment of the copy can hold the new file open for writing until it
+        // execs ("text file busy"); that passes within moments.
+        for attempt in 1... {
+            do {
+                try process.run()
+                break
+            } catch let error as NSError where attempt < 20
+                && (error.userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(ETXTBSY)
+            {
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        }
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         let status = try CLIRunner(database: scratch.path("copied.sqlite")).run("migrate", "--status", "--json")

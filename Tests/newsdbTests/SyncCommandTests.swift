@@ -47,6 +47,64 @@ import Testing
         #expect(try alice.run("status").stdout.contains("bob: 0 of our changes not yet received"))
     }
 
+    @Test("A deletion against a teammate's note and tag: `resolve --keep other` restores both, and the choice syncs")
+    func deletionAgainstTwoEdits() throws {
+        let made = try alice.run("annotate", strike, "--quote", "3.2% pay offer", "--note", "Check the figure")
+        let id = String(made.stdout.split(separator: " ")[1])
+        let first = scratch.path("alice-1.json")
+        _ = try alice.run("sync", "export", "--out", first)
+        _ = try bob.run("sync", "import", first)
+        #expect(try alice.run("annotations", "delete", id).status == 0)
+        #expect(try bob.run("annotations", "edit", id, "--note", "Bob: the union says 3%", "--add-tag", "pay").status == 0)
+        let back = scratch.path("bob-1.json")
+        _ = try bob.run("sync", "export", "--for", "alice", "--out", back)
+        _ = try alice.run("sync", "import", back)
+        let listed = try alice.run("conflicts").stdout
+        #expect(listed.contains("  1 winner  deleted") && listed.contains("  2 other ") && listed.contains("  3 other "))
+        let edit = try alice.run("annotations", "edit", id, "--color", "blue")
+        #expect(edit.status == 1 && edit.stderr.contains("`newsdb resolve \(id)/deleted --keep other` restores it"))
+        let unknown = try alice.run("resolve", id, "--keep", "9")
+        #expect(unknown.status == 1 && unknown.stderr.contains("no value 9"))
+        let resolved = try alice.run("resolve", id, "--keep", "other")
+        #expect(resolved.status == 0 && resolved.stdout == "resolved \(id)\n")
+        let shown = try alice.run("annotations", "show", id).stdout
+        #expect(shown.contains("Bob: the union says 3%") && shown.contains("#pay"))
+        let again = scratch.path("alice-2.json")
+        _ = try alice.run("sync", "export", "--for", "bob", "--out", again)
+        _ = try bob.run("sync", "import", again)
+        #expect(try bob.run("conflicts").stdout == "no conflicts\n")
+        #expect(try bob.run("annotations", strike).stdout.contains("Bob: the union says 3%"))
+    }
+
+    @Test("A file from an unrelated database: `sync import`, `status` and `check` say what waits, and for what")
+    func waitingNamed() throws {
+        let carol = CLIRunner(database: scratch.path("carol.sqlite"))
+        _ = try carol.run("init", "--name", "carol")
+        let made = try alice.run("annotate", strike, "--quote", "3.2% pay offer")
+        let id = String(made.stdout.split(separator: " ")[1])
+        let full = scratch.path("alice.json")
+        _ = try alice.run("sync", "export", "--out", full)
+        _ = try carol.run("sync", "import", full)
+        _ = try carol.run("annotations", "edit", id, "--note", "carol's note")
+        let edit = scratch.path("carol.json")
+        _ = try carol.run("sync", "export", "--for", "alice", "--out", edit)
+        // Bob never had the annotation: the edit waits for it.
+        let imported = try bob.run("sync", "import", edit)
+        #expect(imported.status == 0 && imported.stdout.contains("0 applied, 1 waiting"))
+        let line = "1 change by carol waits for annotation \(id), not received yet"
+        #expect(imported.stderr.contains("newsdb: " + line))
+        #expect(try bob.run("status").stdout.contains("waiting   " + line))
+        let status = try #require(try JSONSerialization.jsonObject(with: Data(bob.run("status", "--json").stdout.utf8)) as? [String: Any])
+        let waiting = try #require(status["waiting"] as? [[String: Any]])
+        #expect(waiting.count == 1 && waiting.first?["need"] as? String == "annotation" && waiting.first?["changes"] as? Int == 1)
+        let check = try bob.run("check")
+        #expect(check.status == 0 && check.stdout.contains("waiting: " + line))
+        // The annotation arrives: nothing waits any more.
+        _ = try bob.run("sync", "import", full)
+        #expect(!(try bob.run("status").stdout.contains("waiting")))
+        #expect(!(try bob.run("check").stdout.contains("waiting")))
+    }
+
     @Test("A damaged file is one line on stderr, exit 1, and the database is unchanged")
     func damagedFile() throws {
         let out = scratch.path("alice.json")

@@ -125,6 +125,40 @@ struct AnchoringText {
         return starts.map { bodyRange($0..<($0 + pattern.count)) }
     }
 
+    /// Every place `pattern` (folded) occurs in the folded body as whole characters, as body ranges, in order: an
+    /// occurrence that starts or ends inside a character (half of a flag, an emoji without its skin tone, one person
+    /// of a family) is left out, since its passage could not be shown or highlighted on its own.
+    func wholeOccurrences(of pattern: [UInt32]) -> (whole: [Range<Int>], splitting: Int) {
+        let found = occurrences(of: pattern)
+        let whole = found.filter { isCharacterBoundary($0.lowerBound) && isCharacterBoundary($0.upperBound) }
+        return (whole, found.count - whole.count)
+    }
+
+    /// Whether the body offset `offset` lies between two characters (extended grapheme clusters), not inside one.
+    func isCharacterBoundary(_ offset: Int) -> Bool {
+        guard !isPlainBoundary(offset) else { return true }
+        // Characters are found from the nearest plain boundaries either side, which every segmentation shares.
+        var lower = offset
+        while !isPlainBoundary(lower) { lower -= 1 }
+        var upper = offset
+        while !isPlainBoundary(upper) { upper += 1 }
+        var position = lower
+        for character in string(lower..<upper) {
+            if position == offset { return true }
+            position += character.unicodeScalars.count
+            if position > offset { return false }
+        }
+        return position == offset
+    }
+
+    /// A boundary that needs no segmenting: an end of the body, or between two ASCII scalars other than CR LF
+    /// (an ASCII scalar never extends, and never prepends to, its neighbour).
+    private func isPlainBoundary(_ offset: Int) -> Bool {
+        guard offset > 0, offset < scalars.count else { return true }
+        let (before, after) = (scalars[offset - 1], scalars[offset])
+        return before.isASCII && after.isASCII && !(before == "\r" && after == "\n")
+    }
+
     /// The passage of the folded body closest to `pattern` by edit distance (any substring may match; Sellers'
     /// algorithm), searched within the folded range `window`, as a folded range with its distance.
     func closest(to pattern: [UInt32], within window: Range<Int>? = nil) -> (range: Range<Int>, distance: Int)? {

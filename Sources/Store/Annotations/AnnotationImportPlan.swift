@@ -146,7 +146,7 @@ struct AnnotationImportPlan {
             return (TextSelector.make(range, in: text), state, range)
         }
         // One search serves the usual case (a quote that occurs once); the locator explains the others.
-        let found = text.occurrences(of: AnchoringText.folded(record.quote))
+        let found = text.wholeOccurrences(of: AnchoringText.folded(record.quote)).whole
         if record.occurrence == nil && found.count > 1 {
             throw StoreError(.ambiguous, "the quote occurs \(found.count) times; add \"occurrence\": 1 to \(found.count) to pick one")
         }

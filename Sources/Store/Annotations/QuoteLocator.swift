@@ -4,14 +4,25 @@ enum QuoteLocator {
     /// - Parameters:
     ///   - occurrence: Which occurrence, from 1, when the quote occurs more than once.
     ///   - articleID: For messages.
+    ///   - headings: The article's title and dek, by name: a quote found there and not in the body is refused as
+    ///     such, since only the body can be annotated.
     /// - Throws: `StoreError` `.notFound` showing the closest passage when the quote does not occur; `.ambiguous`
     ///   listing every occurrence with its context when it occurs more than once and `occurrence` is nil;
-    ///   `.invalidInput` for an empty quote or an occurrence out of range.
-    static func locate(_ quote: String, occurrence: Int?, in text: AnchoringText, articleID: String) throws -> Range<Int> {
+    ///   `.invalidInput` for an empty quote, an occurrence out of range, a quote from a heading, or one that occurs
+    ///   only where it would split a character (occurrences that split one are not counted).
+    static func locate(
+        _ quote: String, occurrence: Int?, in text: AnchoringText, articleID: String, headings: [(name: String, text: String?)] = []
+    ) throws -> Range<Int> {
         let pattern = AnchoringText.folded(quote)
         guard !pattern.isEmpty else { throw StoreError(.invalidInput, "the quote is empty") }
-        let found = text.occurrences(of: pattern)
+        let (found, splitting) = text.wholeOccurrences(of: pattern)
         let article = String(articleID.prefix(8))
+        if found.isEmpty && splitting > 0 { throw splitsCharacter(article) }
+        if found.isEmpty, let heading = headings.first(where: { AnchoringText($0.text ?? "").occurrences(of: pattern).count > 0 }) {
+            throw StoreError(
+                .invalidInput,
+                "the quote is from the \(heading.name) of article \(article), not its body; titles and deks cannot be annotated, only the body")
+        }
         if found.isEmpty {
             guard let closest = text.closest(to: pattern) else {
                 throw StoreError(.notFound, "the quote does not occur in article \(article)")
@@ -37,6 +48,13 @@ enum QuoteLocator {
                     + listing.joined(separator: "\n"))
         }
         return found[0]
+    }
+
+    /// The refusal of a quote found only where it starts or ends inside a character.
+    static func splitsCharacter(_ article: String) -> StoreError {
+        StoreError(
+            .invalidInput,
+            "the quote starts or ends inside a character of article \(article) (part of a flag, of an emoji with a skin tone or of a joined emoji, or an accent without its letter); quote whole characters")
     }
 
     /// `range` widened to the white space around it, so a passage is shown in whole words.

@@ -5,10 +5,13 @@ struct PreparedArticle: Sendable {
     let id: String
     let contentHash: String
     let wordCount: Int
+    /// Given as a new text of a stored article (`--revision-of`): stored even when only its white space is new.
+    let givenAsRevision: Bool
 
-    init(_ draft: ArticleDraft, id: String? = nil) {
+    init(_ draft: ArticleDraft, id: String? = nil, givenAsRevision: Bool = false) {
         self.draft = draft
         self.id = id ?? draft.id
+        self.givenAsRevision = givenAsRevision
         contentHash = draft.contentHash
         wordCount = draft.wordCount
     }
@@ -27,7 +30,7 @@ struct ParsedFile: Sendable {
             if let revisionOf, drafts.count != 1 {
                 throw StoreError(.invalidInput, "--revision-of takes a file holding one article; this one holds \(drafts.count)")
             }
-            articles = .success(drafts.map { PreparedArticle($0, id: revisionOf) })
+            articles = .success(drafts.map { PreparedArticle($0, id: revisionOf, givenAsRevision: revisionOf != nil) })
         } catch let error as StoreError {
             articles = .failure(error)
         } catch {

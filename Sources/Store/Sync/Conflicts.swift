@@ -37,10 +37,29 @@ public struct ConflictValue: Sendable, Equatable, Codable {
 public enum Resolution: Sendable, Equatable {
     /// Keep the value in effect.
     case winner
-    /// Keep the other value (there must be one other).
+    /// Keep the other value: the one other, or for a deletion, the edits it did not see (restoring the annotation).
     case other
+    /// Keep the value numbered so, as `newsdb conflicts` lists them: 1 the winner, 2 and on the others in order.
+    case number(Int)
+    /// Keep the value written by the replica of this name, or by the change of this id (`ORIGIN:COUNTER`, or a prefix).
+    case value(String)
     /// A new note, for a conflict on the note.
     case note(String)
+
+    /// What `newsdb resolve --keep` takes: `winner`, `other`, a value's number, or its author's name or change id.
+    public init(keep: String) {
+        switch keep {
+        case "winner": self = .winner
+        case "other": self = .other
+        default:
+            if let number = Int(keep) { self = .number(number) } else { self = .value(keep) }
+        }
+    }
+}
+
+extension Conflict {
+    /// Every value, numbered from 1 as `newsdb conflicts` lists them: the winner, then the others.
+    public var values: [ConflictValue] { [winner] + others }
 }
 
 extension NewsDatabase {
@@ -62,10 +81,11 @@ extension NewsDatabase {
     /// Settles a conflict with a change that overwrites every value in it; the change syncs like any other.
     /// - Parameters:
     ///   - reference: `ANNOTATION/FIELD` as `conflicts()` lists it, or an annotation id (or prefix) with one conflict.
-    ///   - resolution: Which value to keep, or a new note.
+    ///   - resolution: Which value to keep (any of the conflict's values can be), or a new note.
     /// - Returns: The annotation as it now is.
     /// - Throws: `StoreError` `.notFound` when there is no such conflict, `.ambiguous` when the annotation has
-    ///   several and no field was given, `.invalidInput` when the resolution does not fit the conflict.
+    ///   several and no field was given or when an author names values that differ, `.invalidInput` when the
+    ///   resolution does not fit the conflict (`.other` among several values, a number or name that is none of them).
     @discardableResult
     public func resolve(_ reference: String, _ resolution: Resolution) throws -> Annotation {
         let parts = reference.split(separator: "/", maxSplits: 1).map(String.init)
@@ -87,23 +107,18 @@ extension NewsDatabase {
 
     private static func settle(_ conflict: Conflict, _ resolution: Resolution, _ local: inout LocalChanges) throws {
         let annotation = conflict.annotationID
-        let chosen: ConflictValue
-        switch resolution {
-        case .winner: chosen = conflict.winner
-        case .other:
-            guard conflict.others.count == 1 else {
-                throw StoreError(.invalidInput, "\(conflict.id) has \(conflict.others.count) other values; keep the winner, or edit the annotation and then keep the winner")
-            }
-            chosen = conflict.others[0]
-        case .note(let text):
+        if case .note(let text) = resolution {
             guard conflict.field == .note else {
                 throw StoreError(.invalidInput, "--note settles a conflict on a note; \(conflict.id) is on its \(conflict.field.rawValue)")
             }
             try local.record(.set(annotation: annotation, value: .note(cleanNote(text)), seen: local.seen))
             return
         }
+        let chosen = try choice(resolution, in: conflict)
         if conflict.field == .deleted {
-            if chosen == conflict.winner && conflict.winner.value == "deleted" {
+            // Every value but the deletion is an edit it did not see, already applied to the deleted annotation:
+            // keeping any of them restores the annotation with all of them.
+            if chosen == conflict.winner {
                 try local.record(.delete(annotation: annotation, seen: local.seen))
             } else {
                 try local.record(.restore(annotation: annotation, seen: local.seen))
@@ -118,6 +133,38 @@ extension NewsDatabase {
         else { throw StoreError(.notFound, "the value \(chosen.change) is no longer in \(conflict.id)") }
         let value = try fieldValue(conflict.field, row["value"])
         try local.record(.set(annotation: annotation, value: value, seen: local.seen))
+    }
+
+    /// The value `resolution` picks in `conflict`; for a deletion, any edit stands for all of them.
+    private static func choice(_ resolution: Resolution, in conflict: Conflict) throws -> ConflictValue {
+        let values = conflict.values
+        let numbers = "--keep " + (1...values.count).map(String.init).joined(separator: ", ")
+        switch resolution {
+        case .winner: return conflict.winner
+        case .other:
+            guard conflict.others.count == 1 || conflict.field == .deleted else {
+                throw StoreError(.invalidInput, "\(conflict.id) has \(conflict.others.count) other values; pick one by its number in `newsdb conflicts` (\(numbers))")
+            }
+            return conflict.others[0]
+        case .number(let number):
+            guard values.indices.contains(number - 1) else {
+                throw StoreError(.invalidInput, "\(conflict.id) has no value \(number); its values are numbered \(numbers)")
+            }
+            return values[number - 1]
+        case .value(let key):
+            let matches = values.enumerated().filter { $0.element.author == key || $0.element.change.hasPrefix(key) }
+            guard let first = matches.first else {
+                throw StoreError(.invalidInput, "no value in \(conflict.id) is by '\(key)' or from the change '\(key)'; keep winner, other, or one of \(numbers)")
+            }
+            let same = matches.allSatisfy { $0.element.value == first.element.value }
+                || (conflict.field == .deleted && !matches.contains { $0.element == conflict.winner })
+            guard same else {
+                let listed = matches.map { String($0.offset + 1) }.joined(separator: ", ")
+                throw StoreError(.ambiguous, "'\(key)' matches values \(listed) of \(conflict.id); pick one by its number (--keep \(matches[0].offset + 1))")
+            }
+            return first.element
+        case .note: throw StoreError(.invalidInput, "a new note is not one of the values of \(conflict.id)")
+        }
     }
 
     private static func conflictField(_ text: String) throws -> AnnotationField {

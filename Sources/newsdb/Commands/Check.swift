@@ -15,16 +15,24 @@ struct Check: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let problems = try NewsDatabase.open(at: global.databasePath, options: .init(readOnly: true)).check()
+        let database = try NewsDatabase.open(at: global.databasePath, options: .init(readOnly: true))
+        let problems = try database.check()
+        // Changes waiting for what has not arrived are no damage, but a user should know what they wait for.
+        let waiting = try database.waitingChanges()
         if output.json {
-            try JSONOutput.print(["problems": problems])
-        } else if problems.isEmpty {
-            print("ok: SQLite's integrity check, foreign keys, full-text indexes and change log")
+            try JSONOutput.print(CheckResult(problems: problems, waiting: waiting))
         } else {
+            if problems.isEmpty { print("ok: SQLite's integrity check, foreign keys, full-text indexes and change log") }
             for problem in problems { print(problem) }
+            for group in waiting { print("waiting: \(group)") }
         }
         if !problems.isEmpty {
             throw CLIError(message: "\(problems.count) problem\(problems.count == 1 ? "" : "s") found")
         }
+    }
+
+    private struct CheckResult: Encodable {
+        let problems: [String]
+        let waiting: [WaitingChanges]
     }
 }

@@ -7,7 +7,8 @@ struct Conflicts: ParsableCommand {
         abstract: "List annotations that teammates changed without seeing each other's change.",
         discussion: """
             Each conflict shows the value in effect (the latest by hybrid clock) and the others, with who wrote them \
-            and when. Settle one with `newsdb resolve ID --keep winner|other` or `--note TEXT`.
+            and when, numbered from 1. Settle one with `newsdb resolve ID --keep VALUE` (winner, other, a number, an author \
+            or a change id) or `--note TEXT`.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -25,8 +26,9 @@ struct Conflicts: ParsableCommand {
         }
         for conflict in conflicts {
             print(Terminal.styled(conflict.id, .yellow) + "  on “\(Text.truncated(conflict.quote, to: 60))”")
-            print("  winner  \(Self.describe(conflict.winner))")
-            for other in conflict.others { print("  other   \(Self.describe(other))") }
+            for (index, value) in conflict.values.enumerated() {
+                print("  \(index + 1) \(index == 0 ? "winner" : "other ")  \(Self.describe(value))")
+            }
         }
     }
 
@@ -40,25 +42,26 @@ struct Resolve: ParsableCommand {
         abstract: "Settle a conflict; the resolution syncs like any other change.",
         discussion: """
             ID is a conflict as `newsdb conflicts` lists it (ANNOTATION/FIELD), or an annotation id with one conflict. \
-            --keep winner keeps the value in effect, --keep other the other one; --note replaces a note in conflict. \
-            For a deletion made without seeing an edit, --keep winner keeps it deleted and --keep other restores it.
+            --keep takes any of its values: `winner` (the value in effect), `other` (when there is one other), the \
+            value's number in `newsdb conflicts` (1 is the winner), or the name of its author or its change id when \
+            that picks one value. --note replaces a note in conflict. For a deletion made without seeing edits, \
+            keeping the winner keeps it deleted, and keeping any other value restores it with every edit it did not see.
             """)
-
-    enum Keep: String, ExpressibleByArgument, CaseIterable { case winner, other }
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("The conflict.", valueName: "id")) var id: String
-    @Option(help: "Which value to keep.") var keep: Keep?
+    @Option(help: ArgumentHelp("Which value to keep: winner, other, its number, its author or its change id.", valueName: "value"))
+    var keep: String?
     @Option(help: "A new note, for a conflict on a note.") var note: String?
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard (keep == nil) != (note == nil) else { throw ValidationError("give either --keep winner|other or --note TEXT") }
+        guard (keep == nil) != (note == nil) else { throw ValidationError("give either --keep VALUE or --note TEXT") }
         try checkArgument { try NewsDatabase.checkConflictReference(id) }
     }
 
     func run() throws {
-        let resolution: Resolution = note.map { .note($0) } ?? (keep == .other ? .other : .winner)
+        let resolution = note.map { Resolution.note($0) } ?? Resolution(keep: keep ?? "winner")
         let annotation = try global.open().resolve(id, resolution)
         if output.json {
             try JSONOutput.print(annotation)

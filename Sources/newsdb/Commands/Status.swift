@@ -25,6 +25,7 @@ struct Status: ParsableCommand {
             ("size", ByteCountFormatter.string(fromByteCount: status.sizeBytes, countStyle: .file)),
         ]
         if status.conflicts > 0 { rows.append(("conflicts", "\(status.conflicts): run `newsdb conflicts`")) }
+        rows += Text.waitingLines(status.waiting).map { ("waiting", $0) }
         for peer in status.peers {
             rows.append(("peer", "\(peer.name): \(peer.missing) of our changes not yet received (last heard \(peer.lastHeardAt))"))
         }

@@ -65,6 +65,9 @@ struct SyncWith: AsyncParsableCommand {
         if conflicts > 0 {
             Terminal.printNotice("\(conflicts) conflict\(conflicts == 1 ? "" : "s") to look at: run `newsdb conflicts`")
         }
+        if report.pulled.waiting > 0 {
+            for line in Text.waitingLines(try database.waitingChanges()) { Terminal.printNotice(line) }
+        }
     }
 
     private static func describe(_ moved: SyncReport.Direction, _ verb: String, _ preposition: String, _ report: SyncReport) -> String {
@@ -166,6 +169,10 @@ struct SyncImport: ParsableCommand {
         let conflicts = reports.reduce(0) { $0 + $1.conflicts }
         if conflicts > 0 && !output.json {
             Terminal.printNotice("\(conflicts) conflict\(conflicts == 1 ? "" : "s") to look at: run `newsdb conflicts`")
+        }
+        if reports.contains(where: { $0.waiting > 0 }) && !output.json {
+            // Say what they wait for, so that a file from an unrelated database does not pass unnoticed.
+            for line in Text.waitingLines(try database.waitingChanges()) { Terminal.printNotice(line) }
         }
     }
 }
