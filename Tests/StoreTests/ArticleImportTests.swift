@@ -38,9 +38,9 @@ import Testing
         let joined = try folder.write("twins/a.txt", plainArticle(title: "Sea wall vote", body: "The council voted. Work starts in May."))
         let split = try folder.write("twins/b.txt", plainArticle(title: "Sea wall vote", body: "The council voted.\n\nWork starts in May."))
         let paths = reversed ? [split, joined] : [joined, split]
-        let first = try database.importArticles(paths.map(ImportInput.path))
+        let first = try database.importArticles(paths.map(ArticleInput.path))
         #expect(Set(first.articles.map(\.id)).count == 1)
-        let second = try database.importArticles(paths.map(ImportInput.path))
+        let second = try database.importArticles(paths.map(ArticleInput.path))
         #expect(second.unchangedCount == 2 && second.revisedCount == 0)
         let folderAgain = try database.importArticles([.path(folder.path("twins"))])
         #expect(folderAgain.unchangedCount == 2 && folderAgain.revisedCount == 0)

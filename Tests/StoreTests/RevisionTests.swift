@@ -12,7 +12,7 @@ import Testing
         database = try NewsDatabase.fresh(in: folder)
     }
 
-    private func importVersion(_ body: String, title: String = "Budget") throws -> ImportReport {
+    private func importVersion(_ body: String, title: String = "Budget") throws -> ArticleImportReport {
         let json = try JSONSerialization.data(withJSONObject: ["title": title, "body": body, "url": "https://example.com/budget"])
         return try database.importArticles([.data(json, name: "budget.json")])
     }

@@ -73,7 +73,7 @@ import Testing
         let folder = try TemporaryDirectory()
         let database = try NewsDatabase.fresh(in: folder)
         // Enough articles that some share their first four hex digits.
-        var drafts: [ImportInput] = []
+        var drafts: [ArticleInput] = []
         for index in 0..<300 {
             drafts.append(.data(Data(plainArticle(title: "Title \(index)", body: "Body \(index).").utf8), name: "\(index)"))
         }

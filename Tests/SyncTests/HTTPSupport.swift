@@ -33,7 +33,9 @@ struct RunningServer {
                 newsdbVersion: "test", idleTimeout: idleTimeout),
             logger: logger)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let task = Task { try await server.run(handlingSignals: false) { continuation.yield($0) } }
+        let task = Task(executorPreference: ServerThreads.shared) {
+            try await server.run(handlingSignals: false) { continuation.yield($0) }
+        }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw TestFailure("the server did not start") }
         return RunningServer(url: "http://127.0.0.1:\(port)", database: database, log: log, task: task)
@@ -73,7 +75,7 @@ extension TestReplica {
     @discardableResult
     func sync(with server: RunningServer, token: String, pageLimit: Int? = nil) async throws -> SyncReport {
         try await SyncClient.sync(
-            database, with: Remote(name: "server", url: server.url, token: token), newsdbVersion: "test",
+            database, with: PeerServer(name: "server", url: server.url, token: token), newsdbVersion: "test",
             pageLimit: pageLimit)
     }
 }
@@ -116,7 +118,9 @@ struct FakeServer {
             },
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
-        let task = Task { try await application.runService(gracefulShutdownSignals: []) }
+        let task = Task(executorPreference: ServerThreads.shared) {
+            try await application.runService(gracefulShutdownSignals: [])
+        }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw TestFailure("the fake server did not start") }
         return FakeServer(url: "http://127.0.0.1:\(port)", task: task)
@@ -196,3 +200,22 @@ final class RawConnection {
     deinit { close(socket) }
 }
 
+
+/// Threads of their own for the servers the tests start in this process. Every test suite runs in one process, on
+/// Swift's cooperative threads, one per core; a test that blocks one (a child process awaited, a socket read) would
+/// otherwise hold up a server's answers for seconds on a 2-core machine, and the tests that time those answers
+/// would fail by load. Tasks started with this preference, and the child tasks of a server's connections, run
+/// here: on serial dispatch queues taken in turn, each with a thread of its own whenever it has work (serial queues
+/// are not limited to one thread per core, as the cooperative and the global concurrent queues are).
+final class ServerThreads: TaskExecutor {
+    static let shared = ServerThreads()
+    private let queues = (0..<4).map { DispatchQueue(label: "newsdb.test-server-\($0)") }
+    private let next = Atomic<Int>(0)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        let queue = queues[next.add(1, ordering: .relaxed).oldValue % queues.count]
+        queue.async { job.runSynchronously(on: executor) }
+    }
+}

@@ -212,12 +212,12 @@ import Testing
         let server = try await RunningServer.start(alice)
         let url = server.url
         try await server.stop()
-        await #expect { try await SyncClient.sync(bob.database, with: Remote(name: "x", url: url, token: "t"), newsdbVersion: "test") } throws: { error in
+        await #expect { try await SyncClient.sync(bob.database, with: PeerServer(name: "x", url: url, token: "t"), newsdbVersion: "test") } throws: { error in
             (error as? StoreError)?.message.contains("connection refused") == true
         }
         await #expect {
             try await SyncClient.sync(
-                bob.database, with: Remote(name: "x", url: "http://no-such-host.invalid:8787", token: "t"), newsdbVersion: "test")
+                bob.database, with: PeerServer(name: "x", url: "http://no-such-host.invalid:8787", token: "t"), newsdbVersion: "test")
         } throws: { error in
             (error as? StoreError)?.message.contains("cannot find the server no-such-host.invalid") == true
         }
@@ -229,7 +229,7 @@ import Testing
         ] {
             let fake = try await FakeServer.start(body: info)
             await #expect {
-                try await SyncClient.sync(bob.database, with: Remote(name: "x", url: fake.url, token: "t"), newsdbVersion: "test")
+                try await SyncClient.sync(bob.database, with: PeerServer(name: "x", url: fake.url, token: "t"), newsdbVersion: "test")
             } throws: { error in
                 (error as? StoreError)?.message.hasPrefix("\(fake.url) " + expected) == true
             }

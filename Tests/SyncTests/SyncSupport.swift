@@ -42,7 +42,7 @@ struct TestReplica: Sendable {
         database = try NewsDatabase.open(at: folder.path("\(name).sqlite"), options: .init(backup: false, clock: clock))
         try database.rename(to: name)
         let inputs = sharedArticles.enumerated().map { index, article in
-            ImportInput.data(Data("\(article.title)\n\n\(article.body)\n".utf8), name: "article-\(index).txt")
+            ArticleInput.data(Data("\(article.title)\n\n\(article.body)\n".utf8), name: "article-\(index).txt")
         }
         _ = try database.importArticles(inputs)
     }
@@ -71,14 +71,14 @@ struct TestReplica: Sendable {
 
     /// Applies `bundle`.
     @discardableResult
-    func apply(_ bundle: ChangeBundle) throws -> ChangeImportReport {
+    func apply(_ bundle: ChangeBundle) throws -> ChangeSetReport {
         var iterator = bundle.changes.makeIterator()
         return try database.applyChanges(header: bundle.header, next: { iterator.next() })
     }
 
     /// Sends `self`'s changes that `peer` lacks to `peer` through a change file.
     @discardableResult
-    func send(to peer: TestReplica, in folder: TemporaryDirectory, full: Bool = false) throws -> ChangeImportReport {
+    func send(to peer: TestReplica, in folder: TemporaryDirectory, full: Bool = false) throws -> ChangeSetReport {
         let known = full ? nil : try database.peers().first { $0.name == peer.name }
         let path = folder.path("\(name)-to-\(peer.name)-\(UUID().uuidString).json")
         try ChangeFileWriter.export(from: database, for: known, to: path, newsdbVersion: "test")

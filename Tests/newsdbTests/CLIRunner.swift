@@ -54,7 +54,8 @@ struct CLIRunner {
         // Both pipes are read at once: a command that fills one (64 KiB) while the other is read would never end.
         let stderrData = ReadData()
         let readingStderr = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
+        // A thread of its own: a blocked read must not hold one of the few threads the tests' servers run on.
+        Thread.detachNewThread {
             stderrData.set(err.fileHandleForReading.readDataToEndOfFile())
             readingStderr.signal()
         }

@@ -24,7 +24,7 @@ struct PeersList: ParsableCommand {
     func run() throws {
         let database = try global.open()
         let peers = try database.peers()
-        let servers = try database.remotes()
+        let servers = try database.servers()
         if output.json {
             // The array of teammates as before; a teammate reached through a stored server says which.
             try JSONOutput.print(peers.map { peer in Listed(peer: peer, server: servers.first { $0.replica == peer.id }) })
@@ -44,7 +44,7 @@ struct PeersList: ParsableCommand {
     /// A teammate, with the stored server it is reached through, if any.
     private struct Listed: Encodable {
         let peer: Peer
-        let server: Remote?
+        let server: PeerServer?
 
         func encode(to encoder: any Encoder) throws {
             try peer.encode(to: encoder)
@@ -67,11 +67,11 @@ struct PeersAdd: ParsableCommand {
     var token: String
 
     func validate() throws {
-        try checkArgument { _ = try Remote.checkURL(url) }
+        try checkArgument { _ = try PeerServer.checkURL(url) }
     }
 
     func run() throws {
-        let remote = try global.open().addRemote(name: name, url: url, token: try readToken(token))
+        let remote = try global.open().addServer(name: name, url: url, token: try readToken(token))
         print("added server \(remote.name) at \(remote.url); sync with `newsdb sync \(remote.name)`")
     }
 }
@@ -84,7 +84,7 @@ struct PeersRemove: ParsableCommand {
     @Argument(help: ArgumentHelp("The server's name.", valueName: "name")) var name: String
 
     func run() throws {
-        try global.open().removeRemote(name: name)
+        try global.open().removeServer(name: name)
         print("removed server \(name)")
     }
 }
@@ -97,7 +97,7 @@ struct PeersServers: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let servers = try global.open().remotes()
+        let servers = try global.open().servers()
         if output.json {
             try JSONOutput.print(servers)
         } else if servers.isEmpty {
@@ -109,7 +109,7 @@ struct PeersServers: ParsableCommand {
 }
 
 /// A stored server on one line: its name, URL and replica once reached.
-private func serverLine(_ server: Remote) -> String {
+private func serverLine(_ server: PeerServer) -> String {
     let reached = server.replica.map { " (replica \($0.prefix(8)))" } ?? " (not synced yet)"
     return "\(Terminal.styled(server.name, .bold))  \(server.url)\(reached)"
 }

@@ -37,7 +37,7 @@ struct SyncWith: AsyncParsableCommand {
     func validate() throws {
         if let pageSize, pageSize < 1 { throw ValidationError("--page-size must be positive") }
         if server.contains("://") {
-            try checkArgument { _ = try Remote.checkURL(server) }
+            try checkArgument { _ = try PeerServer.checkURL(server) }
             guard token != nil else { throw ValidationError("a server given by URL needs --token") }
         } else if token != nil {
             throw ValidationError("--token goes with a URL; a stored server has its token (`newsdb peers add`)")
@@ -46,8 +46,8 @@ struct SyncWith: AsyncParsableCommand {
 
     func run() async throws {
         let database = try global.open()
-        let remote = try token.map { Remote(name: server, url: try Remote.checkURL(server), token: try readToken($0)) }
-            ?? database.remote(named: server)
+        let remote = try token.map { PeerServer(name: server, url: try PeerServer.checkURL(server), token: try readToken($0)) }
+            ?? database.server(named: server)
         let bar = ProgressBar(label: "syncing")
         let report = try await SyncClient.sync(
             database, with: remote, newsdbVersion: NewsDB.configuration.version, pageLimit: pageSize
@@ -147,7 +147,7 @@ struct SyncImport: ParsableCommand {
 
     func run() throws {
         let database = try global.open()
-        var reports: [ChangeImportReport] = []
+        var reports: [ChangeSetReport] = []
         for file in files {
             let bar = ProgressBar(label: "applying")
             let report = try ChangeFileReader.apply(file, to: database) { fraction in

@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import Store
 
 /// What an export wrote.
 public struct ChangeFileSummary: Sendable, Equatable, Codable {

@@ -22,7 +22,7 @@ public enum SyncClient {
     /// - Throws: `StoreError`: `.io` for a server that cannot be reached or fails, `.invalidInput` for one that
     ///   refuses the token or speaks another format or schema; each with one line naming the server.
     public static func sync(
-        _ database: NewsDatabase, with remote: Remote, newsdbVersion: String, pageLimit: Int? = nil,
+        _ database: NewsDatabase, with remote: PeerServer, newsdbVersion: String, pageLimit: Int? = nil,
         progress: (@Sendable (SyncProgress) -> Void)? = nil
     ) async throws -> SyncReport {
         // A server never redirects; a gzip answer may not expand past 200 times its size.
@@ -52,7 +52,7 @@ public enum SyncClient {
 private struct Session {
     let http: HTTPClient
     let database: NewsDatabase
-    let remote: Remote
+    let remote: PeerServer
     let newsdbVersion: String
     let pageLimit: Int?
     let progress: (@Sendable (SyncProgress) -> Void)?
@@ -70,7 +70,7 @@ private struct Session {
         try await blocking {
             try database.recordServer(
                 info.replica, knowledge: serverHas, newsdbVersion: info.newsdb,
-                remote: remote.addedAt.isEmpty ? nil : remote.name)
+                remote: remote.addedAt == nil ? nil : remote.name)
         }
         return report
     }
@@ -151,8 +151,7 @@ private struct Session {
 
     /// A pulled page's header line: what the server has, and what the page accounts for.
     private static func header(of page: Data, name: String) throws -> ChangeSetHeader {
-        let end = page.firstIndex(of: UInt8(ascii: "\n")) ?? page.endIndex
-        return try ChangeFileHeader.read(page[page.startIndex..<end], file: name).header
+        try ChangeFileReader.header(of: page, named: name)
     }
 
     /// Pushes pages of what the server lacks.

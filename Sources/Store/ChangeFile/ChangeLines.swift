@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import Store
 
 /// The change lines of a change file, read a block at a time. Every byte the SHA-256 covers is read (and hashed)
 /// again as the lines go by, so that the lines applied are the bytes that were checked: a file changed after its

@@ -18,7 +18,7 @@ public struct SyncReport: Sendable, Equatable, Codable {
         /// Conflicts on the annotations these changes touched, after applying them.
         public var conflicts = 0
 
-        mutating func add(_ report: ChangeImportReport) {
+        mutating func add(_ report: ChangeSetReport) {
             add(report.applied, report.duplicates, report.waiting, report.released, report.conflicts)
         }
 

@@ -21,11 +21,11 @@ extension NewsDatabase {
     ///   - progress: Called after each batch is written, with how far the import has got.
     /// - Returns: Every article handled and every file skipped, with the reason.
     /// - Throws: `StoreError` only for failures of the database itself (disk full, read-only); problems with a file
-    ///   are reported in ``ImportReport/skipped``.
+    ///   are reported in ``ArticleImportReport/skipped``.
     public func importArticles(
-        _ inputs: [ImportInput], source: String? = nil, revisionOf: String? = nil,
-        progress: (@Sendable (ImportProgress) -> Void)? = nil
-    ) throws -> ImportReport {
+        _ inputs: [ArticleInput], source: String? = nil, revisionOf: String? = nil,
+        progress: (@Sendable (ArticleImportProgress) -> Void)? = nil
+    ) throws -> ArticleImportReport {
         let (files, unusable) = ArticleFile.expand(inputs)
         let target = try revisionOf.map { reference in
             guard inputs.count == 1, files.count + unusable.count == 1 else {
@@ -33,7 +33,7 @@ extension NewsDatabase {
             }
             return try read("finding the article to revise") { db in try Self.resolveArticleID(reference, db) }
         }
-        var report = ImportReport(skipped: unusable)
+        var report = ArticleImportReport(skipped: unusable)
         // The first batch is small so that writing starts early; the rest overlap reading with writing.
         var batches: [[ArticleFile]] = []
         var start = 0
@@ -68,7 +68,7 @@ extension NewsDatabase {
             report.articles += written.articles
             report.skipped += written.skipped
             done += current.count
-            progress?(ImportProgress(filesDone: done, filesTotal: files.count))
+            progress?(ArticleImportProgress(filesDone: done, filesTotal: files.count))
         }
         return report
     }
@@ -76,13 +76,13 @@ extension NewsDatabase {
     /// Writes parsed files in one transaction. Savepoints would make FTS5 flush its index at every file (see
     /// ``ArticleIndex``), so a file the database rejects rolls the whole batch back, and the batch is then written
     /// again one file per transaction, skipping the file that fails: each file still lands whole or not at all.
-    private func write(_ batch: [(file: ArticleFile, articles: [PreparedArticle])]) throws -> ImportReport {
-        guard !batch.isEmpty else { return ImportReport() }
+    private func write(_ batch: [(file: ArticleFile, articles: [PreparedArticle])]) throws -> ArticleImportReport {
+        guard !batch.isEmpty else { return ArticleImportReport() }
         let importedAt = Timestamp.string(clock())
         do {
             return try writer.write { db in
                 var log = try ChangeLog(db, wallClock: clock)
-                var report = ImportReport()
+                var report = ArticleImportReport()
                 for (file, articles) in batch {
                     report.articles += try Self.store(articles, from: file, importedAt: importedAt, log: &log, db)
                 }
@@ -90,7 +90,7 @@ extension NewsDatabase {
                 return report
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT && batch.count > 1 {
-            var report = ImportReport()
+            var report = ArticleImportReport()
             for entry in batch {
                 let single = try write([entry])
                 report.articles += single.articles
@@ -98,7 +98,7 @@ extension NewsDatabase {
             }
             return report
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            return ImportReport(
+            return ArticleImportReport(
                 articles: [],
                 skipped: [SkippedFile(path: batch[0].file.name, reason: "rejected by the database: \(StoreError.describe(error))")])
         } catch {

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// What applying a set of changes did.
-public struct ChangeImportReport: Sendable, Equatable, Codable {
+public struct ChangeSetReport: Sendable, Equatable, Codable {
     /// The sending replica's name.
     public var sender: String
     /// Changes applied.
@@ -29,7 +29,7 @@ extension NewsDatabase {
     ///   `next` throws.
     public func applyChanges(
         header: ChangeSetHeader, next: () throws -> Change?, progress: ((Int) -> Void)? = nil
-    ) throws -> ChangeImportReport {
+    ) throws -> ChangeSetReport {
         guard header.schemaVersion <= Self.changeSchemaVersion else {
             throw StoreError(
                 .invalidInput,
@@ -55,7 +55,7 @@ extension NewsDatabase {
     private static func applyChanges(
         _ header: ChangeSetHeader, _ next: () throws -> Change?, _ progress: ((Int) -> Void)?, _ wallClock: Date,
         _ db: Database, _ local: inout LocalChanges
-    ) throws -> ChangeImportReport {
+    ) throws -> ChangeSetReport {
         let now = Timestamp.string(wallClock)
         let me = try Self.fetchReplica(db)
         guard header.sender.id != me.id else {
@@ -65,7 +65,7 @@ extension NewsDatabase {
         try checks.checkOwnCounter(local.counter)
         var knowledge = try Self.knowledge(db)
         var applier = ChangeApplier(db)
-        var report = ChangeImportReport(sender: header.sender.name)
+        var report = ChangeSetReport(sender: header.sender.name)
         var latest: HLCTimestamp?
         var anyWaiting = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM pending_changes)") ?? false
         var waiting = Set<ChangeID>()

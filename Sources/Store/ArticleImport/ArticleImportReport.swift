@@ -40,7 +40,7 @@ public struct SkippedFile: Sendable, Equatable, Codable {
 }
 
 /// The outcome of an import: every article handled and every file skipped.
-public struct ImportReport: Sendable, Equatable, Codable {
+public struct ArticleImportReport: Sendable, Equatable, Codable {
     /// The articles, in the order they were read.
     public internal(set) var articles: [ImportedArticle] = []
     /// The files skipped, in the order they were read.
@@ -63,7 +63,7 @@ public struct ImportReport: Sendable, Equatable, Codable {
 }
 
 /// How far an import has got, for progress bars.
-public struct ImportProgress: Sendable {
+public struct ArticleImportProgress: Sendable {
     /// Files finished (stored or skipped).
     public let filesDone: Int
     /// Files to read in all.
@@ -71,7 +71,7 @@ public struct ImportProgress: Sendable {
 }
 
 /// Something to import: a file or folder path, or bytes already read (standard input).
-public enum ImportInput: Sendable {
+public enum ArticleInput: Sendable {
     /// A file, or a folder searched recursively for article files.
     case path(String)
     /// Bytes read elsewhere, named for messages (`-` for standard input).

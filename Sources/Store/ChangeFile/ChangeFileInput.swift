@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import Store
 
 /// A change file opened for reading, read a block at a time: memory stays small whatever the file's size (a file
 /// is never held, or mapped, whole). Its state never changes after opening (reads say where they read), so one

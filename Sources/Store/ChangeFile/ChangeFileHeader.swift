@@ -1,5 +1,4 @@
 import Foundation
-import Store
 
 /// The first line of a change file: `{"format": "newsdb-changes", "version": 1, ...` (the object continues on the
 /// following lines with the changes, their count, and the SHA-256).

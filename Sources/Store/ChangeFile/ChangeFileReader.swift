@@ -1,5 +1,4 @@
 import Foundation
-import Store
 
 /// Reads and applies change files (docs/SYNC.md). A file is checked whole (format, version, schema, SHA-256) before
 /// anything of it is applied, and then applied in one transaction, so a refused file leaves the database untouched.
@@ -13,8 +12,17 @@ public enum ChangeFileReader {
     ///   truncated, damaged or altered, or comes from a newer format or schema; `.io` when it cannot be read.
     public static func apply(
         _ path: String, to database: NewsDatabase, progress: ((Double) -> Void)? = nil
-    ) throws -> ChangeImportReport {
+    ) throws -> ChangeSetReport {
         try apply(try ChangeFileInput(path: path), to: database, maxChanges: .max, progress: progress)
+    }
+
+    /// The header of a change file held in memory (a page received over HTTP): what its sender has, and what it
+    /// accounts for. Only its first line is read.
+    /// - Parameter name: What to call it in errors.
+    /// - Throws: `StoreError` `.invalidInput` when the first line is not a change file's header.
+    public static func header(of file: Data, named name: String) throws -> ChangeSetHeader {
+        let end = file.firstIndex(of: UInt8(ascii: "\n")) ?? file.endIndex
+        return try ChangeFileHeader.read(file[file.startIndex..<end], file: name).header
     }
 
     /// Applies a change file held in memory (a page received over HTTP), checked as a file is.
@@ -25,13 +33,13 @@ public enum ChangeFileReader {
     public static func apply(
         _ data: Data, named name: String, to database: NewsDatabase, maxChanges: Int = .max,
         progress: ((Double) -> Void)? = nil
-    ) throws -> ChangeImportReport {
+    ) throws -> ChangeSetReport {
         try apply(ChangeFileInput(data: data, name: name), to: database, maxChanges: maxChanges, progress: progress)
     }
 
     private static func apply(
         _ file: ChangeFileInput, to database: NewsDatabase, maxChanges: Int, progress: ((Double) -> Void)?
-    ) throws -> ChangeImportReport {
+    ) throws -> ChangeSetReport {
         let path = file.path
         guard let (headerLine, second) = try file.line(at: 0) else { throw ChangeFileHeader.notAChangeFile(path) }
         let (header, origins) = try ChangeFileHeader.read(Data(headerLine), file: path)

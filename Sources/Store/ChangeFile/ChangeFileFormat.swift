@@ -1,5 +1,4 @@
 import Foundation
-import Store
 
 /// The name and version of the change file format (docs/SYNC.md).
 public enum ChangeFileFormat {

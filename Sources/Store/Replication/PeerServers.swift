@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// A server this replica syncs with over HTTP (`newsdb peers add NAME URL --token TOKEN`).
-public struct Remote: Sendable, Equatable, Encodable {
+public struct PeerServer: Sendable, Equatable, Encodable {
     /// The name it is synced by (`newsdb sync NAME`).
     public let name: String
     /// Its base URL, such as `http://192.168.1.20:8787`.
@@ -10,12 +10,12 @@ public struct Remote: Sendable, Equatable, Encodable {
     /// The token it gave this replica. Never encoded: `--json` output does not show it.
     public let token: String
     /// When it was added (ISO 8601, UTC).
-    public let addedAt: String
+    public let addedAt: String?
     /// The server's replica id, once a sync has reached it.
     public let replica: String?
 
     /// Describes a server, for a sync with one that is not stored (`newsdb sync URL --token TOKEN`).
-    public init(name: String, url: String, token: String, addedAt: String = "", replica: String? = nil) {
+    public init(name: String, url: String, token: String, addedAt: String? = nil, replica: String? = nil) {
         self.name = name
         self.url = url
         self.token = token
@@ -46,9 +46,9 @@ extension NewsDatabase {
     /// Adds a server to sync with.
     /// - Throws: `StoreError` `.invalidInput` for a bad name, URL or token, or a name already taken.
     @discardableResult
-    public func addRemote(name: String, url: String, token: String) throws -> Remote {
+    public func addServer(name: String, url: String, token: String) throws -> PeerServer {
         let name = try Replica.checkName(name, what: "a name")
-        let url = try Remote.checkURL(url)
+        let url = try PeerServer.checkURL(url)
         guard !token.isEmpty, token.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
             throw StoreError(.invalidInput, "the token must be the one `newsdb tokens create` printed on the server")
         }
@@ -60,37 +60,37 @@ extension NewsDatabase {
             try db.execute(
                 sql: "INSERT INTO remotes (name, url, token, added_at) VALUES (?, ?, ?, ?)",
                 arguments: [name, url, token, now])
-            return Remote(name: name, url: url, token: token, addedAt: now)
+            return PeerServer(name: name, url: url, token: token, addedAt: now)
         }
     }
 
     /// Removes the server `name`. What was synced with it stays.
     /// - Throws: `StoreError` `.notFound`.
-    public func removeRemote(name: String) throws {
+    public func removeServer(name: String) throws {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         try write("removing a server") { db in
             try db.execute(sql: "DELETE FROM remotes WHERE name = ?", arguments: [name])
-            guard db.changesCount == 1 else { throw try Self.noRemote(name, db) }
+            guard db.changesCount == 1 else { throw try Self.noServer(name, db) }
         }
     }
 
     /// The servers this replica syncs with, by name.
     /// - Throws: `StoreError`.
-    public func remotes() throws -> [Remote] {
+    public func servers() throws -> [PeerServer] {
         try read("listing servers") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM remotes ORDER BY name").map(Self.remote)
+            try Row.fetchAll(db, sql: "SELECT * FROM remotes ORDER BY name").map(Self.server)
         }
     }
 
     /// The server called `name`.
     /// - Throws: `StoreError` `.notFound`, listing the servers there are.
-    public func remote(named name: String) throws -> Remote {
+    public func server(named name: String) throws -> PeerServer {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         return try read("reading a server") { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM remotes WHERE name = ?", arguments: [name]) else {
-                throw try Self.noRemote(name, db)
+                throw try Self.noServer(name, db)
             }
-            return Self.remote(row)
+            return Self.server(row)
         }
     }
 
@@ -116,11 +116,11 @@ extension NewsDatabase {
         }
     }
 
-    private static func remote(_ row: Row) -> Remote {
-        Remote(name: row["name"], url: row["url"], token: row["token"], addedAt: row["added_at"], replica: row["replica"])
+    private static func server(_ row: Row) -> PeerServer {
+        PeerServer(name: row["name"], url: row["url"], token: row["token"], addedAt: row["added_at"], replica: row["replica"])
     }
 
-    private static func noRemote(_ name: String, _ db: Database) throws -> StoreError {
+    private static func noServer(_ name: String, _ db: Database) throws -> StoreError {
         let names = try String.fetchAll(db, sql: "SELECT name FROM remotes ORDER BY name")
         let known = names.isEmpty ? "none yet: add one with `newsdb peers add NAME URL --token TOKEN`" : names.joined(separator: ", ")
         return StoreError(.notFound, "no server is called '\(name)' (servers: \(known))")

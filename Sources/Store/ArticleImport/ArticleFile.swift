@@ -15,7 +15,7 @@ struct ArticleFile: Sendable {
     /// Expands inputs into files: folders recursively (article extensions only, hidden entries skipped,
     /// in name order), files as given.
     /// - Returns: The files, and the inputs that could not be used (missing paths, folders with no articles).
-    static func expand(_ inputs: [ImportInput]) -> (files: [ArticleFile], skipped: [SkippedFile]) {
+    static func expand(_ inputs: [ArticleInput]) -> (files: [ArticleFile], skipped: [SkippedFile]) {
         var files: [ArticleFile] = []
         var skipped: [SkippedFile] = []
         let manager = FileManager.default

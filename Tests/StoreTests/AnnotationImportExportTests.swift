@@ -3,7 +3,7 @@ import GRDB
 import Testing
 @testable import Store
 
-@Suite struct AnnotationTransferTests {
+@Suite struct AnnotationImportExportTests {
     let folder: TemporaryDirectory
     let database: NewsDatabase
     let articleID: String

@@ -1,5 +1,4 @@
 import Foundation
-import Store
 
 /// Where the parts of a checked change file are.
 struct ChangeFileLayout: Sendable {

@@ -33,13 +33,13 @@ struct Import: ParsableCommand {
     }
 
     func run() throws {
-        let report: ImportReport
+        let report: ArticleImportReport
         if !paths.contains("-"), !paths.contains(where: { FileManager.default.fileExists(atPath: $0) }) {
             // Nothing to import: say so without creating or migrating a database.
-            report = ImportReport(skipped: paths.map { SkippedFile(path: $0, reason: "no such file or folder") })
+            report = ArticleImportReport(skipped: paths.map { SkippedFile(path: $0, reason: "no such file or folder") })
         } else {
             let database = try global.open()
-            let inputs: [ImportInput] = paths.map { path in
+            let inputs: [ArticleInput] = paths.map { path in
                 path == "-" ? .data(FileHandle.standardInput.readDataToEndOfFile(), name: "-") : .path(path)
             }
             let bar = ProgressBar(label: "importing")
@@ -79,7 +79,7 @@ private struct ImportJSON: Encodable {
     let articles: [ImportedArticle]
     let skippedFiles: [SkippedFile]
 
-    init(_ report: ImportReport) {
+    init(_ report: ArticleImportReport) {
         imported = report.importedCount
         unchanged = report.unchangedCount
         updated = report.updatedCount
