@@ -38,6 +38,9 @@ holds the 100,000 annotations (each with an id), then edits the notes of 50,000 
   sync-delta  After bob's export for alice is imported by alice, alice edits 10 notes; `newsdb sync export --for
           bob` on alice and `newsdb sync import` of that delta on bob, each as a whole process (median and p95),
           with `newsdb --version` as an informational floor. Targets: each median < 50 ms, delta file < 10 KB.
+  http-busy  wrk (2 threads, 32 connections, 3 s) POSTing an up-to-date peer's pull to `newsdb serve` on a copy of bob
+          while `newsdb sync URL` on a copy of alice pushes her 100,000-annotation history to it, beside the same
+          wrk figure on the idle server in the same run (informational: how much a large push slows others' syncs).
   http-sync  `newsdb sync URL --token T` on a copy of bob, against `newsdb serve` on a copy of alice, as a whole
           process: bob pulls alice's 100,000-annotation history page by page (and pushes his own article versions).
           Floor: alice's `sync export --out FILE` plus bob's `sync import FILE`, in the same run. Target: <= 1.5 x.
@@ -107,6 +110,7 @@ HTTP_DELTA_MAX_MEDIAN_MS = 150.0
 HTTP_MIN_RPS = 2000.0
 HTTP_WRK_SECONDS = 10
 HTTP_WRK_CONNECTIONS = 32
+HTTP_BUSY_WRK_SECONDS = 3  # wrk during a push of the whole history, which takes longer than this
 ANNOTATED_AT = "2026-01-02T00:00:00Z"
 EDITED_AT = "2026-01-03T00:00:00Z"  # the sync floors' time of alice's edits and deletions
 DELETED_AT = "2026-01-04T00:00:00Z"
@@ -202,6 +206,12 @@ class Context:
         shutil.copyfile(source, db)
         with open(db, "rb") as copy:
             os.fsync(copy.fileno())
+        if not self.floor_only:
+            # A copied database becomes a replica of its own the first time newsdb opens it (docs/SYNC.md, "Copies
+            # and backups"): once per copy, untimed, as on a teammate's machine; no workload times it.
+            proc = subprocess.run([str(BINARY), "--db", str(db), "status"], capture_output=True, text=True)
+            if proc.returncode != 0:
+                raise BenchError(f"`newsdb status` on a copy exited {proc.returncode}: {tail(proc.stderr)}")
         return db
 
     def annotations(self) -> list[Annotation]:
@@ -1090,13 +1100,13 @@ class Server:
         self.handle.close()
 
 
-def wrk_rps(url: str, token: str, body: str, script: Path) -> tuple[float, str]:
+def wrk_rps(url: str, token: str, body: str, script: Path, seconds: int = HTTP_WRK_SECONDS) -> tuple[float, str]:
     """Requests per second of wrk POSTing `body` to `url` (2 threads); and wrk's report."""
     script.write_text("wrk.method = 'POST'\n"
                       f"wrk.body = {json.dumps(body)}\n"
                       "wrk.headers['Content-Type'] = 'application/json'\n"
                       f"wrk.headers['Authorization'] = 'Bearer {token}'\n", encoding="utf-8")
-    proc = subprocess.run(["wrk", "-t2", f"-c{HTTP_WRK_CONNECTIONS}", f"-d{HTTP_WRK_SECONDS}s", "-s", str(script), url],
+    proc = subprocess.run(["wrk", "-t2", f"-c{HTTP_WRK_CONNECTIONS}", f"-d{seconds}s", "-s", str(script), url],
                           capture_output=True, text=True)
     found = re.search(r"Requests/sec:\s+([\d.]+)", proc.stdout)
     if proc.returncode != 0 or not found:
@@ -1176,6 +1186,55 @@ def http_sync_workload(ctx: Context) -> list[Result]:
     finally:
         server.stop()
     return results
+
+
+@workload("http-busy")
+def http_busy_workload(ctx: Context) -> Result:
+    target = "informational"
+    if ctx.floor_only:
+        return Result("http-busy", "-", "-", "-", target, None)
+    if not shutil.which("wrk"):
+        raise BenchError("the http-busy workload needs wrk (apt-get install wrk)")
+    replicas = ctx.sync_replicas()
+
+    def push_setup(tag: str) -> tuple[Path, Path, "Server", str]:
+        server_db, pusher = ctx.copy_db(replicas.bob, f"busy-bob-{tag}"), ctx.copy_db(replicas.alice, f"busy-alice-{tag}")
+        _, proc = newsdb_run(server_db, "tokens", "create", REPLICA_A)
+        return server_db, pusher, Server(server_db, ctx.tmp / f"busy-{tag}.log"), proc.stdout.strip()
+
+    # Untimed: a first push, to learn what the server holds once it has everything (an up-to-date peer's knowledge).
+    server_db, pusher, server, token = push_setup("probe")
+    try:
+        _, proc = newsdb_run(pusher, "sync", server.url, "--token", token)
+        if proc.returncode != 0:
+            raise BenchError(f"`newsdb sync URL` (push) exited {proc.returncode}: {tail(proc.stderr)}")
+        with urllib_request(server.url + "/v1/sync", token) as info:
+            body = json.dumps({"knowledge": json.load(info)["knowledge"]})
+        idle_rps, idle_report = wrk_rps(server.url + "/v1/sync/pull", token, body, ctx.tmp / "busy-idle.lua",
+                                        seconds=HTTP_BUSY_WRK_SECONDS)
+    finally:
+        server.stop()
+    for db in (server_db, pusher):
+        remove_db(db)
+    # Timed: the same wrk while the whole history is pushed to a fresh copy of bob.
+    server_db, pusher, server, token = push_setup("timed")
+    try:
+        push = subprocess.Popen([str(BINARY), "--db", str(pusher), "sync", server.url, "--token", token],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.5)  # the pull of bob's article versions comes first; the push pages follow
+        busy_rps, busy_report = wrk_rps(server.url + "/v1/sync/pull", token, body, ctx.tmp / "busy.lua",
+                                        seconds=HTTP_BUSY_WRK_SECONDS)
+        pushing = push.poll() is None
+        _, stderr = push.communicate(timeout=600)
+        if push.returncode != 0:
+            raise BenchError(f"`newsdb sync URL` (push) exited {push.returncode}: {tail(stderr)}")
+        if not pushing:
+            raise BenchError("the push ended before wrk did: the busy figure would be partly idle")
+    finally:
+        server.stop()
+    details = {"idle_rps": idle_rps, "busy_rps": busy_rps, "idle_wrk": idle_report, "busy_wrk": busy_report}
+    return Result("http-busy", f"{busy_rps:.0f} req/s during a push", f"{idle_rps:.0f} req/s idle",
+                  f"{busy_rps / idle_rps:.2f}x", target, None, details)
 
 
 def urllib_request(url: str, token: str):

@@ -7,7 +7,9 @@ extension NewsDatabase {
     /// replica's counter is past all of its changes, every teammate's change is recorded as received, and the tags
     /// shown are the tag additions in effect).
     /// - Returns: One line per problem; none when all is well.
-    /// - Throws: `StoreError` when the checks cannot run (the file is not a database, or is locked).
+    /// Reads the database only, and may run on one opened read-only (`Options.readOnly`): the full-text indexes are
+    /// checked on a copy in memory.
+    /// - Throws: `StoreError` when the checks cannot run (the file is not a database, or stayed locked).
     public func check() throws -> [String] {
         var problems = try read("checking the database") { db in
             var problems: [String] = []
@@ -22,9 +24,13 @@ extension NewsDatabase {
             }
             return problems
         }
-        // FTS5's own check is an INSERT that writes nothing; it runs in a transaction that is rolled back.
-        try writer.writeWithoutTransaction { db in
-            try db.inTransaction(.deferred) {
+        // FTS5's own check is an INSERT that writes nothing, which a read-only connection (`check` opens one, and
+        // the file may be read-only) may not run; so it runs on a copy in memory, taken in one read transaction, and
+        // the database itself is neither written nor locked against writers.
+        do {
+            let copy = try DatabaseQueue()
+            try writer.backup(to: copy)
+            try copy.inDatabase { db in
                 for table in ["articles_fts", "annotation_notes_fts"] {
                     do {
                         try db.execute(sql: "INSERT INTO \(table) (\(table)) VALUES ('integrity-check')")
@@ -32,8 +38,9 @@ extension NewsDatabase {
                         problems.append("the full-text index \(table) does not match its table")
                     }
                 }
-                return .rollback
             }
+        } catch {
+            throw StoreError.wrap(error, "checking the full-text indexes")
         }
         return problems
     }

@@ -158,6 +158,7 @@ enum Migrator {
                         )
                         """)
                     try db.execute(sql: migration.sql)
+                    FaultPoint.migrationRan.reach()
                     if let violation = try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") {
                         throw StoreError(
                             .migrationFailed,
@@ -185,43 +186,68 @@ enum Migrator {
         }
     }
 
+    /// Gives the file at `source` the name `target` too, failing if `target` exists. A filesystem without hard
+    /// links gets a rename, after checking that nothing has the name.
+    private static func nameWithoutReplacing(_ source: String, _ target: String) throws {
+        if link(source, target) == 0 { return }
+        let linkError = errno
+        guard linkError == EPERM || linkError == EOPNOTSUPP || linkError == EXDEV,
+            try OutputFile.kind(of: target) == .absent
+        else {
+            throw StoreError(.io, "cannot name the copy \(target): \(String(cString: strerror(linkError)))")
+        }
+        guard rename(source, target) == 0 else {
+            throw StoreError(.io, "cannot name the copy \(target): \(String(cString: strerror(errno)))")
+        }
+    }
+
     /// Copies the database next to itself with `VACUUM INTO`, into a file this call creates, readable by its owner
-    /// only from the start. A name already taken (another process migrating in the same second) gets a counter.
+    /// only from the start, and never over a file already there. A name already taken (another process migrating in
+    /// the same second) gets a counter.
     /// - Returns: The backup's path.
     private static func writeBackup(_ database: any DatabaseWriter, path: String, version: Int, now: Date) throws -> String {
         let stem = "\(path).schema-\(version).\(Timestamp.compactString(now))"
+        // The copy is written under a `.partial` name, created exclusively (OutputFile.createNew), and linked to its
+        // final name when whole (a link, unlike a rename, never replaces a file): a process killed meanwhile leaves
+        // nothing that looks like a backup.
         var backupPath = stem + ".bak"
-        var attempt = 1
-        var descriptor = open(backupPath, O_CREAT | O_EXCL | O_WRONLY, 0o600)
-        while descriptor < 0 && errno == EEXIST && attempt < 100 {
-            attempt += 1
-            backupPath = "\(stem)-\(attempt).bak"
-            descriptor = open(backupPath, O_CREAT | O_EXCL | O_WRONLY, 0o600)
-        }
-        guard descriptor >= 0 else {
+        var reserved = false
+        do {
+            for attempt in 1...100 {
+                backupPath = attempt == 1 ? stem + ".bak" : "\(stem)-\(attempt).bak"
+                if try OutputFile.kind(of: backupPath) == .absent, try OutputFile.createNew(backupPath + ".partial") {
+                    reserved = true
+                    break
+                }
+            }
+        } catch {
             throw StoreError(
                 .backupFailed,
-                "could not create the backup file \(backupPath) before migrating: \(String(cString: strerror(errno))); "
+                "could not create the backup file \(backupPath) before migrating: \(StoreError.describe(error)); "
                     + "check the folder's permissions, or pass --no-backup")
         }
-        close(descriptor)
-        // The copy is written under a `.partial` name and renamed when whole, so that a process killed meanwhile
-        // leaves nothing that looks like a backup.
+        guard reserved else {
+            throw StoreError(
+                .backupFailed,
+                "could not create the backup file \(backupPath) before migrating: the name is taken; "
+                    + "move old backups away, or pass --no-backup")
+        }
         let partialPath = backupPath + ".partial"
         do {
-            guard rename(backupPath, partialPath) == 0 else {
-                throw StoreError(.io, "cannot name the copy \(partialPath): \(String(cString: strerror(errno)))")
-            }
             // VACUUM INTO writes into an existing empty file, keeping its permissions.
             try database.writeWithoutTransaction { db in
                 try db.execute(sql: "VACUUM INTO ?", arguments: [partialPath])
             }
-            guard rename(partialPath, backupPath) == 0 else {
-                throw StoreError(.io, "cannot rename \(partialPath): \(String(cString: strerror(errno)))")
+            // Put back in place of the database, the copy must not make changes under the replica's ids.
+            try NewsDatabase.markAsCopy(path: partialPath)
+            try nameWithoutReplacing(partialPath, backupPath)
+            if unlink(partialPath) != 0 && errno != ENOENT {
+                // Only a second name of the finished backup is left; the backup itself is whole.
+                NewsDatabase.logger.debug("could not remove \(partialPath): \(String(cString: strerror(errno)))")
             }
         } catch {
-            // The file is this call's own: a partial copy is worse than none.
-            let leftover = unlink(partialPath) != 0 && unlink(backupPath) != 0 ? " (a partial copy remains there)" : ""
+            // The partial file is this call's own: a partial copy is worse than none.
+            let leftover = unlink(partialPath) != 0 ? " (a partial copy remains at \(partialPath))" : ""
             throw StoreError(
                 .backupFailed,
                 "could not back up the database to \(backupPath)\(leftover) before migrating: "

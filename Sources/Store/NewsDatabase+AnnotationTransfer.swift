@@ -54,6 +54,7 @@ extension NewsDatabase {
             var unchanged = 0
             let author = try Self.fetchReplica(db).name
             for (record, planned) in valid {
+                defer { FaultPoint.annotationStored.reach() }
                 switch try plan.apply(record, planned, author: author, now: now, &local) {
                 case .created: created += 1
                 case .updated: updated += 1

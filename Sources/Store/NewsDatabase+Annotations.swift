@@ -232,15 +232,23 @@ extension NewsDatabase {
         return uuid.uuidString.lowercased()
     }
 
-    /// The full id of the one annotation whose id starts with `prefix`.
-    static func resolveAnnotationID(_ prefix: String, _ db: Database) throws -> String {
-        let prefix = prefix.lowercased()
+    /// Checks that `reference` can name an annotation (long enough, a UUID's characters) without opening a database,
+    /// so a command can refuse it before touching any file.
+    /// - Throws: `StoreError` `.invalidInput` or `.notFound` saying what is wrong.
+    public static func checkAnnotationReference(_ reference: String) throws {
+        let prefix = reference.lowercased()
         guard prefix.count >= minimumPrefixLength else {
             throw StoreError(.invalidInput, "annotation id '\(prefix)' is too short; give at least \(minimumPrefixLength) characters")
         }
         guard prefix.count <= 36, prefix.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
             throw StoreError(.notFound, "no annotation matches '\(prefix)'; run `newsdb annotations`")
         }
+    }
+
+    /// The full id of the one annotation whose id starts with `prefix`.
+    static func resolveAnnotationID(_ prefix: String, _ db: Database) throws -> String {
+        try checkAnnotationReference(prefix)
+        let prefix = prefix.lowercased()
         let ids = try String.fetchAll(
             db, sql: "SELECT id FROM annotations WHERE id >= ? AND id < ? ORDER BY id LIMIT 6",
             arguments: [prefix, prefix + "~"])

@@ -60,6 +60,7 @@ extension NewsDatabase {
             }
             let started = ContinuousClock.now
             let written = try write(parsed)
+            FaultPoint.articleBatchCommitted.reach()
             Self.logger.debug("wrote a batch", metadata: [
                 "files": "\(parsed.count)", "articles": "\(written.articles.count)",
                 "duration": "\(ContinuousClock.now - started)",

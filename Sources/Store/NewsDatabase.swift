@@ -18,8 +18,18 @@ public struct NewsDatabase: Sendable {
     public let path: String
     /// What opening did to the schema.
     public let migration: MigrationOutcome
+    /// Set when opening found the file to be a copy of its replica's database (or a backup put back), and so made
+    /// it a new replica (see ``ReplicaFork``).
+    public private(set) var fork: ReplicaFork?
     let writer: any DatabaseWriter
     let clock: @Sendable () -> Date
+
+    init(path: String, migration: MigrationOutcome, writer: any DatabaseWriter, clock: @escaping @Sendable () -> Date) {
+        self.path = path
+        self.migration = migration
+        self.writer = writer
+        self.clock = clock
+    }
 
     /// How many connections to open.
     public enum Connections: Sendable {
@@ -32,7 +42,8 @@ public struct NewsDatabase: Sendable {
 
     /// How to open a database.
     public struct Options: Sendable {
-        /// Apply pending migrations (true), or refuse to open a database that needs them (false).
+        /// Apply pending migrations (true), or refuse to open a database that needs them (false). A database opened
+        /// without migrating is only looked at: it is not made a new replica when it is a copy (``NewsDatabase/fork``).
         public var migrate: Bool
         /// Copy a database that holds data next to itself before migrating it.
         public var backup: Bool
@@ -40,6 +51,9 @@ public struct NewsDatabase: Sendable {
         public var clock: @Sendable () -> Date
         /// One connection, or a pool.
         public var connections: Connections
+        /// Open read-only, for a command that only reads (`check`): the file and its schema are taken as they are
+        /// (a database that does not exist or needs migrating is refused), and it may be a read-only file.
+        public var readOnly: Bool
         /// The migrations to bring the database to: the ones built into the binary, except in tests.
         var migrations: [Migration] = Migration.embedded
 
@@ -49,10 +63,12 @@ public struct NewsDatabase: Sendable {
         ///   - backup: Back up a database that holds data before migrating it (default).
         ///   - clock: The clock for timestamps (default: the system clock).
         ///   - connections: One connection (default) or a pool.
+        ///   - readOnly: Open read-only, neither creating nor migrating the database (not by default).
         public init(
             migrate: Bool = true, backup: Bool = true, clock: @escaping @Sendable () -> Date = { Date() },
-            connections: Connections = .single
+            connections: Connections = .single, readOnly: Bool = false
         ) {
+            self.readOnly = readOnly
             self.migrate = migrate
             self.backup = backup
             self.clock = clock
@@ -71,11 +87,13 @@ public struct NewsDatabase: Sendable {
     /// - Returns: The open database; its ``migration`` says what opening did.
     /// - Throws: `StoreError`.
     public static func open(at path: String, options: Options = Options()) throws -> NewsDatabase {
+        try checkPath(path)
         let status = try Migrator.inspect(path: path, migrations: options.migrations)
-        if !status.databaseExists && !options.migrate {
+        let migrate = options.migrate && !options.readOnly
+        if !status.databaseExists && !migrate {
             throw StoreError(.migrationRequired, "\(path) does not exist; create it with `newsdb init`")
         }
-        if status.databaseExists && !status.pending.isEmpty && !options.migrate {
+        if status.databaseExists && !status.pending.isEmpty && !migrate {
             throw StoreError(
                 .migrationRequired,
                 "\(path) is at schema \(status.currentVersion) and this newsdb needs \(status.latestVersion); "
@@ -86,11 +104,17 @@ public struct NewsDatabase: Sendable {
         let writer: any DatabaseWriter
         do {
             switch options.connections {
-            case .single: writer = try DatabaseQueue(path: path, configuration: configuration())
-            case .pool: writer = try DatabasePool(path: path, configuration: configuration())
+            case .single: writer = try DatabaseQueue(path: path, configuration: configuration(readOnly: options.readOnly))
+            case .pool: writer = try DatabasePool(path: path, configuration: configuration(readOnly: options.readOnly))
             }
         } catch {
             throw StoreError.cannotOpen(path: path, error)
+        }
+        if options.readOnly {
+            let outcome = MigrationOutcome(
+                created: false, fromVersion: status.currentVersion, toVersion: status.currentVersion, applied: [],
+                backupPath: nil)
+            return NewsDatabase(path: path, migration: outcome, writer: writer, clock: options.clock)
         }
         let outcome = try Migrator.migrate(
             writer, path: path, migrations: options.migrations, created: created, backup: options.backup,
@@ -98,8 +122,10 @@ public struct NewsDatabase: Sendable {
         logger.debug("opened \(path) at schema \(outcome.toVersion)", metadata: [
             "created": "\(outcome.created)", "applied": "\(outcome.applied.map(\.fileName))",
         ])
-        let database = NewsDatabase(path: path, migration: outcome, writer: writer, clock: options.clock)
+        var database = NewsDatabase(path: path, migration: outcome, writer: writer, clock: options.clock)
         try database.ensureReplica()
+        // Only a database opened for use may change: one opened without migrating is only looked at.
+        if options.migrate { database.fork = try database.adoptFile() }
         return database
     }
 
@@ -109,11 +135,16 @@ public struct NewsDatabase: Sendable {
         try Migrator.inspect(path: path, migrations: Migration.embedded)
     }
 
-    static func configuration() -> Configuration {
+    static func configuration(readOnly: Bool = false) -> Configuration {
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "newsdb"
+        configuration.readonly = readOnly
         configuration.prepareDatabase { db in
+            guard !readOnly else {
+                try db.execute(sql: "PRAGMA cache_size = -65536")
+                return
+            }
             // A no-op on a database already in WAL mode: nothing is written unless the file is new.
             if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
@@ -127,8 +158,28 @@ public struct NewsDatabase: Sendable {
         return configuration
     }
 
-    /// Creates an empty file (or takes an existing empty one) readable by its owner only (SQLite gives its -wal and -shm files the same mode),
-    /// with its folder.
+    /// Refuses a database path that is not a regular file, or whose SQLite companions (`-wal`, `-shm`, `-journal`)
+    /// are not: newsdb writes a database only into files, never through a device, FIFO or folder given in its place.
+    /// - Throws: `StoreError` `.invalidInput`.
+    public static func checkPath(_ path: String) throws {
+        switch try OutputFile.kind(of: path) {
+        case .absent, .regular: break
+        case .folder: throw StoreError(.invalidInput, "\(path) is a folder; give the path of a database file")
+        case .special:
+            throw StoreError(.invalidInput, "\(path) is not a regular file (a device, FIFO or socket); give a database file")
+        }
+        for suffix in ["-wal", "-shm", "-journal"] {
+            switch try OutputFile.kind(of: path + suffix) {
+            case .absent, .regular: continue
+            case .folder, .special:
+                throw StoreError(.invalidInput, "\(path + suffix) is not a regular file; newsdb will not write to it")
+            }
+        }
+    }
+
+    /// Creates the database file readable by its owner only (SQLite gives its -wal and -shm files the same mode),
+    /// with its folder. An existing empty file someone made for newsdb is taken as it is, its mode untouched: it is
+    /// theirs.
     private static func createFile(at path: String) throws {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
@@ -136,13 +187,9 @@ public struct NewsDatabase: Sendable {
         } catch {
             throw StoreError(.io, "cannot create folder \(folder): \(StoreError.describe(error))", underlying: error)
         }
-        if FileManager.default.fileExists(atPath: path) {
-            // An empty file someone made for newsdb: it is about to hold private notes, so only its owner may read it.
-            guard chmod(path, 0o600) == 0 else {
-                throw StoreError(.io, "cannot set the permissions of \(path); check who owns it")
-            }
-        } else if !FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) {
-            throw StoreError(.io, "cannot create database file \(path); check the folder's permissions")
+        if try OutputFile.kind(of: path) == .absent {
+            // Taken meanwhile by another newsdb creating the same database: that file is as good.
+            _ = try OutputFile.createNew(path)
         }
     }
 

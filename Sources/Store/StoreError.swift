@@ -27,6 +27,11 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         case ambiguous
         /// Input (an article file, a query, an option) is not acceptable.
         case invalidInput
+        /// Two databases made different changes under one change id, or would: a copy of a database, or a backup
+        /// put back, went on as the same replica (docs/SYNC.md, "Copies and backups").
+        case replicaReused
+        /// A received change is stamped too far ahead of this machine's clock (docs/SYNC.md, "Clocks").
+        case clockAhead
         /// Reading or writing a file failed.
         case io
         /// SQLite reported an error that fits none of the above.

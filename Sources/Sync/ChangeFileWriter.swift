@@ -17,34 +17,21 @@ public struct ChangeFileSummary: Sendable, Equatable, Codable {
 /// Writes change files (docs/SYNC.md): one JSON document, a header line, one change per line, and a last line with
 /// the SHA-256 of every byte before it.
 public enum ChangeFileWriter {
-    /// Exports the changes `peer` is not known to have (all of them without a peer) to `path`, through a temporary
-    /// file renamed into place, so that a failed export leaves no partial file behind.
-    /// - Throws: `StoreError` (`.io` when the file cannot be written).
+    /// Exports the changes `peer` is not known to have (all of them without a peer) to `path` (`-`: standard
+    /// output). A new or regular file is written under a temporary name renamed into place, so that a failed export
+    /// leaves no partial file behind; a device or FIFO is written through, never replaced (``OutputFile``).
+    /// - Throws: `StoreError` (`.io` when the file cannot be written, `.invalidInput` for a folder).
     @discardableResult
     public static func export(
         from database: NewsDatabase, for peer: Peer?, to path: String, newsdbVersion: String
     ) throws -> ChangeFileSummary {
-        let temporary = path + ".partial-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]),
-            let handle = FileHandle(forWritingAtPath: temporary)
-        else { throw StoreError(.io, "cannot write \(path); check that its folder exists and is writable") }
-        var layout = ChangeFileComposer(output: HashingOutput(handle: handle))
-        do {
+        try OutputFile(path).write { handle in
+            var layout = ChangeFileComposer(output: HashingOutput(handle: handle))
             let count = try database.exportChanges(
                 excluding: peer?.knowledge ?? Knowledge(), newsdbVersion: newsdbVersion,
                 header: { try layout.begin($0) }, change: { try layout.add($0) })
             try layout.finish(count: count)
-            try handle.close()
-            guard rename(temporary, path) == 0 else {
-                throw StoreError(.io, "cannot move the export into place at \(path): \(String(cString: strerror(errno)))")
-            }
             return ChangeFileSummary(path: path, changes: count, bytes: layout.output.bytes, peer: peer?.name)
-        } catch {
-            // The export failed: its error is what to report; the partial file goes.
-            close(handle.fileDescriptor)
-            unlink(temporary)
-            if let error = error as? StoreError { throw error }
-            throw StoreError(.io, "cannot write \(path): \(StoreError.describe(error))", underlying: error)
         }
     }
 

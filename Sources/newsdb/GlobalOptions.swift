@@ -12,6 +12,8 @@ struct GlobalOptions: ParsableArguments {
 
     func validate() throws {
         if let db, db.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--db needs a file path") }
+        // A folder, device or FIFO given as the database is a mistake in the command line, refused before opening.
+        try checkArgument { try NewsDatabase.checkPath(databasePath) }
     }
 
     /// The database path: --db, else $NEWSDB_DB, else $XDG_DATA_HOME/newsdb/newsdb.sqlite.
@@ -28,7 +30,15 @@ struct GlobalOptions: ParsableArguments {
     func open() throws -> NewsDatabase {
         let database = try NewsDatabase.open(at: databasePath, options: .init(backup: !noBackup))
         Self.reportMigration(database.migration, path: databasePath)
+        if let fork = database.fork { Self.reportFork(fork, path: databasePath) }
         return database
+    }
+
+    /// Says on stderr that opening made the database a new replica, since it is a copy.
+    static func reportFork(_ fork: ReplicaFork, path: String) {
+        Terminal.printNotice(
+            "\(path) is a copy of replica \(fork.previous.name)'s database (or a backup put back), so it is now a "
+                + "replica of its own (\(fork.current.id)); its changes so far stay \(fork.previous.name)'s")
     }
 
     static func reportMigration(_ outcome: MigrationOutcome, path: String) {
@@ -55,6 +65,11 @@ func checkArgument(_ check: () throws -> Void) throws {
     } catch let error as StoreError {
         throw ValidationError(error.message)
     }
+}
+
+/// Refuses an output path that names a folder, as a usage error, before a database is opened.
+func checkOutputPath(_ path: String) throws {
+    try checkArgument { try OutputFile(path).checkNotFolder() }
 }
 
 /// A `--token` value: the token, or `-` to read it from the first line of standard input, so that it stays out of

@@ -16,7 +16,7 @@ struct NewsDB: AsyncParsableCommand {
         version: "0.3.0",
         subcommands: [
             Init.self, Import.self, List.self, Show.self, Search.self, Annotate.self, Annotations.self, SyncCommand.self,
-            Serve.self, Peers.self, Tokens.self, Conflicts.self, Resolve.self, Status.self, Check.self, Migrate.self,
+            Serve.self, Peers.self, Tokens.self, Conflicts.self, Resolve.self, Status.self, Check.self, Migrate.self, Restore.self,
         ]
     )
 
@@ -30,7 +30,12 @@ struct NewsDB: AsyncParsableCommand {
             return handler
         }
         do {
-            var command = try parseAsRoot(movingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            if let unknown = unknownHelpTopic(arguments) {
+                Terminal.printError("no command \(unknown); `newsdb --help` lists them")
+                Foundation.exit(ExitStatus.usage)
+            }
+            var command = try parseAsRoot(movingGlobalOptions(arguments))
             if var command = command as? AsyncParsableCommand {
                 try await command.run()
             } else {
@@ -46,10 +51,36 @@ struct NewsDB: AsyncParsableCommand {
             let status = exitCode(for: error)
             guard status != .success, !(error is ExitCode) else { exit(withError: error) }
             // Usage errors, like every other failure, are one line; `--help` has the details.
-            let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-            Terminal.printError("\(message) (see `newsdb --help`)")
+            Terminal.printError("\(oneLine(message(for: error))) (see `newsdb --help`)")
             Foundation.exit(status.rawValue)
         }
+    }
+
+    /// ArgumentParser's message as one line: its first line, with a list of valid values that follows it (as bullets,
+    /// one a line) joined on: "… Please provide one of the following: yellow, green, …".
+    static func oneLine(_ message: String) -> String {
+        let lines = message.split(separator: "\n").map(String.init)
+        guard let first = lines.first else { return "invalid arguments" }
+        let values = lines.dropFirst().prefix { $0.hasPrefix("  - ") }.map { $0.dropFirst(4) }
+        return values.isEmpty ? first : first + " " + values.joined(separator: ", ")
+    }
+
+    /// The first name after `help` that is not a command (ArgumentParser's `help` would print the main help for it
+    /// and exit 0): `newsdb help annotations nosuch` names `annotations nosuch`.
+    static func unknownHelpTopic(_ arguments: [String]) -> String? {
+        guard arguments.first == "help" else { return nil }
+        var commands: [any ParsableCommand.Type] = configuration.subcommands
+        var path: [String] = []
+        // The topic is the names before any option; `_commandName` is the name ArgumentParser itself matches.
+        for name in arguments.dropFirst().prefix(while: { !$0.hasPrefix("-") }) {
+            path.append(name)
+            guard let command = commands.first(where: { $0._commandName == name || $0.configuration.aliases.contains(name) })
+            else {
+                return path.joined(separator: " ")
+            }
+            commands = command.configuration.subcommands
+        }
+        return nil
     }
 
     /// The options every command takes (`--db`, `--no-backup`) may come before the command name, as in
@@ -87,6 +118,9 @@ struct CLIError: Error, CustomStringConvertible {
 /// The exit statuses newsdb ends with.
 enum ExitStatus {
     static let success: Int32 = 0
-    /// Something failed, or some input was skipped.
+    /// The operation failed on a well-formed command line, or some input was skipped.
     static let failure: Int32 = 1
+    /// The command line is wrong: an unknown command or option, a missing or malformed value, or a path or id that
+    /// cannot be what it should (a missing input file, a folder where a file goes, an id prefix too short).
+    static let usage: Int32 = 64
 }

@@ -163,8 +163,7 @@ import Testing
         let first = try NewsDatabase.open(at: path, options: .init(clock: fixedClock))
         _ = try first.importArticles([.data(Data(plainArticle(title: "Kept", body: "Body text.").utf8), name: "a.txt")])
 
-        var options = NewsDatabase.Options(clock: fixedClock)
-        options.migrations = Migration.embedded + [try extraMigration("CREATE TABLE extra (a TEXT);")]
+        let options = try withExtraTable(NewsDatabase.Options(clock: fixedClock))
         let upgraded = try NewsDatabase.open(at: path, options: options)
         #expect(upgraded.migration.fromVersion == Migration.latestVersion)
         #expect(upgraded.migration.toVersion == Migration.latestVersion + 1)
@@ -182,8 +181,7 @@ import Testing
         _ = try NewsDatabase.open(at: path, options: .init(clock: fixedClock))
         let taken = "\(path).schema-\(Migration.latestVersion).\(Timestamp.compactString(fixedClock())).bak"
         try Data("someone else's file".utf8).write(to: URL(fileURLWithPath: taken))
-        var options = NewsDatabase.Options(clock: fixedClock)
-        options.migrations = Migration.embedded + [try extraMigration("CREATE TABLE extra (a TEXT);")]
+        let options = try withExtraTable(NewsDatabase.Options(clock: fixedClock))
         let upgraded = try NewsDatabase.open(at: path, options: options)
         let backup = try #require(upgraded.migration.backupPath)
         #expect(backup == taken.dropLast(4) + "-2.bak")
@@ -193,13 +191,30 @@ import Testing
         #expect(try NewsDatabase.open(at: backup, options: .init(migrate: false)).status().schemaVersion == Migration.latestVersion)
     }
 
+    @Test("A file where the backup's partial copy would go is left alone, a FIFO included: the backup takes another name")
+    func backupPartialNameTaken() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("news.sqlite")
+        _ = try NewsDatabase.open(at: path, options: .init(clock: fixedClock))
+        let first = "\(path).schema-\(Migration.latestVersion).\(Timestamp.compactString(fixedClock()))"
+        try Data("someone else's file".utf8).write(to: URL(fileURLWithPath: first + ".bak.partial"))
+        #expect(mkfifo(first + "-2.bak.partial", 0o666) == 0)
+        let options = try withExtraTable(NewsDatabase.Options(clock: fixedClock))
+        let upgraded = try NewsDatabase.open(at: path, options: options)
+        #expect(upgraded.migration.backupPath == first + "-3.bak")
+        #expect(FileManager.default.contents(atPath: first + ".bak.partial") == Data("someone else's file".utf8))
+        var info = stat()
+        #expect(stat(first + "-2.bak.partial", &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
+        #expect(!FileManager.default.fileExists(atPath: first + ".bak"))
+        #expect(!FileManager.default.fileExists(atPath: first + "-3.bak.partial"))
+    }
+
     @Test("--no-backup skips the copy")
     func noBackup() throws {
         let folder = try TemporaryDirectory()
         let path = folder.path("news.sqlite")
         _ = try NewsDatabase.open(at: path)
-        var options = NewsDatabase.Options(backup: false)
-        options.migrations = Migration.embedded + [try extraMigration("CREATE TABLE extra (a TEXT);")]
+        let options = try withExtraTable(NewsDatabase.Options(backup: false))
         let upgraded = try NewsDatabase.open(at: path, options: options)
         #expect(upgraded.migration.didMigrate)
         #expect(upgraded.migration.backupPath == nil)
@@ -246,8 +261,7 @@ import Testing
         let folder = try TemporaryDirectory()
         let path = folder.path("news.sqlite")
         _ = try NewsDatabase.open(at: path)
-        var options = NewsDatabase.Options(migrate: false)
-        options.migrations = Migration.embedded + [try extraMigration("CREATE TABLE extra (a TEXT);")]
+        let options = try withExtraTable(NewsDatabase.Options(migrate: false))
         let error = #expect(throws: StoreError.self) { try NewsDatabase.open(at: path, options: options) }
         #expect(error?.code == .migrationRequired)
         #expect(error?.message.contains("newsdb migrate") == true)
@@ -261,6 +275,13 @@ import Testing
         #expect(!status.databaseExists)
         #expect(status.pending == Migration.embedded)
         #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    /// `options` with the embedded migrations and one more that adds a table: opening then migrates.
+    private func withExtraTable(_ options: NewsDatabase.Options) throws -> NewsDatabase.Options {
+        var options = options
+        options.migrations = Migration.embedded + [try extraMigration("CREATE TABLE extra (a TEXT);")]
+        return options
     }
 
     private func extraMigration(_ sql: String) throws -> Migration {

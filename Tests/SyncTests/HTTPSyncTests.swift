@@ -132,20 +132,54 @@ import Testing
         try await server.stop()
     }
 
+    @Test("A push declaring a body over the limit is refused at once from its Content-Length: 413, logged as 413")
+    func declaredLengthOverTheLimit() async throws {
+        let server = try await RunningServer.start(alice, maxBodyBytes: 4096)
+        let token = try alice.database.createToken(name: "bob").token
+        let connection = try RawConnection(port: server.port)
+        let start = ContinuousClock.now
+        connection.send(
+            "POST /v1/sync/push HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+                + "Content-Length: 999999999999\r\n\r\n")
+        let head = try #require(connection.readHead(seconds: 25))
+        #expect(head.hasPrefix("HTTP/1.1 413"))
+        // Before, the server waited for the body until its 30 s idle timeout; a busy test machine may take seconds.
+        #expect(start.duration(to: .now) < .seconds(20))
+        #expect(server.log.all.contains { $0.hasPrefix("info POST /v1/sync/push 413 ") })
+        #expect(!server.log.all.contains { $0.contains(" 500 ") })
+        try await server.stop()
+    }
+
+    @Test("A pull's limit below 1 is 400 with the reason")
+    func pullLimitBelowOne() async throws {
+        let server = try await RunningServer.start(alice)
+        let token = try alice.database.createToken(name: "bob").token
+        for limit in [0, -1] {
+            let pull = Array(try JSONEncoder().encode(PullRequest(knowledge: Knowledge(), limit: limit)))
+            let answer = try await request(server.url + "/v1/sync/pull", .POST, token: token, body: pull)
+            #expect(answer.status == 400, "limit \(limit)")
+            #expect(answer.body.contains("limit must be at least 1"), "\(answer.body)")
+        }
+        try await server.stop()
+    }
+
     @Test("A stalled client is disconnected without holding up others, and an oversized request head is refused")
     func slowAndOversizedClients() async throws {
-        let server = try await RunningServer.start(alice, idleTimeout: .seconds(4))
+        // Long enough that a test machine running every suite at once (which can hold this task seconds for a
+        // thread) still answers /healthz before the server gives up on the stalled connection.
+        let server = try await RunningServer.start(alice, idleTimeout: .seconds(20))
         let stalled = try RawConnection(port: server.port)
         stalled.send("POST /v1/sync/pull HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ")
-        let start = ContinuousClock.now
         let health = try await request(server.url + "/healthz")
-        // Answered while the stalled connection is still open, not after the server gave up on it.
-        #expect(health.status == 200 && start.duration(to: .now) < .seconds(3))
-        #expect(stalled.readUntilClosed(seconds: 10) != nil)
+        // Answered while the stalled connection is still open, not after the server gave up on it: judged by the
+        // connection, not by a wall-clock margin a busy machine can overrun.
+        #expect(health.status == 200)
+        #expect(stalled.readUntilClosed(seconds: 1) == nil, "the stalled connection was closed before /healthz answered")
+        #expect(stalled.readUntilClosed(seconds: 60) != nil)
 
         let huge = try RawConnection(port: server.port)
         huge.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: \(String(repeating: "a", count: 64 << 10))\r\n\r\n")
-        let answer = try #require(huge.readUntilClosed(seconds: 5))
+        let answer = try #require(huge.readUntilClosed(seconds: 30))
         #expect(!answer.contains("200 OK"))
         #expect(try await request(server.url + "/healthz").status == 200)
         try await server.stop()

@@ -47,6 +47,12 @@ struct TestReplica: Sendable {
         _ = try database.importArticles(inputs)
     }
 
+    /// A replica for a database opened by the test.
+    init(name: String, database: NewsDatabase) {
+        self.name = name
+        self.database = database
+    }
+
     var articleIDs: [String] { get throws { try database.articles().map(\.id).sorted() } }
 
     /// The changes `peer` lacks (everything without a peer), in memory.

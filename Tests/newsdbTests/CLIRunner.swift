@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @_exported import TestSupport
 
 /// Runs the real `newsdb` binary, built beside the test bundle, and captures what it prints.
@@ -7,6 +8,8 @@ struct CLIRunner {
         let status: Int32
         let stdout: String
         let stderr: String
+        /// Whether a signal ended the process (`status` is then the signal's number).
+        var signaled = false
 
         var stderrLines: [Substring] { stderr.split(separator: "\n") }
     }
@@ -22,14 +25,23 @@ struct CLIRunner {
 
     let database: String
 
-    /// Runs `newsdb` with `arguments` against this runner's database (through `$NEWSDB_DB`).
-    func run(_ arguments: [String], stdin: Data? = nil, environment extra: [String: String] = [:]) throws -> Output {
+    /// What every command runs with: the caller's locale, paths and terminal type, and nothing that changes what
+    /// newsdb prints (`NEWSDB_LOG`, `NO_COLOR`, `NEWSDB_DB` …), so that exact-output checks hold in any shell.
+    static let baseEnvironment: [String: String] = {
+        let kept: Set = ["PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "USER", "TERM"]
+        return ProcessInfo.processInfo.environment.filter { kept.contains($0.key) }
+    }()
+
+    /// Runs `newsdb` with `arguments` against this runner's database (through `$NEWSDB_DB`), in `directory` if given.
+    func run(
+        _ arguments: [String], stdin: Data? = nil, environment extra: [String: String] = [:], directory: String? = nil
+    ) throws -> Output {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        var environment = Self.baseEnvironment
         environment["NEWSDB_DB"] = database
-        environment.removeValue(forKey: "NO_COLOR")
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
         let out = Pipe()
@@ -39,17 +51,31 @@ struct CLIRunner {
         process.standardError = err
         process.standardInput = input
         try process.run()
+        // Both pipes are read at once: a command that fills one (64 KiB) while the other is read would never end.
+        let stderrData = ReadData()
+        let readingStderr = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            stderrData.set(err.fileHandleForReading.readDataToEndOfFile())
+            readingStderr.signal()
+        }
         if let stdin { input.fileHandleForWriting.write(stdin) }
         try input.fileHandleForWriting.close()
         let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        readingStderr.wait()
         process.waitUntilExit()
         return Output(
             status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-            stderr: String(decoding: stderrData, as: UTF8.self))
+            stderr: String(decoding: stderrData.get(), as: UTF8.self), signaled: process.terminationReason == .uncaughtSignal)
     }
 
     func run(_ arguments: String...) throws -> Output { try run(arguments) }
+}
+
+/// What a reading thread hands back.
+final class ReadData: Sendable {
+    private let data = Mutex(Data())
+    func set(_ value: Data) { data.withLock { $0 = value } }
+    func get() -> Data { data.withLock { $0 } }
 }
 
 let samplesFolder = repositoryRoot.appending(path: "samples/articles").path

@@ -21,11 +21,13 @@ import Testing
         }
     }
 
-    /// Runs `arguments` on copies of `base`: once whole, timed, then killed at moments spread over that time. After
-    /// each kill `newsdb check` passes and `state` is `before` or `after` (or `partial` accepts it); run again, the
-    /// command succeeds and `state` is `after`.
+    /// Runs `arguments` on copies of `base`: once whole, timed, then stopped at each named fault point (`faults`,
+    /// `NEWSDB_FAULT` values, each with the state it must leave), then killed at moments spread over that time.
+    /// After each stop `newsdb check` passes and `state` is `before` or `after` (or `partial` accepts it); run
+    /// again, the command succeeds and `state` is `after`.
     func killRepeatedly(
         _ base: String, _ arguments: [String], state: (String) throws -> Int, expected after: Int,
+        faults: [(point: String, leaves: (Int) -> Bool)] = [],
         partial: (String) throws -> Bool = { _ in false }
     ) throws {
         // `newsdb check` refuses a database that needs migrating: while one may, SQLite's own check stands in.
@@ -38,6 +40,25 @@ import Testing
         let duration = Date().timeIntervalSince(start)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try state(whole) == after)
+        // Stopped where intended: the fault point kills the process itself, so a run ended by a signal was
+        // interrupted there and nowhere else.
+        for (index, fault) in faults.enumerated() {
+            let target = scratch.path("fault-\(index).sqlite")
+            try copy(base, to: target)
+            let runner = CLIRunner(database: target)
+            let stopped = try runner.run(arguments, environment: ["NEWSDB_FAULT": fault.point])
+            #expect(stopped.signaled && stopped.status == SIGKILL, "\(fault.point) was not reached: \(stopped.stderr)")
+            let got = try state(target)
+            #expect(fault.leaves(got), "stopped at \(fault.point): \(got)")
+            if migrating {
+                #expect(try integrity(target) == "ok")
+            } else {
+                #expect(try runner.run("check").status == 0, "after \(fault.point)")
+            }
+            let again = try runner.run(arguments)
+            #expect(again.status == 0 || arguments.first == "import", "\(again.stderr)")
+            #expect(try state(target) == after)
+        }
         var generator = SystemRandomNumberGenerator()
         for kill in 0..<Self.kills {
             let target = scratch.path("killed-\(kill).sqlite")
@@ -92,7 +113,11 @@ import Testing
         }
         let base = scratch.path("empty.sqlite")
         _ = try CLIRunner(database: base).run("init")
-        try killRepeatedly(base, ["import", folder], state: { try count($0, "SELECT count(*) FROM articles") }, expected: 450) { db in
+        try killRepeatedly(
+            base, ["import", folder], state: { try count($0, "SELECT count(*) FROM articles") }, expected: 450,
+            // After the first batch, some files are in and others not; a batch is never half there.
+            faults: [("import-batch:1", { 0 < $0 && $0 < 450 })]
+        ) { db in
             try (0..<5).allSatisfy { [0, 10].contains(try count(db, "SELECT count(*) FROM articles WHERE title LIKE 'JSON \($0)-%'")) }
         }
     }
@@ -106,7 +131,8 @@ import Testing
         let file = try scratch.write("bulk.jsonl", lines.joined(separator: "\n") + "\n")
         try killRepeatedly(
             team.alice.database, ["annotations", "import", file],
-            state: { try count($0, "SELECT count(*) FROM annotations") }, expected: 4_000)
+            state: { try count($0, "SELECT count(*) FROM annotations") }, expected: 4_000,
+            faults: [("annotation-import:1", { $0 == 0 }), ("annotation-import:3999", { $0 == 0 })])
     }
 
     @Test("A sync file import killed is all or nothing, and importing again completes it")
@@ -117,7 +143,8 @@ import Testing
         #expect(try team.alice.run("sync", "export", "--out", file).status == 0)
         try killRepeatedly(
             team.bob.database, ["sync", "import", file],
-            state: { try count($0, "SELECT count(*) FROM annotations") }, expected: 3_000)
+            state: { try count($0, "SELECT count(*) FROM annotations") }, expected: 3_000,
+            faults: [("sync-change:1", { $0 == 0 }), ("sync-change:2000", { $0 == 0 })])
     }
 
     @Test("A migration killed leaves each migration applied wholly or not at all, no partial backup, and migrating again completes it")
@@ -142,7 +169,11 @@ import Testing
         }
         let articles = try count(base, "SELECT count(*) FROM articles")
         let version = "SELECT max(version) FROM newsdb_migrations"
-        try killRepeatedly(base, ["migrate"], state: { try count($0, version) }, expected: Migration.latestVersion) { db in
+        // The fixture is at schema 2: the first migration run is 3, the second 4.
+        try killRepeatedly(
+            base, ["migrate"], state: { try count($0, version) }, expected: Migration.latestVersion,
+            faults: [("migration:1", { $0 == 2 }), ("migration:2", { $0 == 3 })]
+        ) { db in
             try (3..<Migration.latestVersion).contains(count(db, version)) && count(db, "SELECT count(*) FROM articles") == articles
         }
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).filter { $0.hasSuffix(".bak") }

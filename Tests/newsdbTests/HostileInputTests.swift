@@ -164,6 +164,10 @@ import Testing
         let refused = try cli.run("annotate", team.strike, "--quote", "3.2% pay offer")
         #expect(refused.status == 1)
         #expect(refused.stderr == "newsdb: annotating: the database is read-only; check its permissions\n")
+        // check only reads: it works on a read-only file, and says so.
+        let check = try cli.run("check")
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.hasPrefix("ok: "))
         // SQLite may leave an empty log beside a file it cannot write; the database itself is untouched.
         #expect(FileManager.default.contents(atPath: path) == before)
         #expect((FileManager.default.contents(atPath: path + "-wal") ?? Data()).isEmpty)

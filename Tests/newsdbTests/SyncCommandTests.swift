@@ -128,4 +128,59 @@ import Testing
         let usage = try alice.run("resolve", "abcd1234")
         #expect(usage.status == 64 && usage.stderrLines.count == 1)
     }
+
+    // Copies and backups (docs/SYNC.md, "Copies and backups").
+
+    @Test("cp x x2; init --name on x2: the copy says it became a new replica, and both copies' annotations reach a third")
+    func copiedDatabase() throws {
+        let copy = CLIRunner(database: scratch.path("alice2.sqlite"))
+        try FileManager.default.copyItem(atPath: alice.database, toPath: copy.database)
+        let renamed = try copy.run("init", "--name", "alice2")
+        #expect(renamed.status == 0)
+        #expect(renamed.stderrLines.count == 1 && renamed.stderr.contains("is a copy of replica alice's database"))
+        #expect(try copy.run("status").stderr.isEmpty)
+        _ = try alice.run("annotate", strike, "--quote", "3.2% pay offer", "--note", "from the original")
+        _ = try copy.run("annotate", strike, "--quote", "main gate", "--occurrence", "1", "--note", "from the copy")
+        for (runner, file) in [(alice, "a.json"), (copy, "a2.json")] {
+            #expect(try runner.run("sync", "export", "--out", scratch.path(file)).status == 0)
+            #expect(try bob.run("sync", "import", scratch.path(file)).status == 0)
+        }
+        let listed = try bob.run("annotations", strike).stdout
+        #expect(listed.contains("from the original") && listed.contains("from the copy"))
+    }
+
+    @Test("init --new-replica gives a new id and says whose the earlier changes stay; --json too")
+    func newReplica() throws {
+        let before = try alice.run("status", "--json").stdout
+        let made = try alice.run("init", "--new-replica", "--name", "alice-laptop2")
+        #expect(made.status == 0)
+        #expect(made.stdout.hasPrefix("replica alice-laptop2 (") && made.stdout.contains("stay those of alice ("))
+        let json = try alice.run("init", "--new-replica", "--json")
+        let fork = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(fork["reason"] as? String == "requested")
+        #expect((fork["previous"] as? [String: Any])?["name"] as? String == "alice-laptop2")
+        #expect(try alice.run("status", "--json").stdout != before)
+        #expect(try alice.run("check").status == 0)
+    }
+
+    @Test("restore puts a backup back as a new replica; an existing database or a file that is no database is refused and nothing is written")
+    func restore() throws {
+        let backup = scratch.path("alice.bak")
+        try FileManager.default.copyItem(atPath: alice.database, toPath: backup)
+        let restored = CLIRunner(database: scratch.path("restored.sqlite"))
+        let result = try restored.run("restore", backup)
+        #expect(result.status == 0 && result.stdout.hasPrefix("restored \(backup) to \(restored.database)\n"))
+        #expect(result.stdout.contains("a new replica"))
+        #expect(try restored.run("check").status == 0)
+
+        let bytes = databaseBytes(alice.database)
+        let refused = try alice.run("restore", backup)
+        #expect(refused.status == 1 && refused.stderrLines.count == 1 && refused.stderr.contains("exists"))
+        #expect(databaseBytes(alice.database) == bytes)
+        let notDatabase = try scratch.write("notes.txt", "not a database\n")
+        let target = CLIRunner(database: scratch.path("never.sqlite"))
+        let bad = try target.run("restore", notDatabase)
+        #expect(bad.status == 1 && bad.stderrLines.count == 1)
+        #expect(!FileManager.default.fileExists(atPath: target.database))
+    }
 }

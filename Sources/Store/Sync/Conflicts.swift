@@ -69,6 +69,15 @@ extension NewsDatabase {
         try read("listing conflicts") { db in try Self.conflicts(annotation: nil, db) }
     }
 
+    /// Checks that `reference` can name a conflict (`ANNOTATION/FIELD`, or an annotation id or prefix) without
+    /// opening a database, so a command can refuse it before touching any file.
+    /// - Throws: `StoreError` `.invalidInput` or `.notFound` saying what is wrong.
+    public static func checkConflictReference(_ reference: String) throws {
+        let parts = reference.split(separator: "/", maxSplits: 1).map(String.init)
+        try checkAnnotationReference(parts.first ?? "")
+        if parts.count > 1 { _ = try conflictField(parts[1]) }
+    }
+
     /// Settles a conflict with a change that overwrites every value in it; the change syncs like any other.
     /// - Parameters:
     ///   - reference: `ANNOTATION/FIELD` as `conflicts()` lists it, or an annotation id (or prefix) with one conflict.

@@ -32,6 +32,9 @@ struct LocalChanges {
     /// Takes in a timestamp received from another replica, so that later local changes order after it.
     mutating func observe(_ remote: HLCTimestamp) { log.observe(remote) }
 
+    /// This replica's counter: the last change it made.
+    var counter: Int64 { log.counter }
+
     /// Stores the replica's counter and clock; call once, before the transaction commits.
     func save() throws { try log.save() }
 

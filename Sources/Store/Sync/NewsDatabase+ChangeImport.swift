@@ -38,9 +38,12 @@ extension NewsDatabase {
         guard header.covers.subtracting(header.knowledge).isEmpty else {
             throw StoreError(.invalidInput, "the changes claim to account for changes their sender does not have; they were altered")
         }
-        let now = Timestamp.string(clock())
+        let wallClock = clock()
+        let now = Timestamp.string(wallClock)
         return try withCache(kibibytes: Self.changeImportCache) {
-            try write("applying changes", at: now) { db, local in try Self.applyChanges(header, next, progress, now, db, &local) }
+            try write("applying changes", at: now) { db, local in
+                try Self.applyChanges(header, next, progress, wallClock, db, &local)
+            }
         }
     }
 
@@ -50,13 +53,16 @@ extension NewsDatabase {
     static let changeImportCache = 32 * 1024
 
     private static func applyChanges(
-        _ header: ChangeSetHeader, _ next: () throws -> Change?, _ progress: ((Int) -> Void)?, _ now: String,
+        _ header: ChangeSetHeader, _ next: () throws -> Change?, _ progress: ((Int) -> Void)?, _ wallClock: Date,
         _ db: Database, _ local: inout LocalChanges
     ) throws -> ChangeImportReport {
+        let now = Timestamp.string(wallClock)
         let me = try Self.fetchReplica(db)
         guard header.sender.id != me.id else {
             throw StoreError(.invalidInput, "these changes were exported by this replica (\(me.name)); import a teammate's file")
         }
+        let checks = ReceivedChangeChecks(header, me: me, wallClock: wallClock, db)
+        try checks.checkOwnCounter(local.counter)
         var knowledge = try Self.knowledge(db)
         var applier = ChangeApplier(db)
         var report = ChangeImportReport(sender: header.sender.name)
@@ -74,7 +80,9 @@ extension NewsDatabase {
             }
         }
         while let change = try next() {
+            try checks.checkClock(change)
             guard !knowledge.contains(change.id) else {
+                try checks.checkSameAsStored(change, origin: try applier.originNumber(change.id.origin))
                 report.duplicates += 1
                 continue
             }
@@ -82,6 +90,7 @@ extension NewsDatabase {
             if latest.map({ change.clock > $0 }) ?? true { latest = change.clock }
             switch try applier.apply(change) {
             case .applied:
+                FaultPoint.changeApplied.reach()
                 report.applied += 1
                 if anyWaiting { count(released: try Self.release(waitingFor: change.subject, &applier, db)) }
             case .waiting(let subject):

@@ -152,6 +152,7 @@ public struct SyncServer: Sendable {
         } catch let error as StoreError {
             switch error.code {
             case .invalidInput: response = Self.error(.badRequest, error.message)
+            case .replicaReused, .clockAhead: response = Self.error(.conflict, error.message)
             case .database where error.message.hasSuffix("stayed busy; try again"):
                 response = Self.error(.serviceUnavailable, "the server's database is busy; try again shortly")
                 response.headers[.retryAfter] = "5"
@@ -186,7 +187,7 @@ public struct SyncServer: Sendable {
             return Self.json(try JSONEncoder().encode(try await blocking { try self.info() }))
         case SyncProtocol.pull:
             try Self.expect(.post, request)
-            let body = try await request.body.collect(upTo: configuration.maxBodyBytes)
+            let body = try await collectBody(request)
             let gzip = Self.acceptsGzip(request)
             return try await blocking {
                 let pull: PullRequest
@@ -195,7 +196,10 @@ public struct SyncServer: Sendable {
                 } catch {
                     throw HTTPFailure(.badRequest, "the pull request is not JSON of the form {\"knowledge\": {...}, \"limit\": N}")
                 }
-                let limit = min(max(1, pull.limit ?? self.configuration.maxPageChanges), self.configuration.maxPageChanges)
+                if let limit = pull.limit, limit < 1 {
+                    throw HTTPFailure(.badRequest, "the pull's limit must be at least 1 (it was \(limit))")
+                }
+                let limit = min(pull.limit ?? self.configuration.maxPageChanges, self.configuration.maxPageChanges)
                 let page = try self.database.exportPage(
                     excluding: pull.knowledge, limit: limit, newsdbVersion: self.configuration.newsdbVersion)
                 var response = try Self.body(try ChangeFileWriter.encode(page), compressing: gzip)
@@ -204,7 +208,7 @@ public struct SyncServer: Sendable {
             }
         default:
             try Self.expect(.post, request)
-            let body = try await request.body.collect(upTo: configuration.maxBodyBytes)
+            let body = try await collectBody(request)
             let result = try await blocking {
                 let report = try ChangeFileReader.apply(
                     Data(buffer: body), named: "the pushed page", to: self.database,
@@ -215,6 +219,15 @@ public struct SyncServer: Sendable {
             }
             return Self.json(try JSONEncoder().encode(result))
         }
+    }
+
+    /// The request's body, refused from its `Content-Length` alone when that is over the limit, so that a client
+    /// declaring a huge body is answered at once instead of being waited for.
+    private func collectBody(_ request: Request) async throws -> ByteBuffer {
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > configuration.maxBodyBytes {
+            throw NIOTooManyBytesError(maxBytes: configuration.maxBodyBytes)  // answered 413, as a body found too long
+        }
+        return try await request.body.collect(upTo: configuration.maxBodyBytes)
     }
 
     private func info() throws -> ServerInfo {

@@ -1,8 +1,14 @@
 import ArgumentParser
 import Store
 
-extension AnnotationColor: ExpressibleByArgument {}
-extension Motivation: ExpressibleByArgument {}
+// Any case, as in JSON Lines (`--color Yellow`).
+extension AnnotationColor: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
+
+extension Motivation: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
 
 struct Annotate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,7 +22,7 @@ struct Annotate: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("The article's id or a unique prefix of it.", valueName: "article")) var article: String
     @Option(help: "The passage to highlight, as it reads in the article.") var quote: String
-    @Option(help: "Which occurrence of the quote, from 1, when it occurs more than once.") var occurrence: Int?
+    @Option(parsing: .unconditional, help: "Which occurrence of the quote, from 1, when it occurs more than once.") var occurrence: Int?
     @Option(help: "A note (Markdown).") var note: String?
     @Option(name: .customLong("tag"), help: "A tag; repeat for several.") var tags: [String] = []
     @Option(help: "The highlight color.") var color: AnnotationColor = .default

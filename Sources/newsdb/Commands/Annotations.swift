@@ -55,6 +55,10 @@ struct ShowAnnotation: ParsableCommand {
     @Argument(help: ArgumentHelp("The annotation's id or a unique prefix of it.", valueName: "id")) var id: String
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        try checkArgument { try NewsDatabase.checkAnnotationReference(id) }
+    }
+
     func run() throws {
         let annotation = try global.open().annotation(id)
         if output.json {
@@ -103,6 +107,7 @@ struct EditAnnotation: ParsableCommand {
     func validate() throws {
         let changes = AnnotationChanges(note: note, addTags: addTags, removeTags: removeTags, color: color, motivation: motivation)
         if changes.isEmpty { throw ValidationError("nothing to change: give --note, --add-tag, --remove-tag, --color or --motivation") }
+        try checkArgument { try NewsDatabase.checkAnnotationReference(id) }
         for tag in addTags + removeTags { try checkArgument { _ = try Tag.normalized(tag) } }
     }
 
@@ -131,6 +136,7 @@ struct DeleteAnnotations: ParsableCommand {
 
     func validate() throws {
         if ids.isEmpty && from == nil { throw ValidationError("give annotation ids, or --from FILE") }
+        for id in ids { try checkArgument { try NewsDatabase.checkAnnotationReference(id) } }
     }
 
     func run() throws {

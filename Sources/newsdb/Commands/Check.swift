@@ -6,15 +6,16 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check the database: SQLite's integrity, the full-text indexes, and the change log against the data.",
         discussion: """
-            Changes nothing, and so does not migrate: a database that needs `newsdb migrate` is refused. Exits 1 and \
-            lists the problems when there are any.
+            Changes nothing, and so does not migrate: a database that needs `newsdb migrate` is refused. Opens the \
+            database read-only, so it works on a read-only file and waits for no writer. Exits 1 and lists the \
+            problems when there are any.
             """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let database = try NewsDatabase.open(at: global.databasePath, options: .init(migrate: false))
+        let database = try NewsDatabase.open(at: global.databasePath, options: .init(readOnly: true))
         let problems = try database.check()
         // Changes waiting for what has not arrived are no damage, but a user should know what they wait for.
         let waiting = try database.waitingChanges()

@@ -57,6 +57,7 @@ struct Resolve: ParsableCommand {
 
     func validate() throws {
         guard (keep == nil) != (note == nil) else { throw ValidationError("give either --keep VALUE or --note TEXT") }
+        try checkArgument { try NewsDatabase.checkConflictReference(id) }
     }
 
     func run() throws {

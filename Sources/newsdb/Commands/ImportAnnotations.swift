@@ -47,21 +47,22 @@ struct ExportAnnotations: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "w3c or markdown.") var format: AnnotationExportFormat = .w3c
-    @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var out: String?
+    @Option(help: ArgumentHelp(
+        "Write to this file ('-': standard output, the default); a file is replaced whole, a device or FIFO written to.",
+        valueName: "file")) var out: String?
     @Argument(help: ArgumentHelp("Only this article's annotations (id or unique prefix).", valueName: "article"))
     var article: String?
 
     func validate() throws {
         if let article { try checkArgument { try NewsDatabase.checkArticleReference(article) } }
+        if let out { try checkOutputPath(out) }
     }
 
     func run() throws {
-        let data = try global.open().exportAnnotations(format, article: article)
-        if let out {
-            try PrivateFile.write(data, to: out)
-        } else {
-            try Terminal.writeStdout(data)
-            if format == .w3c { try Terminal.writeStdout(Data("\n".utf8)) }
-        }
+        var data = try global.open().exportAnnotations(format, article: article)
+        let output = OutputFile(out ?? "-")
+        // A JSON document on standard output ends its line, as the shell expects; a file holds the document alone.
+        if output.isStandardOutput && format == .w3c { data.append(contentsOf: "\n".utf8) }
+        try output.write(data)
     }
 }

@@ -5,7 +5,7 @@ struct List: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List articles, most recently imported first.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Show at most this many articles.") var limit: Int?
+    @Option(parsing: .unconditional, help: "Show at most this many articles.") var limit: Int?
     @OptionGroup var output: OutputOptions
 
     func validate() throws {

@@ -11,7 +11,7 @@ struct Search: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Show at most this many articles.") var limit = 20
+    @Option(parsing: .unconditional, help: "Show at most this many articles.") var limit = 20
     @OptionGroup var output: OutputOptions
     @Argument(parsing: .allUnrecognized, help: "What to look for.") var query: [String]
 
@@ -53,8 +53,8 @@ struct Search: ParsableCommand {
             let snippet = (hit.matchedIn == .note ? "note: " : hit.matchedIn == .tag ? "“" : "")
                 + hit.snippet.replacingOccurrences(of: "\n", with: " ") + (hit.matchedIn == .tag ? "”" : "")
             let marked = Terminal.useColor
-                ? snippet.replacingOccurrences(of: SearchHit.matchStart, with: "\u{1B}[1;33m")
-                    .replacingOccurrences(of: SearchHit.matchEnd, with: "\u{1B}[0m")
+                ? snippet.replacingOccurrences(of: SearchHit.matchStart, with: Terminal.style(code: Terminal.Style.highlight.rawValue))
+                    .replacingOccurrences(of: SearchHit.matchEnd, with: Terminal.styleReset)
                 : snippet.replacingOccurrences(of: SearchHit.matchStart, with: "[")
                     .replacingOccurrences(of: SearchHit.matchEnd, with: "]")
             print("          " + marked)

@@ -16,9 +16,9 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp("The address to listen on.", valueName: "address")) var host = "127.0.0.1"
-    @Option(help: ArgumentHelp("The port to listen on (0: any free port).", valueName: "port")) var port = 8787
-    @Option(help: ArgumentHelp("The largest request body taken, in MiB.", valueName: "MiB")) var maxBody = 64
-    @Option(help: ArgumentHelp("The most changes in one page, pulled or pushed.", valueName: "changes"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The port to listen on (0: any free port).", valueName: "port")) var port = 8787
+    @Option(parsing: .unconditional, help: ArgumentHelp("The largest request body taken, in MiB.", valueName: "MiB")) var maxBody = 64
+    @Option(parsing: .unconditional, help: ArgumentHelp("The most changes in one page, pulled or pushed.", valueName: "changes"))
     var maxPage = 10_000
 
     func validate() throws {

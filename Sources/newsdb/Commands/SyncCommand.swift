@@ -32,7 +32,7 @@ struct SyncWith: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("A server's name (`newsdb peers`) or URL.", valueName: "server")) var server: String
     @Option(help: ArgumentHelp("The token, for a server given by URL (- reads it from standard input).", valueName: "token"))
     var token: String?
-    @Option(help: ArgumentHelp("The most changes per page.", valueName: "changes")) var pageSize: Int?
+    @Option(parsing: .unconditional, help: ArgumentHelp("The most changes per page.", valueName: "changes")) var pageSize: Int?
 
     func validate() throws {
         if let pageSize, pageSize < 1 { throw ValidationError("--page-size must be positive") }
@@ -91,13 +91,20 @@ struct SyncExport: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp("The file to write (replaced if it exists).", valueName: "file")) var out: String
+    @Option(help: ArgumentHelp(
+        "The file to write ('-': standard output); a file is replaced whole, a device or FIFO written to.",
+        valueName: "file"))
+    var out: String
     @Option(name: .customLong("for"), help: ArgumentHelp("Only what this teammate lacks (a name from `newsdb peers`).", valueName: "peer"))
     var peer: String?
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard !out.isEmpty else { throw ValidationError("--out needs a file name") }
+        if out == "-" && output.json {
+            throw ValidationError("--json prints on standard output, where --out - writes the changes; give a file name")
+        }
+        try checkOutputPath(out)
     }
 
     func run() throws {
@@ -109,8 +116,10 @@ struct SyncExport: ParsableCommand {
             try JSONOutput.print(summary)
         } else {
             let size = ByteCountFormatter.string(fromByteCount: summary.bytes, countStyle: .file)
-            print("wrote \(summary.changes) change\(summary.changes == 1 ? "" : "s") to \(out) (\(size))"
-                + (target.map { " for \($0.name)" } ?? ""))
+            let line = "wrote \(summary.changes) change\(summary.changes == 1 ? "" : "s") to "
+                + (out == "-" ? "standard output" : out) + " (\(size))" + (target.map { " for \($0.name)" } ?? "")
+            // On standard output the changes are the output; what was written is a notice.
+            if out == "-" { Terminal.printNotice(line) } else { print(line) }
         }
     }
 }

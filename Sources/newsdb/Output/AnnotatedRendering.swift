@@ -15,7 +15,7 @@ struct AnnotatedRendering {
         for segment in highlighted.segments {
             if !Terminal.useColor { text += String(repeating: "[", count: segment.starting.count) }
             if let top = segment.covering.last, Terminal.useColor {
-                text += "\u{1B}[\(Self.background(annotations[top].color))m" + segment.text + "\u{1B}[0m"
+                text += Terminal.style(code: Self.background(annotations[top].color)) + segment.text + Terminal.styleReset
             } else {
                 text += segment.text
             }

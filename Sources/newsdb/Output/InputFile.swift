@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// Reading a file named on the command line ('-' for standard input).
@@ -7,8 +8,10 @@ enum InputFile {
     static func data(_ path: String) throws -> Data {
         if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"
-            throw CLIError(message: "cannot read \(path): \(reason)")
+            // A file that is not there is a mistake in the command line (exit 64), as `sync import` says in its
+            // validate(); one that cannot be read is a failure.
+            guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("no such file: \(path)") }
+            throw CLIError(message: "cannot read \(path): permission denied")
         }
         do {
             // Read through a handle, not Data(contentsOf:), so pipes and FIFOs (`--from <(…)`) work too.

@@ -24,12 +24,35 @@ enum Terminal {
 
     /// Prints `message` as newsdb's one-line error on stderr.
     static func printError(_ message: String) {
-        writeStderr("newsdb: \(message)\n")
+        writeStderr("newsdb: \(visible(message))\n")
     }
 
     /// Prints a one-line notice (created, migrated, skipped) on stderr.
     static func printNotice(_ message: String) {
-        writeStderr("newsdb: \(message)\n")
+        writeStderr("newsdb: \(visible(message))\n")
+    }
+
+    /// Stands for ESC in the styles newsdb adds itself (``styled(_:_:)``) until the text is written by ``visible(_:)``:
+    /// a private-use character and a number drawn for this process, so that text from the database cannot forge it.
+    static let styleEscape = "\u{E000}" + String(UInt64.random(in: 0...UInt64.max), radix: 16).unicodeScalars
+        .map { digit in String(Character(UnicodeScalar(0xE000 + digit.value) ?? "\u{E000}")) }.joined()
+
+    /// `text` as it may reach a terminal: every control character of the text (C0 but line feed and tab, DEL, C1) is
+    /// shown as `\x` and two hexadecimal digits (ESC as `\x1b`), so that a title or note holding escape sequences
+    /// cannot clear, recolor or retitle the terminal; then newsdb's own styles become escape sequences.
+    static func visible(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if (value < 0x20 && value != 0x0A && value != 0x09) || (0x7F...0x9F).contains(value) {
+                let hex = String(value, radix: 16)
+                result.append(contentsOf: ("\\x" + (hex.count == 1 ? "0" : "") + hex).unicodeScalars)
+            } else {
+                result.append(scalar)
+            }
+        }
+        let escaped = String(result)
+        return escaped.contains("\u{E000}") ? escaped.replacingOccurrences(of: styleEscape, with: "\u{1B}") : escaped
     }
 
     /// Writes to stderr. A closed or full stderr leaves nowhere to report anything, so a failure is dropped.
@@ -54,8 +77,20 @@ enum Terminal {
         case highlight = "1;33"
     }
 
-    /// `text` in `style` when color is on, else as it is.
+    /// `text` in `style` when color is on, else as it is. The style takes effect when the text is printed.
     static func styled(_ text: String, _ style: Style) -> String {
-        useColor ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+        useColor ? Self.style(code: style.rawValue) + text + styleReset : text
     }
+
+    /// Starts the style of SGR parameters `code` ("1;33"), taking effect when the text is printed.
+    static func style(code: String) -> String { "\(styleEscape)[\(code)m" }
+
+    /// Ends every style.
+    static let styleReset = style(code: "0")
+}
+
+/// Prints human output on stdout, shadowing the standard library's `print` for the whole command line, so that all
+/// of it goes through ``Terminal/visible(_:)`` (JSON goes through `JSONOutput`, exports through `OutputFile`).
+func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+    Swift.print(Terminal.visible(items.map { "\($0)" }.joined(separator: separator)), terminator: terminator)
 }

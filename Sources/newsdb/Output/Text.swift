@@ -7,14 +7,14 @@ enum Text {
         var result = ""
         var inEscape = false
         for character in line {
-            if character == "\u{1B}" { inEscape = true }
+            if isEscape(character) { inEscape = true }
             if inEscape {
                 result.append(character)
                 if character.isLetter { inEscape = false }
                 continue
             }
             if visible == width - 1 {
-                return result + "…" + (line.contains("\u{1B}") ? "\u{1B}[0m" : "")
+                return result + "…" + (line.contains(Terminal.styleEscape) ? Terminal.styleReset : "")
             }
             result.append(character)
             visible += 1
@@ -51,7 +51,7 @@ func visibleWidth<S: StringProtocol>(_ text: S) -> Int {
     var count = 0
     var inEscape = false
     for character in text {
-        if character == "\u{1B}" {
+        if isEscape(character) {
             inEscape = true
         } else if inEscape {
             if character.isLetter { inEscape = false }
@@ -60,6 +60,12 @@ func visibleWidth<S: StringProtocol>(_ text: S) -> Int {
         }
     }
     return count
+}
+
+/// Whether `character` starts a style (newsdb's own, ``Terminal/styleEscape``, or an escape sequence in the text,
+/// which is shown escaped).
+private func isEscape(_ character: Character) -> Bool {
+    character == "\u{E000}" || character == "\u{1B}"
 }
 
 extension String {
