@@ -12,14 +12,14 @@ import Testing
     static let pages = ["README.md", "docs/ANNOTATIONS.md", "docs/IMPORT.md", "docs/JSON.md", "docs/MIGRATIONS.md", "docs/SYNC.md"]
 
     @Test("The examples of each page print what the page shows", arguments: pages)
-    func examples(page: String) throws {
+    func examples(page: String) async throws {
         let scratch = try TemporaryDirectory()
         for folder in ["samples", "migrations"] {
             try FileManager.default.createSymbolicLink(
                 atPath: scratch.path(folder), withDestinationPath: repositoryRoot.appending(path: folder).path)
         }
         var matcher = ExampleMatcher()
-        try run(page, in: scratch, &matcher, checked: true)
+        try await run(page, in: scratch, &matcher, checked: true)
     }
 
     @Test("A page that disagrees with its run fails: the comparison can fail")
@@ -39,7 +39,9 @@ import Testing
     /// printed (the page's ids kept, the scratch folder shown as `/tmp/docs`), for a person to review with `git diff`.
     static let updating = ProcessInfo.processInfo.environment["NEWSDB_UPDATE_DOCS"] == "1"
 
-    private func run(_ page: String, in scratch: TemporaryDirectory, _ matcher: inout ExampleMatcher, checked: Bool) throws {
+    private func run(
+        _ page: String, in scratch: TemporaryDirectory, _ matcher: inout ExampleMatcher, checked: Bool
+    ) async throws {
         let examples = try DocExamples(page: page)
         var rewrites: [(lines: Range<Int>, with: [String])] = []
         defer {
@@ -50,9 +52,9 @@ import Testing
                 #expect(throws: Never.self) { try Data(text.utf8).write(to: repositoryRoot.appending(path: page)) }
             }
         }
-        for earlier in examples.after { try run(earlier, in: scratch, &matcher, checked: false) }
+        for earlier in examples.after { try await run(earlier, in: scratch, &matcher, checked: false) }
         for command in examples.setup {
-            let result = try shell(command, in: scratch)
+            let result = try await shell(command, in: scratch)
             #expect(result.status == 0, "\(page): setup `\(command)` failed: \(result.output)")
         }
         for example in examples.examples {
@@ -60,7 +62,7 @@ import Testing
             if let file = Self.catTarget(command), !FileManager.default.fileExists(atPath: scratch.path(file)) {
                 try scratch.write(file, example.output.map { matcher.translated($0) }.joined(separator: "\n") + "\n")
             }
-            let result = try shell(command, in: scratch)
+            let result = try await shell(command, in: scratch)
             var lines = result.output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             while lines.last?.isEmpty == true { lines.removeLast() }
             let difference = matcher.compare(expected: example.output, actual: lines)
@@ -80,7 +82,13 @@ import Testing
         return String(words[1])
     }
 
-    private func shell(_ command: String, in scratch: TemporaryDirectory) throws -> (status: Int32, output: String) {
+    /// Runs `command` without holding a thread while it runs (the tests on the server time their answers), its
+    /// output going to a file outside the scratch folder.
+    private func shell(_ command: String, in scratch: TemporaryDirectory) async throws -> (status: Int32, output: String) {
+        let outputs = try TemporaryDirectory()
+        let path = outputs.path("output")
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw CLIRunnerFailure("cannot create \(path)") }
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         let process = Process()
         // stdbuf makes newsdb's standard output line-buffered, so its lines and its notices on standard error come
         // in the order printed, as on a terminal.
@@ -92,12 +100,18 @@ import Testing
         environment["PATH"] = CLIRunner.binary.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         for key in ["NO_COLOR", "NEWSDB_LOG", "XDG_DATA_HOME"] { environment.removeValue(forKey: key) }
         process.environment = environment
-        let out = Pipe()
-        process.standardOutput = out
+        process.standardOutput = output
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        try output.close()
+        return (status, String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self))
     }
 }
