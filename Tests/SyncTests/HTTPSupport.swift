@@ -22,7 +22,8 @@ struct RunningServer {
         _ replica: TestReplica, maxPageChanges: Int = 10_000, maxBodyBytes: Int = 64 << 20,
         idleTimeout: Duration = .seconds(30)
     ) async throws -> RunningServer {
-        let database = try NewsDatabase.open(at: replica.database.path, options: .init(backup: false, connections: .pool))
+        let database = try NewsDatabase.open(
+            at: replica.database.path, options: .init(backup: false, connections: .pool))
         let log = LogLines()
         var logger = Logger(label: "test.server") { _ in log }
         logger.logLevel = .info
@@ -142,7 +143,8 @@ func serverInfoJSON(schema: Int, version: Int) throws -> String {
 }
 
 /// A raw TCP connection to a loopback port, to behave as no HTTP client library would: stall, or send a huge head.
-final class RawConnection {
+// @unchecked Sendable: a socket that one task at a time uses; a test hands it to another task only while it waits.
+final class RawConnection: @unchecked Sendable {
     private let socket: Int32
 
     init(port: Int) throws {
@@ -160,7 +162,9 @@ final class RawConnection {
     }
 
     func send(_ text: String) {
-        _ = text.utf8CString.withUnsafeBufferPointer { Glibc.send(socket, $0.baseAddress, $0.count - 1, Int32(MSG_NOSIGNAL)) }
+        _ = text.utf8CString.withUnsafeBufferPointer {
+            Glibc.send(socket, $0.baseAddress, $0.count - 1, Int32(MSG_NOSIGNAL))
+        }
     }
 
     /// What the server sends until it closes the connection, or nil if it sends nothing and keeps it open for
@@ -199,7 +203,6 @@ final class RawConnection {
 
     deinit { close(socket) }
 }
-
 
 /// Threads of their own for the servers the tests start in this process. Every test suite runs in one process, on
 /// Swift's cooperative threads, one per core; a test that blocks one (a child process awaited, a socket read) would

@@ -56,9 +56,13 @@ import Testing
         let server = try await RunningServer.start(alice, maxPageChanges: 4)
         let bobToken = try alice.database.createToken(name: "bob").token
         let carolToken = try alice.database.createToken(name: "carol").token
-        for index in 0..<6 { _ = try annotate(alice, ["3.2% pay offer", "main gate", "north gate"][index % 3], note: "a\(index)") }
+        for index in 0..<6 {
+            _ = try annotate(alice, ["3.2% pay offer", "main gate", "north gate"][index % 3], note: "a\(index)")
+        }
         for index in 0..<5 { _ = try annotate(bob, ["Dockworkers", "two vessels"][index % 2], note: "b\(index)") }
-        for index in 0..<5 { _ = try annotate(carol, ["harbour authority", "emergency cargo"][index % 2], note: "c\(index)") }
+        for index in 0..<5 {
+            _ = try annotate(carol, ["harbour authority", "emergency cargo"][index % 2], note: "c\(index)")
+        }
         let (bob, carol) = (self.bob, self.carol)
         async let bobSync = bob.sync(with: server, token: bobToken, pageLimit: 3)
         async let carolSync = carol.sync(with: server, token: carolToken, pageLimit: 3)
@@ -81,7 +85,8 @@ import Testing
         let token = try alice.database.createToken(name: "bob").token
         _ = try annotate(bob, "main gate")
         for (path, method) in [("/v1/sync", HTTPMethodName.get), ("/v1/sync/pull", .post), ("/v1/sync/push", .post)] {
-            let answer = try await request(server.url + path, method.value, body: method == .post ? Array("{}".utf8) : nil)
+            let answer = try await request(
+                server.url + path, method.value, body: method == .post ? Array("{}".utf8) : nil)
             #expect(answer.status == 401 && answer.headers.first(name: "WWW-Authenticate") == #"Bearer realm="newsdb""#)
             #expect(answer.body.hasPrefix("{\"error\":\"a token is required"))
         }
@@ -106,24 +111,30 @@ import Testing
     func limits() async throws {
         let server = try await RunningServer.start(alice, maxPageChanges: 2, maxBodyBytes: 4096)
         let token = try alice.database.createToken(name: "bob").token
-        let big = try await request(server.url + "/v1/sync/push", .POST, token: token, body: Array(repeating: 32, count: 5000))
+        let big = try await request(
+            server.url + "/v1/sync/push", .POST, token: token, body: Array(repeating: 32, count: 5000))
         #expect(big.status == 413 && big.body.contains("larger than this server takes"))
-        let notJSON = try await request(server.url + "/v1/sync/pull", .POST, token: token, body: Array("knowledge".utf8))
+        let notJSON = try await request(
+            server.url + "/v1/sync/pull", .POST, token: token, body: Array("knowledge".utf8))
         #expect(notJSON.status == 400 && notJSON.body.contains("not JSON"))
 
         for quote in ["main gate", "north gate", "two vessels"] { _ = try annotate(bob, quote) }
-        let page = try bob.database.exportPage(excluding: try alice.database.knowledge(), limit: 2, newsdbVersion: "test")
+        let page = try bob.database.exportPage(
+            excluding: try alice.database.knowledge(), limit: 2, newsdbVersion: "test")
         var damaged = try ChangeFileWriter.encode(page)
         damaged[damaged.count / 2] ^= 0x20
         let altered = try await request(server.url + "/v1/sync/push", .POST, token: token, body: damaged)
         #expect(altered.status == 400 && altered.body.contains("SHA-256 does not match"))
-        let whole = try bob.database.exportPage(excluding: try alice.database.knowledge(), limit: 10, newsdbVersion: "test")
+        let whole = try bob.database.exportPage(
+            excluding: try alice.database.knowledge(), limit: 10, newsdbVersion: "test")
         let tooMany = try await request(
             server.url + "/v1/sync/push", .POST, token: token, body: try ChangeFileWriter.encode(whole))
         #expect(tooMany.status == 400 && tooMany.body.contains("more than 2 changes"))
         // A page whose count line understates its changes, sealed again with a matching SHA-256.
-        let lying = Array(resealed(String(decoding: try ChangeFileWriter.encode(whole), as: UTF8.self)
-            .replacingOccurrences(of: "\"count\": \(whole.changes.count),", with: "\"count\": 1,")))
+        let lying = Array(
+            resealed(
+                String(decoding: try ChangeFileWriter.encode(whole), as: UTF8.self)
+                    .replacingOccurrences(of: "\"count\": \(whole.changes.count),", with: "\"count\": 1,")))
         let understated = try await request(server.url + "/v1/sync/push", .POST, token: token, body: lying)
         #expect(understated.status == 400 && understated.body.contains("more than 2 changes"))
         #expect(try alice.database.annotations(AnnotationFilter()).isEmpty)
@@ -170,15 +181,21 @@ import Testing
         let server = try await RunningServer.start(alice, idleTimeout: .seconds(20))
         let stalled = try RawConnection(port: server.port)
         stalled.send("POST /v1/sync/pull HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ")
-        let health = try await request(server.url + "/healthz")
         // Answered while the stalled connection is still open, not after the server gave up on it: judged by the
-        // connection, not by a wall-clock margin a busy machine can overrun.
-        #expect(health.status == 200)
-        #expect(stalled.readUntilClosed(seconds: 1) == nil, "the stalled connection was closed before /healthz answered")
+        // connection, not by a wall-clock margin a busy machine can overrun. The request and the look at the
+        // connection run on the servers' threads, so that blocked cooperative threads cannot delay one of them.
+        let url = server.url
+        let (status, stillOpen) = try await Task(executorPreference: ServerThreads.shared) {
+            let health = try await request(url + "/healthz")
+            return (health.status, stalled.readUntilClosed(seconds: 1) == nil)
+        }.value
+        #expect(status == 200)
+        #expect(stillOpen, "the stalled connection was closed before /healthz answered")
         #expect(stalled.readUntilClosed(seconds: 60) != nil)
 
         let huge = try RawConnection(port: server.port)
-        huge.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: \(String(repeating: "a", count: 64 << 10))\r\n\r\n")
+        huge.send(
+            "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: \(String(repeating: "a", count: 64 << 10))\r\n\r\n")
         let answer = try #require(huge.readUntilClosed(seconds: 30))
         #expect(!answer.contains("200 OK"))
         #expect(try await request(server.url + "/healthz").status == 200)
@@ -189,7 +206,9 @@ import Testing
     func gzipAndLogging() async throws {
         let server = try await RunningServer.start(alice)
         let token = try alice.database.createToken(name: "bob").token
-        for quote in ["3.2% pay offer", "main gate", "north gate"] { _ = try annotate(alice, quote, note: String(repeating: "long note ", count: 50)) }
+        for quote in ["3.2% pay offer", "main gate", "north gate"] {
+            _ = try annotate(alice, quote, note: String(repeating: "long note ", count: 50))
+        }
         let pull = Array(try JSONEncoder().encode(PullRequest(knowledge: Knowledge(), limit: nil)))
         let plain = try await request(server.url + "/v1/sync/pull", .POST, token: token, body: pull)
         #expect(plain.status == 200 && plain.headers.first(name: "Content-Encoding") == nil)
@@ -199,7 +218,8 @@ import Testing
         #expect(packed.status == 200 && packed.headers.first(name: "Content-Encoding") == "gzip")
         #expect(packed.size < plain.size / 2)
         let refused = try await request(
-            server.url + "/v1/sync/pull", .POST, token: token, body: pull, headers: [("Accept-Encoding", "gzip;q=0, identity")])
+            server.url + "/v1/sync/pull", .POST, token: token, body: pull,
+            headers: [("Accept-Encoding", "gzip;q=0, identity")])
         #expect(refused.status == 200 && refused.headers.first(name: "Content-Encoding") == nil)
         let lines = server.log.all
         #expect(lines.contains { $0.hasPrefix("info POST /v1/sync/pull 200 ") && $0.hasSuffix("ms bob") })
@@ -212,24 +232,38 @@ import Testing
         let server = try await RunningServer.start(alice)
         let url = server.url
         try await server.stop()
-        await #expect { try await SyncClient.sync(bob.database, with: PeerServer(name: "x", url: url, token: "t"), newsdbVersion: "test") } throws: { error in
+        await #expect {
+            try await SyncClient.sync(
+                bob.database, with: PeerServer(name: "x", url: url, token: "t"), newsdbVersion: "test")
+        } throws: { error in
             (error as? StoreError)?.message.contains("connection refused") == true
         }
         await #expect {
             try await SyncClient.sync(
-                bob.database, with: PeerServer(name: "x", url: "http://no-such-host.invalid:8787", token: "t"), newsdbVersion: "test")
+                bob.database, with: PeerServer(name: "x", url: "http://no-such-host.invalid:8787", token: "t"),
+                newsdbVersion: "test")
         } throws: { error in
             (error as? StoreError)?.message.contains("cannot find the server no-such-host.invalid") == true
         }
         for (info, expected) in [
-            (try serverInfoJSON(schema: 99, version: 1), "runs a newer newsdb (schema 99; this one has \(NewsDatabase.changeSchemaVersion)); upgrade newsdb"),
-            (try serverInfoJSON(schema: NewsDatabase.changeSchemaVersion, version: 2), "speaks change format 2, newer than this newsdb reads (1); upgrade newsdb"),
-            (try serverInfoJSON(schema: 2, version: 1), "runs an older newsdb (schema 2; this one has \(NewsDatabase.changeSchemaVersion)); upgrade newsdb there"),
+            (
+                try serverInfoJSON(schema: 99, version: 1),
+                "runs a newer newsdb (schema 99; this one has \(NewsDatabase.changeSchemaVersion)); upgrade newsdb"
+            ),
+            (
+                try serverInfoJSON(schema: NewsDatabase.changeSchemaVersion, version: 2),
+                "speaks change format 2, newer than this newsdb reads (1); upgrade newsdb"
+            ),
+            (
+                try serverInfoJSON(schema: 2, version: 1),
+                "runs an older newsdb (schema 2; this one has \(NewsDatabase.changeSchemaVersion)); upgrade newsdb there"
+            ),
             ("<html>hello</html>", "is not a newsdb server"),
         ] {
             let fake = try await FakeServer.start(body: info)
             await #expect {
-                try await SyncClient.sync(bob.database, with: PeerServer(name: "x", url: fake.url, token: "t"), newsdbVersion: "test")
+                try await SyncClient.sync(
+                    bob.database, with: PeerServer(name: "x", url: fake.url, token: "t"), newsdbVersion: "test")
             } throws: { error in
                 (error as? StoreError)?.message.hasPrefix("\(fake.url) " + expected) == true
             }
