@@ -15,9 +15,11 @@ enum ArticleIndex {
 
     /// Removes the row `seq`; FTS5 needs the indexed values exactly as they were added.
     static func remove(seq: Int64, _ db: Database) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO articles_fts (articles_fts, rowid, title, dek, byline, body)
-            SELECT 'delete', seq, title, dek, byline, body FROM articles WHERE seq = ?
-            """).execute(arguments: [seq])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO articles_fts (articles_fts, rowid, title, dek, byline, body)
+                SELECT 'delete', seq, title, dek, byline, body FROM articles WHERE seq = ?
+                """
+        ).execute(arguments: [seq])
     }
 }

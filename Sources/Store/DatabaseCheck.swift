@@ -47,14 +47,22 @@ extension NewsDatabase {
 
     /// What each count counts, and the query counting it.
     private static let changeLogChecks: [(String, String)] = [
-        ("articles or texts without the change that wrote them", """
+        (
+            "articles or texts without the change that wrote them",
+            """
             SELECT (SELECT count(*) FROM articles WHERE origin IS NULL OR counter IS NULL OR hlc IS NULL)
                  + (SELECT count(*) FROM article_revisions WHERE origin IS NULL OR counter IS NULL OR hlc IS NULL)
-            """),
-        ("annotations without the change that created them", """
+            """
+        ),
+        (
+            "annotations without the change that created them",
+            """
             SELECT count(*) FROM annotations WHERE origin IS NULL OR counter IS NULL OR hlc IS NULL OR latest_hlc IS NULL
-            """),
-        ("changes of this replica numbered past its counter", """
+            """
+        ),
+        (
+            "changes of this replica numbered past its counter",
+            """
             SELECT count(*) FROM (
                 SELECT counter FROM articles WHERE origin = 1 UNION ALL
                 SELECT counter FROM article_revisions WHERE origin = 1 UNION ALL
@@ -62,8 +70,11 @@ extension NewsDatabase {
                 SELECT counter FROM tag_adds WHERE origin = 1 UNION ALL
                 SELECT counter FROM changes WHERE origin = 1
             ) WHERE counter > (SELECT counter FROM replica WHERE singleton = 1)
-            """),
-        ("teammates' changes present but not recorded as received", """
+            """
+        ),
+        (
+            "teammates' changes present but not recorded as received",
+            """
             SELECT count(*) FROM (
                 SELECT origin, counter FROM articles WHERE origin <> 1 UNION ALL
                 SELECT origin, counter FROM article_revisions WHERE origin <> 1 UNION ALL
@@ -73,12 +84,16 @@ extension NewsDatabase {
                 SELECT origin, counter FROM pending_changes
             ) AS c WHERE NOT EXISTS (
                 SELECT 1 FROM knowledge k WHERE k.origin = c.origin AND c.counter BETWEEN k.first AND k.last)
-            """),
-        ("tags shown without an addition in effect, or the reverse", """
+            """
+        ),
+        (
+            "tags shown without an addition in effect, or the reverse",
+            """
             SELECT (SELECT count(*) FROM annotation_tags t WHERE NOT EXISTS (
                         SELECT 1 FROM tag_adds a WHERE a.annotation_id = t.annotation_id AND a.tag = t.tag))
                  + (SELECT count(*) FROM (SELECT DISTINCT annotation_id, tag FROM tag_adds) a WHERE NOT EXISTS (
                         SELECT 1 FROM annotation_tags t WHERE t.annotation_id = a.annotation_id AND t.tag = a.tag))
-            """),
+            """
+        ),
     ]
 }

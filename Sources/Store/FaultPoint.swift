@@ -20,28 +20,29 @@ public enum FaultPoint: String, Sendable, CaseIterable {
     @inline(__always)
     func reach() {
         #if DEBUG
-        FaultInjection.reach(self)
+            FaultInjection.reach(self)
         #endif
     }
 }
 
 #if DEBUG
-/// The point and count `NEWSDB_FAULT` names, and how often the point has been reached.
-enum FaultInjection {
-    private static let target: (point: FaultPoint, count: Int)? = {
-        guard let value = ProcessInfo.processInfo.environment["NEWSDB_FAULT"] else { return nil }
-        let parts = value.split(separator: ":")
-        guard parts.count == 2, let point = FaultPoint(rawValue: String(parts[0])), let count = Int(parts[1]), count > 0
-        else { return nil }
-        return (point, count)
-    }()
-    private static let reached = Atomic<Int>(0)
+    /// The point and count `NEWSDB_FAULT` names, and how often the point has been reached.
+    enum FaultInjection {
+        private static let target: (point: FaultPoint, count: Int)? = {
+            guard let value = ProcessInfo.processInfo.environment["NEWSDB_FAULT"] else { return nil }
+            let parts = value.split(separator: ":")
+            guard parts.count == 2, let point = FaultPoint(rawValue: String(parts[0])), let count = Int(parts[1]),
+                count > 0
+            else { return nil }
+            return (point, count)
+        }()
+        private static let reached = Atomic<Int>(0)
 
-    static func reach(_ point: FaultPoint) {
-        guard let target, target.point == point else { return }
-        if reached.add(1, ordering: .relaxed).newValue == target.count {
-            kill(getpid(), SIGKILL)
+        static func reach(_ point: FaultPoint) {
+            guard let target, target.point == point else { return }
+            if reached.add(1, ordering: .relaxed).newValue == target.count {
+                kill(getpid(), SIGKILL)
+            }
         }
     }
-}
 #endif

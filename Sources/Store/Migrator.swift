@@ -14,7 +14,8 @@ enum Migrator {
     ///   applied migrations that differ from this binary's.
     static func inspect(path: String, migrations: [Migration]) throws -> MigrationStatus {
         guard let size = fileSize(atPath: path), size > 0 else {
-            return MigrationStatus(databaseExists: false, applied: [], pending: migrations, latestVersion: latest(migrations))
+            return MigrationStatus(
+                databaseExists: false, applied: [], pending: migrations, latestVersion: latest(migrations))
         }
         var configuration = Configuration()
         configuration.readonly = true
@@ -146,32 +147,36 @@ enum Migrator {
                 // Table rebuilds inside a migration need foreign keys off; the check below catches violations.
                 try db.execute(sql: "PRAGMA foreign_keys = OFF")
                 var didApply = false
-                let outcome = Result { try db.inTransaction(.immediate) {
-                    let current = try status(applied: appliedMigrations(db, path: path), migrations: migrations)
-                    guard current.currentVersion == migration.version - 1 else { return .commit }
-                    try db.execute(sql: """
-                        CREATE TABLE IF NOT EXISTS \(bookkeepingTable) (
-                            version     INTEGER PRIMARY KEY,
-                            name        TEXT NOT NULL,
-                            checksum    TEXT NOT NULL,
-                            applied_at  TEXT NOT NULL
-                        )
-                        """)
-                    try db.execute(sql: migration.sql)
-                    FaultPoint.migrationRan.reach()
-                    if let violation = try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") {
-                        throw StoreError(
-                            .migrationFailed,
-                            "migration \(migration.fileName) leaves a broken reference in table \(violation[0] as String); "
-                                + "nothing was changed")
+                let outcome = Result {
+                    try db.inTransaction(.immediate) {
+                        let current = try status(applied: appliedMigrations(db, path: path), migrations: migrations)
+                        guard current.currentVersion == migration.version - 1 else { return .commit }
+                        try db.execute(
+                            sql: """
+                                CREATE TABLE IF NOT EXISTS \(bookkeepingTable) (
+                                    version     INTEGER PRIMARY KEY,
+                                    name        TEXT NOT NULL,
+                                    checksum    TEXT NOT NULL,
+                                    applied_at  TEXT NOT NULL
+                                )
+                                """)
+                        try db.execute(sql: migration.sql)
+                        FaultPoint.migrationRan.reach()
+                        if let violation = try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") {
+                            throw StoreError(
+                                .migrationFailed,
+                                "migration \(migration.fileName) leaves a broken reference in table \(violation[0] as String); "
+                                    + "nothing was changed")
+                        }
+                        try db.execute(
+                            sql:
+                                "INSERT INTO \(bookkeepingTable) (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
+                            arguments: [migration.version, migration.name, migration.checksum, Timestamp.string(now)])
+                        try db.execute(sql: "PRAGMA user_version = \(migration.version)")
+                        didApply = true
+                        return .commit
                     }
-                    try db.execute(
-                        sql: "INSERT INTO \(bookkeepingTable) (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
-                        arguments: [migration.version, migration.name, migration.checksum, Timestamp.string(now)])
-                    try db.execute(sql: "PRAGMA user_version = \(migration.version)")
-                    didApply = true
-                    return .commit
-                } }
+                }
                 try db.execute(sql: "PRAGMA foreign_keys = ON")
                 try outcome.get()
                 return didApply
@@ -205,7 +210,9 @@ enum Migrator {
     /// only from the start, and never over a file already there. A name already taken (another process migrating in
     /// the same second) gets a counter.
     /// - Returns: The backup's path.
-    private static func writeBackup(_ database: any DatabaseWriter, path: String, version: Int, now: Date) throws -> String {
+    private static func writeBackup(_ database: any DatabaseWriter, path: String, version: Int, now: Date) throws
+        -> String
+    {
         let stem = "\(path).schema-\(version).\(Timestamp.compactString(now))"
         // The copy is written under a `.partial` name, created exclusively (OutputFile.createNew), and linked to its
         // final name when whole (a link, unlike a rename, never replaces a file): a process killed meanwhile leaves

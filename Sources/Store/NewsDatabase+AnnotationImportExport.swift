@@ -82,7 +82,8 @@ extension NewsDatabase {
                 return try JSONSerialization.data(
                     withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             } catch {
-                throw StoreError(.invalidInput, "cannot write the W3C export: \(StoreError.describe(error))", underlying: error)
+                throw StoreError(
+                    .invalidInput, "cannot write the W3C export: \(StoreError.describe(error))", underlying: error)
             }
         case .markdown:
             return Data(MarkdownAnnotations.document(annotations, articles: articles).utf8)

@@ -27,7 +27,9 @@ public struct AnnotationChanges: Sendable, Equatable {
     }
 
     /// Whether these changes change anything at all.
-    public var isEmpty: Bool { note == nil && addTags.isEmpty && removeTags.isEmpty && color == nil && motivation == nil }
+    public var isEmpty: Bool {
+        note == nil && addTags.isEmpty && removeTags.isEmpty && color == nil && motivation == nil
+    }
 }
 
 /// Which annotations to list.
@@ -64,22 +66,29 @@ extension NewsDatabase {
         let now = Timestamp.string(clock())
         return try write("annotating", at: now) { db, local in
             let articleID = try Self.resolveArticleID(draft.article, db)
-            guard let article = try Row.fetchOne(
-                db, sql: "SELECT body, title, dek FROM articles WHERE id = ?", arguments: [articleID])
+            guard
+                let article = try Row.fetchOne(
+                    db, sql: "SELECT body, title, dek FROM articles WHERE id = ?", arguments: [articleID])
             else { throw StoreError(.notFound, "no article matches '\(draft.article)'; run `newsdb list`") }
             let body: String = article["body"]
             let text = AnchoringText(body)
             let range = try QuoteLocator.locate(
                 draft.quote, occurrence: draft.occurrence, in: text, articleID: articleID,
                 headings: [("title", article["title"]), ("dek", article["dek"])])
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM annotations WHERE id = ?)", arguments: [id]) == true {
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM annotations WHERE id = ?)", arguments: [id])
+                == true
+            {
                 throw StoreError(.invalidInput, "an annotation with id \(id) already exists")
             }
             let author = try Self.fetchReplica(db).name
-            try local.record(.create(AnnotationCreation(
-                id: id, articleID: articleID, textHash: sha256Hex(body), selector: TextSelector.make(range, in: text),
-                note: note, color: draft.color, motivation: draft.motivation ?? .implied(note: note, tags: tags),
-                author: author, tags: tags, createdAt: now)))
+            try local.record(
+                .create(
+                    AnnotationCreation(
+                        id: id, articleID: articleID, textHash: sha256Hex(body),
+                        selector: TextSelector.make(range, in: text),
+                        note: note, color: draft.color,
+                        motivation: draft.motivation ?? .implied(note: note, tags: tags),
+                        author: author, tags: tags, createdAt: now)))
             return try Self.fetchAnnotation(id: id, db)
         }
     }
@@ -103,7 +112,8 @@ extension NewsDatabase {
             if !filter.includeDeleted { conditions.append("a.deleted_at IS NULL") }
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             return try Self.fetchAnnotations(
-                db, sql: """
+                db,
+                sql: """
                     SELECT \(Self.annotationSelection) FROM annotations a \(whereClause)
                     ORDER BY a.article_id, a.anchor_start IS NULL, a.anchor_start, a.created_at, a.id
                     """,
@@ -150,7 +160,9 @@ extension NewsDatabase {
             var ids: [String] = []
             for reference in idsOrPrefixes {
                 let id = try Self.resolveAnnotationID(reference, db)
-                if try String.fetchOne(db, sql: "SELECT deleted_at FROM annotations WHERE id = ?", arguments: [id]) != nil {
+                if try String.fetchOne(db, sql: "SELECT deleted_at FROM annotations WHERE id = ?", arguments: [id])
+                    != nil
+                {
                     throw StoreError(.invalidInput, "annotation \(id.prefix(8)) is already deleted")
                 }
                 if !ids.contains(id) { ids.append(id) }
@@ -171,7 +183,8 @@ extension NewsDatabase {
         (SELECT group_concat(t.tag, char(31)) FROM annotation_tags t WHERE t.annotation_id = a.id) AS tags
         """
 
-    static func fetchAnnotations(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [Annotation] {
+    static func fetchAnnotations(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [Annotation]
+    {
         try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
             let tags = (row["tags"] as String?).map { $0.split(separator: "\u{1F}").map(String.init).sorted() } ?? []
             return try Annotation(row: row, tags: tags)
@@ -179,8 +192,10 @@ extension NewsDatabase {
     }
 
     static func fetchAnnotation(id: String, _ db: Database) throws -> Annotation {
-        guard let annotation = try fetchAnnotations(
-            db, sql: "SELECT \(annotationSelection) FROM annotations a WHERE a.id = ?", arguments: [id]).first
+        guard
+            let annotation = try fetchAnnotations(
+                db, sql: "SELECT \(annotationSelection) FROM annotations a WHERE a.id = ?", arguments: [id]
+            ).first
         else { throw StoreError(.notFound, "no annotation matches '\(id)'; run `newsdb annotations`") }
         return annotation
     }
@@ -189,7 +204,9 @@ extension NewsDatabase {
     static func applyChanges(
         id: String, _ changes: AnnotationChanges, add: [String], remove: [String], _ local: inout LocalChanges
     ) throws {
-        guard let row = try Row.fetchOne(local.db, sql: "SELECT deleted_at FROM annotations WHERE id = ?", arguments: [id])
+        guard
+            let row = try Row.fetchOne(
+                local.db, sql: "SELECT deleted_at FROM annotations WHERE id = ?", arguments: [id])
         else { throw StoreError(.notFound, "no annotation matches '\(id)'; run `newsdb annotations`") }
         guard (row["deleted_at"] as String?) == nil else {
             // A deletion that did not see a teammate's edit can be undone: say how, rather than leave only loss.
@@ -197,7 +214,9 @@ extension NewsDatabase {
             throw StoreError(
                 .invalidInput,
                 "annotation \(id.prefix(8)) was deleted; it cannot be edited"
-                    + (inConflict ? " (its deletion is in conflict with edits: `newsdb resolve \(id.prefix(8))/deleted --keep other` restores it with them)" : ""))
+                    + (inConflict
+                        ? " (its deletion is in conflict with edits: `newsdb resolve \(id.prefix(8))/deleted --keep other` restores it with them)"
+                        : ""))
         }
         if let note = changes.note {
             try local.record(.set(annotation: id, value: .note(cleanNote(note)), seen: local.seen))
@@ -238,7 +257,9 @@ extension NewsDatabase {
     public static func checkAnnotationReference(_ reference: String) throws {
         let prefix = reference.lowercased()
         guard prefix.count >= minimumPrefixLength else {
-            throw StoreError(.invalidInput, "annotation id '\(prefix)' is too short; give at least \(minimumPrefixLength) characters")
+            throw StoreError(
+                .invalidInput, "annotation id '\(prefix)' is too short; give at least \(minimumPrefixLength) characters"
+            )
         }
         guard prefix.count <= 36, prefix.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
             throw StoreError(.notFound, "no annotation matches '\(prefix)'; run `newsdb annotations`")

@@ -55,16 +55,19 @@ extension NewsDatabase {
             for file in current {
                 switch file.articles {
                 case .success(let articles): parsed.append((file.file, articles))
-                case .failure(let error): report.skipped.append(SkippedFile(path: file.file.name, reason: error.message))
+                case .failure(let error):
+                    report.skipped.append(SkippedFile(path: file.file.name, reason: error.message))
                 }
             }
             let started = ContinuousClock.now
             let written = try write(parsed)
             FaultPoint.articleBatchCommitted.reach()
-            Self.logger.debug("wrote a batch", metadata: [
-                "files": "\(parsed.count)", "articles": "\(written.articles.count)",
-                "duration": "\(ContinuousClock.now - started)",
-            ])
+            Self.logger.debug(
+                "wrote a batch",
+                metadata: [
+                    "files": "\(parsed.count)", "articles": "\(written.articles.count)",
+                    "duration": "\(ContinuousClock.now - started)",
+                ])
             report.articles += written.articles
             report.skipped += written.skipped
             done += current.count
@@ -100,7 +103,10 @@ extension NewsDatabase {
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             return ArticleImportReport(
                 articles: [],
-                skipped: [SkippedFile(path: batch[0].file.name, reason: "rejected by the database: \(StoreError.describe(error))")])
+                skipped: [
+                    SkippedFile(
+                        path: batch[0].file.name, reason: "rejected by the database: \(StoreError.describe(error))")
+                ])
         } catch {
             throw StoreError.wrap(error, "importing articles")
         }
@@ -140,22 +146,27 @@ extension NewsDatabase {
             article.wordCount, contentHash, importedAt, change.origin, change.counter, change.clock.description,
         ]
         // Most imported articles are new: try the insert first, and look at the stored one only when there is one.
-        try db.cachedStatement(sql: """
-            INSERT INTO articles (id, title, dek, byline, source, url, published_at, body, word_count, content_hash,
-                imported_at, origin, counter, hlc)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO NOTHING
-            """).execute(arguments: arguments)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO articles (id, title, dek, byline, source, url, published_at, body, word_count, content_hash,
+                    imported_at, origin, counter, hlc)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO NOTHING
+                """
+        ).execute(arguments: arguments)
         if db.changesCount == 1 {
             try ArticleIndex.add(
-                seq: db.lastInsertedRowID, title: draft.title, dek: draft.dek, byline: draft.byline, body: draft.body, db)
+                seq: db.lastInsertedRowID, title: draft.title, dek: draft.dek, byline: draft.byline, body: draft.body,
+                db)
             return .imported
         }
-        guard let existing = try Row.fetchOne(
-            db.cachedStatement(sql: """
-                SELECT seq, content_hash, title, body, dek, byline, source, url, published_at FROM articles WHERE id = ?
-                """),
-            arguments: [id])
+        guard
+            let existing = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT seq, content_hash, title, body, dek, byline, source, url, published_at FROM articles WHERE id = ?
+                        """),
+                arguments: [id])
         else {
             throw StoreError(.database, "article \(id.prefix(12)) was neither inserted nor found")
         }
@@ -170,7 +181,8 @@ extension NewsDatabase {
             merged.url = draft.url ?? existing["url"]
             merged.publishedAt = draft.publishedAt ?? existing["published_at"]
         }
-        if !exactly, !article.givenAsRevision, let title: String = existing["title"], let body: String = existing["body"],
+        if !exactly, !article.givenAsRevision, let title: String = existing["title"],
+            let body: String = existing["body"],
             merged.title != title || merged.body != body,
             !Self.replacesStoredText(title: merged.title, body: merged.body, storedTitle: title, storedBody: body)
         {
@@ -182,12 +194,14 @@ extension NewsDatabase {
         if existing["content_hash"] == mergedHash { return .unchanged }
         // A text given as another article's revision (--revision-of) must not bring that other article's URL along:
         // two articles would then share one.
-        if !exactly, id != draft.id, let url = merged.url, let owner = try String.fetchOne(
-            db, sql: "SELECT id FROM articles WHERE url = ? AND id <> ?", arguments: [url, id])
+        if !exactly, id != draft.id, let url = merged.url,
+            let owner = try String.fetchOne(
+                db, sql: "SELECT id FROM articles WHERE url = ? AND id <> ?", arguments: [url, id])
         {
             throw StoreError(
                 .invalidInput,
-                "the file's URL \(url) belongs to article \(owner.prefix(8)); import it without --revision-of, or remove the URL")
+                "the file's URL \(url) belongs to article \(owner.prefix(8)); import it without --revision-of, or remove the URL"
+            )
         }
         let seq: Int64 = existing["seq"]
         if merged.title != existing["title"] || merged.body != existing["body"] {
@@ -198,15 +212,18 @@ extension NewsDatabase {
             return .revised
         }
         try ArticleIndex.remove(seq: seq, db)
-        try db.cachedStatement(sql: """
-            UPDATE articles SET title = ?2, dek = ?3, byline = ?4, source = ?5, url = ?6, published_at = ?7, body = ?8,
-                word_count = ?9, content_hash = ?10, imported_at = ?11, origin = ?12, counter = ?13, hlc = ?14
-            WHERE id = ?1
-            """).execute(arguments: [
-                id, merged.title, merged.dek, merged.byline, merged.source, merged.url, merged.publishedAt, merged.body,
-                article.wordCount, mergedHash, importedAt, change.origin, change.counter, change.clock.description,
-            ])
-        try ArticleIndex.add(seq: seq, title: merged.title, dek: merged.dek, byline: merged.byline, body: merged.body, db)
+        try db.cachedStatement(
+            sql: """
+                UPDATE articles SET title = ?2, dek = ?3, byline = ?4, source = ?5, url = ?6, published_at = ?7, body = ?8,
+                    word_count = ?9, content_hash = ?10, imported_at = ?11, origin = ?12, counter = ?13, hlc = ?14
+                WHERE id = ?1
+                """
+        ).execute(arguments: [
+            id, merged.title, merged.dek, merged.byline, merged.source, merged.url, merged.publishedAt, merged.body,
+            article.wordCount, mergedHash, importedAt, change.origin, change.counter, change.clock.description,
+        ])
+        try ArticleIndex.add(
+            seq: seq, title: merged.title, dek: merged.dek, byline: merged.byline, body: merged.body, db)
         return .updated
     }
 
@@ -214,12 +231,14 @@ extension NewsDatabase {
     /// white space. Then the text with more line feeds (more paragraphs) wins, and of two with as many, the one
     /// whose title and body sort first by their UTF-8 bytes: the choice does not depend on which came first.
     static func replacesStoredText(title: String, body: String, storedTitle: String, storedBody: String) -> Bool {
-        guard sha256Hex(collapsingWhitespaceOf: [title, body], separator: "\n\n")
-            == sha256Hex(collapsingWhitespaceOf: [storedTitle, storedBody], separator: "\n\n")
+        guard
+            sha256Hex(collapsingWhitespaceOf: [title, body], separator: "\n\n")
+                == sha256Hex(collapsingWhitespaceOf: [storedTitle, storedBody], separator: "\n\n")
         else { return true }
         func lineFeeds(_ text: String) -> Int { text.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
         let (new, stored) = (lineFeeds(title) + lineFeeds(body), lineFeeds(storedTitle) + lineFeeds(storedBody))
         if new != stored { return new > stored }
-        return (Array(title.utf8) + [0] + Array(body.utf8)).lexicographicallyPrecedes(Array(storedTitle.utf8) + [0] + Array(storedBody.utf8))
+        return (Array(title.utf8) + [0] + Array(body.utf8)).lexicographicallyPrecedes(
+            Array(storedTitle.utf8) + [0] + Array(storedBody.utf8))
     }
 }

@@ -25,7 +25,9 @@ extension NewsDatabase {
     public func article(_ idOrPrefix: String) throws -> Article {
         try read("reading an article") { db in
             let id = try Self.resolveArticleID(idOrPrefix, db)
-            guard let row = try Row.fetchOne(db, sql: "SELECT \(Article.columns) FROM articles WHERE id = ?", arguments: [id])
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT \(Article.columns) FROM articles WHERE id = ?", arguments: [id])
             else { throw StoreError(.notFound, "no article matches '\(idOrPrefix)'; run `newsdb list`") }
             return Article(row: row)
         }
@@ -37,7 +39,8 @@ extension NewsDatabase {
     public static func checkArticleReference(_ reference: String) throws {
         let prefix = reference.lowercased()
         guard prefix.count >= minimumPrefixLength else {
-            throw StoreError(.invalidInput, "article id '\(prefix)' is too short; give at least \(minimumPrefixLength) characters")
+            throw StoreError(
+                .invalidInput, "article id '\(prefix)' is too short; give at least \(minimumPrefixLength) characters")
         }
         guard prefix.count <= 64, prefix.allSatisfy(\.isHexDigit) else {
             throw StoreError(.notFound, "no article matches '\(prefix)' (ids are hexadecimal); run `newsdb list`")
@@ -66,7 +69,8 @@ extension NewsDatabase {
             let more = rows.count > 5 ? ", …" : ""
             throw StoreError(
                 .ambiguous,
-                "article id '\(prefix)' is ambiguous: \(candidates.joined(separator: "; "))\(more); give more characters")
+                "article id '\(prefix)' is ambiguous: \(candidates.joined(separator: "; "))\(more); give more characters"
+            )
         }
     }
 }

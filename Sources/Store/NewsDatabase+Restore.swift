@@ -26,7 +26,9 @@ extension NewsDatabase {
                 "\(path) exists; move it (and its -wal and -shm files) aside first, or restore to another --db")
         }
         let status = try Migrator.inspect(path: backup, migrations: options.migrations)
-        guard status.databaseExists else { throw StoreError(.invalidInput, "\(backup) is empty or missing; name a backup file") }
+        guard status.databaseExists else {
+            throw StoreError(.invalidInput, "\(backup) is empty or missing; name a backup file")
+        }
         try copyDatabase(from: backup, to: path)
         var options = options
         options.migrate = true
@@ -34,7 +36,12 @@ extension NewsDatabase {
         let database = try open(at: path, options: options)
         // A backup newsdb wrote, or one taken from another disk, became a new replica when it was opened.
         if let fork = database.fork {
-            return (database, ReplicaFork(previous: fork.previous, current: fork.current, previousCounter: fork.previousCounter, reason: .restored))
+            return (
+                database,
+                ReplicaFork(
+                    previous: fork.previous, current: fork.current, previousCounter: fork.previousCounter,
+                    reason: .restored)
+            )
         }
         let fileID = try FileIdentity.of(path: path)
         let made = try database.write("making the restored database a new replica") { db in

@@ -8,12 +8,15 @@ extension NewsDatabase {
         let current = try article(idOrPrefix)
         guard let revision, revision != current.revision else { return current }
         return try read("reading an article revision") { db in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT * FROM article_revisions WHERE article_id = ? AND revision = ?",
-                arguments: [current.id, revision])
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM article_revisions WHERE article_id = ? AND revision = ?",
+                    arguments: [current.id, revision])
             else {
                 throw StoreError(
-                    .notFound, "article \(current.id.prefix(8)) has revisions 1 to \(current.revision); there is no revision \(revision)")
+                    .notFound,
+                    "article \(current.id.prefix(8)) has revisions 1 to \(current.revision); there is no revision \(revision)"
+                )
             }
             return current.at(revision: row)
         }
@@ -33,13 +36,15 @@ extension NewsDatabase {
         seq: Int64, id: String, merged: ArticleDraft, wordCount: Int, contentHash: String, importedAt: String,
         change: ArticleChange, _ db: Database
     ) throws -> Int {
-        guard let current = try Row.fetchOne(
-            db, sql: """
-                SELECT revision, title, dek, byline, source, url, published_at, body, content_hash, imported_at, origin,
-                    counter, hlc
-                FROM articles WHERE seq = ?
-                """,
-            arguments: [seq])
+        guard
+            let current = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT revision, title, dek, byline, source, url, published_at, body, content_hash, imported_at, origin,
+                        counter, hlc
+                    FROM articles WHERE seq = ?
+                    """,
+                arguments: [seq])
         else { throw StoreError(.notFound, "article \(id.prefix(8)) vanished while it was being revised") }
         let oldRevision: Int = current["revision"]
         let oldBody: String = current["body"]
@@ -62,7 +67,8 @@ extension NewsDatabase {
                 wordCount, contentHash, importedAt, oldRevision + 1, change.origin, change.counter,
                 change.clock.description, seq,
             ])
-        try ArticleIndex.add(seq: seq, title: merged.title, dek: merged.dek, byline: merged.byline, body: merged.body, db)
+        try ArticleIndex.add(
+            seq: seq, title: merged.title, dek: merged.dek, byline: merged.byline, body: merged.body, db)
         try reanchorAnnotations(articleID: id, body: merged.body, revision: oldRevision + 1, db)
         return oldRevision + 1
     }
@@ -73,25 +79,28 @@ extension NewsDatabase {
     /// revisions a replica received in between, or in which order.
     static func reanchorAnnotations(articleID: String, body: String, revision: Int, _ db: Database) throws {
         let rows = try Row.fetchAll(
-            db, sql: """
+            db,
+            sql: """
                 SELECT id, revision, exact, prefix, suffix, start, "end" FROM annotations WHERE article_id = ?
                 """,
             arguments: [articleID])
         guard !rows.isEmpty else { return }
         let text = AnchoringText(body)
         var madeOn: [Int: AnchoringText] = [revision: text]
-        let update = try db.cachedStatement(sql: """
-            UPDATE annotations SET anchor_revision = ?, anchor_start = ?, anchor_end = ?, anchor_state = ? WHERE id = ?
-            """)
+        let update = try db.cachedStatement(
+            sql: """
+                UPDATE annotations SET anchor_revision = ?, anchor_start = ?, anchor_end = ?, anchor_state = ? WHERE id = ?
+                """)
         for row in rows {
             let started = ContinuousClock.now
             let selector = TextSelector(
                 exact: row["exact"], prefix: row["prefix"], suffix: row["suffix"], start: row["start"], end: row["end"])
             let made: Int = row["revision"]
             if madeOn[made] == nil {
-                guard let old = try String.fetchOne(
-                    db, sql: "SELECT body FROM article_revisions WHERE article_id = ? AND revision = ?",
-                    arguments: [articleID, made])
+                guard
+                    let old = try String.fetchOne(
+                        db, sql: "SELECT body FROM article_revisions WHERE article_id = ? AND revision = ?",
+                        arguments: [articleID, made])
                 else {
                     throw StoreError(.database, "revision \(made) of article \(articleID.prefix(8)) is missing")
                 }
@@ -103,10 +112,12 @@ extension NewsDatabase {
             ])
             // One line per annotation at trace level (NEWSDB_LOG=trace): the benchmark reads these durations.
             let elapsed = (ContinuousClock.now - started).components
-            logger.trace("re-anchored annotation", metadata: [
-                "id": "\(row["id"] as String)", "state": "\(state.rawValue)",
-                "microseconds": "\(elapsed.seconds * 1_000_000 + elapsed.attoseconds / 1_000_000_000_000)",
-            ])
+            logger.trace(
+                "re-anchored annotation",
+                metadata: [
+                    "id": "\(row["id"] as String)", "state": "\(state.rawValue)",
+                    "microseconds": "\(elapsed.seconds * 1_000_000 + elapsed.attoseconds / 1_000_000_000_000)",
+                ])
         }
     }
 

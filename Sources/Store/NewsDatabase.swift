@@ -104,7 +104,8 @@ public struct NewsDatabase: Sendable {
         let writer: any DatabaseWriter
         do {
             switch options.connections {
-            case .single: writer = try DatabaseQueue(path: path, configuration: configuration(readOnly: options.readOnly))
+            case .single:
+                writer = try DatabaseQueue(path: path, configuration: configuration(readOnly: options.readOnly))
             case .pool: writer = try DatabasePool(path: path, configuration: configuration(readOnly: options.readOnly))
             }
         } catch {
@@ -119,9 +120,11 @@ public struct NewsDatabase: Sendable {
         let outcome = try Migrator.migrate(
             writer, path: path, migrations: options.migrations, created: created, backup: options.backup,
             now: options.clock)
-        logger.debug("opened \(path) at schema \(outcome.toVersion)", metadata: [
-            "created": "\(outcome.created)", "applied": "\(outcome.applied.map(\.fileName))",
-        ])
+        logger.debug(
+            "opened \(path) at schema \(outcome.toVersion)",
+            metadata: [
+                "created": "\(outcome.created)", "applied": "\(outcome.applied.map(\.fileName))",
+            ])
         var database = NewsDatabase(path: path, migration: outcome, writer: writer, clock: options.clock)
         try database.ensureReplica()
         // Only a database opened for use may change: one opened without migrating is only looked at.
@@ -166,7 +169,8 @@ public struct NewsDatabase: Sendable {
         case .absent, .regular: break
         case .folder: throw StoreError(.invalidInput, "\(path) is a folder; give the path of a database file")
         case .special:
-            throw StoreError(.invalidInput, "\(path) is not a regular file (a device, FIFO or socket); give a database file")
+            throw StoreError(
+                .invalidInput, "\(path) is not a regular file (a device, FIFO or socket); give a database file")
         }
         for suffix in ["-wal", "-shm", "-journal"] {
             switch try OutputFile.kind(of: path + suffix) {

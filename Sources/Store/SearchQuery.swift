@@ -56,7 +56,8 @@ public struct SearchQuery: Sendable, Equatable {
             throw StoreError(
                 .invalidInput, "the search '\(text)' only excludes words; give at least one word to look for")
         }
-        matchExpression = required.isEmpty ? nil : required.joined(separator: " AND ") + excluded.map { " NOT \($0)" }.joined()
+        matchExpression =
+            required.isEmpty ? nil : required.joined(separator: " AND ") + excluded.map { " NOT \($0)" }.joined()
     }
 
     private static func tokens(_ text: String) -> [(raw: String, quoted: Bool)] {

@@ -82,7 +82,8 @@ extension StoreError {
             case .SQLITE_FULL:
                 return StoreError(.io, "\(context): the disk is full; free some space and try again", underlying: error)
             case .SQLITE_READONLY:
-                return StoreError(.io, "\(context): the database is read-only; check its permissions", underlying: error)
+                return StoreError(
+                    .io, "\(context): the database is read-only; check its permissions", underlying: error)
             case .SQLITE_BUSY, .SQLITE_LOCKED:
                 return StoreError(.database, "\(context): the database stayed busy; try again", underlying: error)
             case .SQLITE_IOERR:

@@ -4,12 +4,14 @@ import Foundation
 public enum Timestamp {
     /// `date` as ISO 8601 UTC with seconds.
     public static func string(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted))
+        date.formatted(
+            .iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted))
     }
 
     /// `date` as a compact UTC stamp for file names (`20261121T084309Z`).
     static func compactString(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().dateSeparator(.omitted).time(includingFractionalSeconds: false)
-            .timeSeparator(.omitted).timeZone(separator: .omitted))
+        date.formatted(
+            .iso8601.year().month().day().dateSeparator(.omitted).time(includingFractionalSeconds: false)
+                .timeSeparator(.omitted).timeZone(separator: .omitted))
     }
 }

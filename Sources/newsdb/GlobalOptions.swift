@@ -21,7 +21,8 @@ struct GlobalOptions: ParsableArguments {
         if let db { return db }
         let environment = ProcessInfo.processInfo.environment
         if let path = environment["NEWSDB_DB"], !path.isEmpty { return path }
-        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let dataHome =
+            environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share"
         return dataHome + "/newsdb/newsdb.sqlite"
     }

@@ -15,15 +15,19 @@ struct NewsDB: AsyncParsableCommand {
             """,
         version: "0.3.0",
         subcommands: [
-            Init.self, Import.self, List.self, Show.self, Search.self, Annotate.self, Annotations.self, SyncCommand.self,
-            Serve.self, Peers.self, Tokens.self, Conflicts.self, Resolve.self, Status.self, Check.self, Migrate.self, Restore.self,
+            Init.self, Import.self, List.self, Show.self, Search.self, Annotate.self, Annotations.self,
+            SyncCommand.self,
+            Serve.self, Peers.self, Tokens.self, Conflicts.self, Resolve.self, Status.self, Check.self, Migrate.self,
+            Restore.self,
         ]
     )
 
     /// Runs the command line, printing failures as one line on stderr (`newsdb: …`) with a non-zero status.
     static func main() async {
         // NEWSDB_LOG=debug (or trace, info…) prints what the store does on stderr; by default it is silent.
-        let level = ProcessInfo.processInfo.environment["NEWSDB_LOG"].flatMap { Logger.Level(rawValue: $0.lowercased()) }
+        let level = ProcessInfo.processInfo.environment["NEWSDB_LOG"].flatMap {
+            Logger.Level(rawValue: $0.lowercased())
+        }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level ?? .critical
@@ -74,7 +78,10 @@ struct NewsDB: AsyncParsableCommand {
         // The topic is the names before any option; `_commandName` is the name ArgumentParser itself matches.
         for name in arguments.dropFirst().prefix(while: { !$0.hasPrefix("-") }) {
             path.append(name)
-            guard let command = commands.first(where: { $0._commandName == name || $0.configuration.aliases.contains(name) })
+            guard
+                let command = commands.first(where: {
+                    $0._commandName == name || $0.configuration.aliases.contains(name)
+                })
             else {
                 return path.joined(separator: " ")
             }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import Store
 
 @Suite struct AnnotationImportExportTests {
@@ -70,10 +71,14 @@ import Testing
     @Test("A line whose id exists updates that annotation; an identical line changes nothing")
     func updateByID() throws {
         let id = "7d3f1a2b-0c4d-4e5f-8a9b-0c1d2e3f4a5b"
-        let first = try lines([["id": id, "article": articleID, "quote": "3.2% pay offer", "note": "Check", "tags": ["a", "b"]]])
+        let first = try lines([
+            ["id": id, "article": articleID, "quote": "3.2% pay offer", "note": "Check", "tags": ["a", "b"]]
+        ])
         #expect(try database.importAnnotations(first).created == 1)
         #expect(try database.importAnnotations(first).unchanged == 1)
-        let corrected = try lines([["id": id.uppercased(), "article": articleID, "quote": "6.5%", "note": "Checked", "tags": ["b", "c"]]])
+        let corrected = try lines([
+            ["id": id.uppercased(), "article": articleID, "quote": "6.5%", "note": "Checked", "tags": ["b", "c"]]
+        ])
         #expect(try database.importAnnotations(corrected).updated == 1)
         let annotation = try database.annotation(id)
         #expect(annotation.note == "Checked")
@@ -88,21 +93,30 @@ import Testing
 
     @Test("occurrence 1 picks the first of several, and an ambiguous line says how to pick one, on one line")
     func occurrenceOne() throws {
-        let report = try database.importAnnotations(try lines([["article": articleID, "quote": "The union", "occurrence": 1]]))
+        let report = try database.importAnnotations(
+            try lines([["article": articleID, "quote": "The union", "occurrence": 1]]))
         #expect(report.created == 1)
         let error = #expect(throws: StoreError.self) {
             try database.importAnnotations(try lines([["article": articleID, "quote": "The union"]]))
         }
-        #expect(error?.message.hasSuffix("line 1: the quote occurs 2 times; add \"occurrence\": 1 to 2 to pick one") == true)
+        #expect(
+            error?.message.hasSuffix("line 1: the quote occurs 2 times; add \"occurrence\": 1 to 2 to pick one") == true
+        )
     }
 
     @Test("An orphan can be corrected by importing a line with its id and quote")
     func correctOrphan() throws {
-        let made = try database.annotate(AnnotationDraft(article: articleID, quote: "The port said the offer was fair."))
+        let made = try database.annotate(
+            AnnotationDraft(article: articleID, quote: "The port said the offer was fair."))
         let revised = Self.articleJSON.replacingOccurrences(of: " The port said the offer was fair.", with: "")
         _ = try database.importArticles([.data(Data(revised.utf8), name: "a.json")])
         #expect(try database.annotation(made.id).anchor.state == .orphan)
-        let fix = try lines([["id": made.id, "article": articleID, "quote": "The port said the offer was fair.", "note": "Cut from the story"]])
+        let fix = try lines([
+            [
+                "id": made.id, "article": articleID, "quote": "The port said the offer was fair.",
+                "note": "Cut from the story",
+            ]
+        ])
         #expect(try database.importAnnotations(fix).updated == 1)
         let after = try database.annotation(made.id)
         #expect(after.note == "Cut from the story")
@@ -113,7 +127,8 @@ import Testing
     func olderExport() throws {
         let made = try database.annotate(AnnotationDraft(article: articleID, quote: "fair", note: "first"))
         let export = try database.exportAnnotations(.w3c)
-        let later = try NewsDatabase.open(at: database.path, options: .init(clock: { fixedClock().addingTimeInterval(60) }))
+        let later = try NewsDatabase.open(
+            at: database.path, options: .init(clock: { fixedClock().addingTimeInterval(60) }))
         _ = try later.editAnnotation(made.id, AnnotationChanges(note: "newer"))
         #expect(try later.importAnnotations(export).unchanged == 1)
         #expect(try later.annotation(made.id).note == "newer")
@@ -124,8 +139,14 @@ import Testing
         _ = try database.annotate(AnnotationDraft(article: articleID, quote: "fair"))
         let export = String(decoding: try database.exportAnnotations(.w3c), as: UTF8.self)
         let cases = [
-            ("\"motivation\" : \"highlighting\"", "\"motivation\" : \"shouting\"", "motivation shouting is not a W3C motivation"),
-            ("\"styleClass\" : \"newsdb-yellow\"", "\"styleClass\" : \"newsdb-red\"", "styleClass \"newsdb-red\" is not a newsdb color"),
+            (
+                "\"motivation\" : \"highlighting\"", "\"motivation\" : \"shouting\"",
+                "motivation shouting is not a W3C motivation"
+            ),
+            (
+                "\"styleClass\" : \"newsdb-yellow\"", "\"styleClass\" : \"newsdb-red\"",
+                "styleClass \"newsdb-red\" is not a newsdb color"
+            ),
             ("\"created\" : \"", "\"created\" : \"last Tuesday", "\"created\" is not an ISO 8601 date-time"),
         ]
         for (from, to, reason) in cases {
@@ -136,16 +157,24 @@ import Testing
         }
     }
 
-    @Test("Malformed lines are reported, not trapped", arguments: [
-        ("{\"article\": 5, \"quote\": \"x\"}", "field \"article\" must be a string"),
-        ("{\"article\": \"abcd\"}", "field \"quote\" is missing or empty"),
-        ("{\"quote\": \"x\"}", "field \"article\" is missing"),
-        ("not json", "not valid JSON"),
-        ("[1, 2]", "an annotation must be a JSON object"),
-        ("{\"article\": \"abcd\", \"quote\": \"x\", \"tags\": \"one\"}", "field \"tags\" must be a list of strings"),
-        ("{\"article\": \"abcd\", \"quote\": \"x\", \"id\": \"12\"}", "annotation id '12' is not a UUID"),
-        ("{\"article\": \"abcd\", \"quote\": \"x\", \"occurrence\": 0}", "field \"occurrence\" must be a whole number from 1"),
-    ])
+    @Test(
+        "Malformed lines are reported, not trapped",
+        arguments: [
+            ("{\"article\": 5, \"quote\": \"x\"}", "field \"article\" must be a string"),
+            ("{\"article\": \"abcd\"}", "field \"quote\" is missing or empty"),
+            ("{\"quote\": \"x\"}", "field \"article\" is missing"),
+            ("not json", "not valid JSON"),
+            ("[1, 2]", "an annotation must be a JSON object"),
+            (
+                "{\"article\": \"abcd\", \"quote\": \"x\", \"tags\": \"one\"}",
+                "field \"tags\" must be a list of strings"
+            ),
+            ("{\"article\": \"abcd\", \"quote\": \"x\", \"id\": \"12\"}", "annotation id '12' is not a UUID"),
+            (
+                "{\"article\": \"abcd\", \"quote\": \"x\", \"occurrence\": 0}",
+                "field \"occurrence\" must be a whole number from 1"
+            ),
+        ])
     func malformed(_ line: String, _ reason: String) throws {
         let report = try database.importAnnotations(Data((line + "\n").utf8), skipInvalid: true)
         #expect(report.skipped.map(\.reason) == [reason])
@@ -153,9 +182,14 @@ import Testing
 
     @Test("A W3C export imported into a database holding the same articles reproduces the annotations")
     func w3cRoundTrip() throws {
-        _ = try database.annotate(AnnotationDraft(article: articleID, quote: "3.2% pay offer", note: "Check *this*", tags: ["claim", "pay"], color: .pink))
-        _ = try database.annotate(AnnotationDraft(article: articleID, quote: "The union", occurrence: 2, motivation: .questioning))
-        let gone = try database.annotate(AnnotationDraft(article: articleID, quote: "The port said the offer was fair."))
+        _ = try database.annotate(
+            AnnotationDraft(
+                article: articleID, quote: "3.2% pay offer", note: "Check *this*", tags: ["claim", "pay"], color: .pink)
+        )
+        _ = try database.annotate(
+            AnnotationDraft(article: articleID, quote: "The union", occurrence: 2, motivation: .questioning))
+        let gone = try database.annotate(
+            AnnotationDraft(article: articleID, quote: "The port said the offer was fair."))
         let revised = Self.articleJSON.replacingOccurrences(of: " The port said the offer was fair.", with: "")
         _ = try database.importArticles([.data(Data(revised.utf8), name: "a.json")])
         #expect(try database.annotation(gone.id).anchor.state == .orphan)
@@ -186,13 +220,16 @@ import Testing
     @Test("An export with no annotations imports back as nothing, without an error")
     func emptyExport() throws {
         let export = try database.exportAnnotations(.w3c)
-        #expect(try database.importAnnotations(export) == AnnotationImportReport(created: 0, updated: 0, unchanged: 0, skipped: []))
+        #expect(
+            try database.importAnnotations(export)
+                == AnnotationImportReport(created: 0, updated: 0, unchanged: 0, skipped: []))
     }
 
     @Test("The W3C export has the shape the Web Annotation model requires")
     func w3cShape() throws {
         _ = try database.annotate(AnnotationDraft(article: articleID, quote: "fair", note: "n", tags: ["t"]))
-        let document = try #require(try JSONSerialization.jsonObject(with: database.exportAnnotations(.w3c)) as? [String: Any])
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: database.exportAnnotations(.w3c)) as? [String: Any])
         #expect(document["@context"] as? String == "http://www.w3.org/ns/anno.jsonld")
         #expect(document["type"] as? String == "AnnotationCollection")
         let page = try #require(document["first"] as? [String: Any])
@@ -215,19 +252,21 @@ import Testing
 
     @Test("The Markdown export gives each article's title and each quote as a blockquote with note and tags")
     func markdown() throws {
-        _ = try database.annotate(AnnotationDraft(article: articleID, quote: "3.2% pay offer", note: "Check the figure", tags: ["claim"]))
+        _ = try database.annotate(
+            AnnotationDraft(article: articleID, quote: "3.2% pay offer", note: "Check the figure", tags: ["claim"]))
         let text = String(decoding: try database.exportAnnotations(.markdown), as: UTF8.self)
-        #expect(text == """
-            ## Port strike
+        #expect(
+            text == """
+                ## Port strike
 
-            <https://example.com/strike>
+                <https://example.com/strike>
 
-            > 3.2% pay offer
+                > 3.2% pay offer
 
-            Check the figure
+                Check the figure
 
-            Tags: #claim
+                Tags: #claim
 
-            """)
+                """)
     }
 }

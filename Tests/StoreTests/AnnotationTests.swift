@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import Store
 
 @Suite struct AnnotationTests {
@@ -33,7 +34,8 @@ import Testing
 
     @Test("An annotation records the quote, 32 scalars of context and Unicode-scalar offsets")
     func selector() throws {
-        let annotation = try database.annotate(AnnotationDraft(article: String(articleID.prefix(6)), quote: "fair deal"))
+        let annotation = try database.annotate(
+            AnnotationDraft(article: String(articleID.prefix(6)), quote: "fair deal"))
         let start = try scalarOffset(of: "fair deal")
         #expect(annotation.selector.exact == "fair deal")
         #expect(annotation.selector.start == start)
@@ -69,14 +71,22 @@ import Testing
     @Test("A quote from the title or the dek is refused as such, not with the closest passage of the body")
     func headingQuote() throws {
         let json = try JSONSerialization.data(withJSONObject: [
-            "title": "Harbour tolls rise", "dek": "Ferry users will pay more from May", "body": "The port raised its fees.",
+            "title": "Harbour tolls rise", "dek": "Ferry users will pay more from May",
+            "body": "The port raised its fees.",
         ])
         let id = try database.importArticles([.data(json, name: "tolls.json")]).articles[0].id
         for (quote, heading) in [("Harbour  tolls", "title"), ("pay more from May", "dek")] {
-            let error = #expect(throws: StoreError.self) { try database.annotate(AnnotationDraft(article: id, quote: quote)) }
-            #expect(error?.message == "the quote is from the \(heading) of article \(id.prefix(8)), not its body; titles and deks cannot be annotated, only the body")
+            let error = #expect(throws: StoreError.self) {
+                try database.annotate(AnnotationDraft(article: id, quote: quote))
+            }
+            #expect(
+                error?.message
+                    == "the quote is from the \(heading) of article \(id.prefix(8)), not its body; titles and deks cannot be annotated, only the body"
+            )
         }
-        #expect(try database.annotate(AnnotationDraft(article: id, quote: "raised its fees")).selector.exact == "raised its fees")
+        #expect(
+            try database.annotate(AnnotationDraft(article: id, quote: "raised its fees")).selector.exact
+                == "raised its fees")
     }
 
     @Test("A quote that would split a character (a flag, a skin tone, a family) is refused; whole characters are taken")
@@ -86,8 +96,12 @@ import Testing
         ])
         let id = try database.importArticles([.data(json, name: "emoji.json")]).articles[0].id
         for quote in ["🇬", "🇧 flew", "Thumbs 👍", "🏽 up", "👩‍👩", "👧 waved"] {
-            let error = #expect(throws: StoreError.self) { try database.annotate(AnnotationDraft(article: id, quote: quote)) }
-            #expect(error?.message.hasPrefix("the quote starts or ends inside a character of article \(id.prefix(8))") == true)
+            let error = #expect(throws: StoreError.self) {
+                try database.annotate(AnnotationDraft(article: id, quote: quote))
+            }
+            #expect(
+                error?.message.hasPrefix("the quote starts or ends inside a character of article \(id.prefix(8))")
+                    == true)
         }
         for quote in ["🇬🇧", "Thumbs 👍🏽", "👩‍👩‍👧 waved"] {
             #expect(try database.annotate(AnnotationDraft(article: id, quote: quote)).selector.exact == quote)
@@ -131,7 +145,8 @@ import Testing
 
     @Test("Tags are a normalized set; edits add and remove tags, change the note and color, and record the time")
     func edit() throws {
-        let made = try database.annotate(AnnotationDraft(article: articleID, quote: "sea wall", tags: ["Claim", "#claim", "vote"]))
+        let made = try database.annotate(
+            AnnotationDraft(article: articleID, quote: "sea wall", tags: ["Claim", "#claim", "vote"]))
         #expect(made.tags == ["claim", "vote"])
         #expect(made.motivation == .tagging)
         let edited = try database.editAnnotation(
@@ -147,8 +162,12 @@ import Testing
         #expect(try database.fullTextIndexIsConsistent())
         #expect(try database.search(SearchQuery("count")).isEmpty)
         #expect(throws: StoreError.self) { try database.editAnnotation(made.id, AnnotationChanges()) }
-        #expect(throws: StoreError.self) { try database.editAnnotation(made.id, AnnotationChanges(addTags: ["two words"])) }
-        #expect(throws: StoreError.self) { try database.editAnnotation(made.id, AnnotationChanges(addTags: ["left\u{1F}right"])) }
+        #expect(throws: StoreError.self) {
+            try database.editAnnotation(made.id, AnnotationChanges(addTags: ["two words"]))
+        }
+        #expect(throws: StoreError.self) {
+            try database.editAnnotation(made.id, AnnotationChanges(addTags: ["left\u{1F}right"]))
+        }
     }
 
     @Test("Deleting keeps a tombstone, hides the annotation and its note, and is all or nothing")
@@ -171,13 +190,15 @@ import Testing
 
     @Test("Search finds articles by note text and by tag")
     func searchByNoteAndTag() throws {
-        _ = try database.annotate(AnnotationDraft(article: articleID, quote: "9 to 2", note: "Unanimity claimed elsewhere", tags: ["claim"]))
+        _ = try database.annotate(
+            AnnotationDraft(article: articleID, quote: "9 to 2", note: "Unanimity claimed elsewhere", tags: ["claim"]))
         #expect(try database.search(SearchQuery("unanimity")).map(\.id) == [articleID])
         #expect(try database.search(SearchQuery("tag:claim")).map(\.id) == [articleID])
         #expect(try database.search(SearchQuery("council tag:claim")).map(\.id) == [articleID])
         #expect(try database.search(SearchQuery("council tag:other")).isEmpty)
         _ = try database.annotate(AnnotationDraft(article: articleID, quote: "mayor"))
-        #expect(try database.search(SearchQuery("tag:claim")).map(\.snippet) == ["9 to 2"], "the snippet is a tagged quote")
+        #expect(
+            try database.search(SearchQuery("tag:claim")).map(\.snippet) == ["9 to 2"], "the snippet is a tagged quote")
     }
 
     @Test("Listing filters by article, tag and orphans")
@@ -196,7 +217,11 @@ import Testing
         let body = try database.article(articleID).body
         let text = HighlightedText(body: body, revision: 1, annotations: [a, b])
         #expect(text.segments.map(\.text).joined() == body)
-        #expect(text.segments.map(\.text).prefix(5) == ["The council ", "voted ", "9 to 2", " on Tuesday", " to approve the sea wall.\n\n“It is a fair deal,” said the mayor, Ann Lee. The council will meet again in April.\nThe vote was   close\nin the end."])
+        #expect(
+            text.segments.map(\.text).prefix(5) == [
+                "The council ", "voted ", "9 to 2", " on Tuesday",
+                " to approve the sea wall.\n\n“It is a fair deal,” said the mayor, Ann Lee. The council will meet again in April.\nThe vote was   close\nin the end.",
+            ])
         #expect(text.segments[2].covering == [0, 1])
         #expect(text.segments[2].ending == [0])
         #expect(text.segments[3].covering == [1])

@@ -1,6 +1,8 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
+
 @testable import Store
 
 @Suite struct ArticleImportTests {
@@ -32,11 +34,14 @@ import Testing
         #expect(a.articles[0].id == sha256Hex("Title\n\nOne two three."))
     }
 
-    @Test("Two files that differ only in paragraph breaks: imported twice, in either order, the second import changes nothing",
-          arguments: [false, true])
+    @Test(
+        "Two files that differ only in paragraph breaks: imported twice, in either order, the second import changes nothing",
+        arguments: [false, true])
     func whiteSpaceTwins(reversed: Bool) throws {
-        let joined = try folder.write("twins/a.txt", plainArticle(title: "Sea wall vote", body: "The council voted. Work starts in May."))
-        let split = try folder.write("twins/b.txt", plainArticle(title: "Sea wall vote", body: "The council voted.\n\nWork starts in May."))
+        let joined = try folder.write(
+            "twins/a.txt", plainArticle(title: "Sea wall vote", body: "The council voted. Work starts in May."))
+        let split = try folder.write(
+            "twins/b.txt", plainArticle(title: "Sea wall vote", body: "The council voted.\n\nWork starts in May."))
         let paths = reversed ? [split, joined] : [joined, split]
         let first = try database.importArticles(paths.map(ArticleInput.path))
         #expect(Set(first.articles.map(\.id)).count == 1)
@@ -76,19 +81,22 @@ import Testing
 
     @Test("The full-text check used by these tests catches an index out of step with the articles")
     func consistencyCheckCanFail() throws {
-        _ = try database.importArticles([.data(Data(plainArticle(title: "T", body: "Original words.").utf8), name: "a")])
+        _ = try database.importArticles([.data(Data(plainArticle(title: "T", body: "Original words.").utf8), name: "a")]
+        )
         #expect(try database.fullTextIndexIsConsistent())
-        try database.writer.write { db in try db.execute(sql: "UPDATE articles SET body = 'Changed behind the index.'") }
+        try database.writer.write { db in try db.execute(sql: "UPDATE articles SET body = 'Changed behind the index.'")
+        }
         #expect(try !database.fullTextIndexIsConsistent())
     }
 
     @Test("A file the database rejects is skipped; the rest of its batch is written, and the index stays consistent")
     func rejectedFileInBatch() throws {
         try database.writer.write { db in
-            try db.execute(sql: """
-                CREATE TRIGGER poison BEFORE INSERT ON articles WHEN new.title = 'Poison'
-                BEGIN SELECT RAISE(ABORT, 'poisoned'); END
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER poison BEFORE INSERT ON articles WHEN new.title = 'Poison'
+                    BEGIN SELECT RAISE(ABORT, 'poisoned'); END
+                    """)
         }
         let report = try database.importArticles([
             .data(Data(plainArticle(title: "Before", body: "One.").utf8), name: "1.txt"),
@@ -105,14 +113,17 @@ import Testing
     @Test("Importing through a connection pool (the server's way) works the same")
     func pool() throws {
         let pooled = try NewsDatabase.open(at: folder.path("pool.sqlite"), options: .init(connections: .pool))
-        let report = try pooled.importArticles([.data(Data(plainArticle(title: "Pooled", body: "Words here.").utf8), name: "a")])
+        let report = try pooled.importArticles([
+            .data(Data(plainArticle(title: "Pooled", body: "Words here.").utf8), name: "a")
+        ])
         #expect(report.importedCount == 1)
         #expect(try pooled.search(SearchQuery("words")).map(\.title) == ["Pooled"])
     }
 
     @Test("A re-import that leaves fields out keeps the stored ones; one that gives them replaces them")
     func reimportKeepsMissingFields() throws {
-        let full = #"{"title": "T", "body": "Text.", "url": "https://example.com/a", "dek": "D", "author": "Ann", "source": "S", "published": "2026-01-02"}"#
+        let full =
+            #"{"title": "T", "body": "Text.", "url": "https://example.com/a", "dek": "D", "author": "Ann", "source": "S", "published": "2026-01-02"}"#
         let bare = #"{"title": "T", "body": "Text.", "url": "https://example.com/a"}"#
         let changed = #"{"title": "T", "body": "New text.", "url": "https://example.com/a", "author": "Bo"}"#
         let id = try database.importArticles([.data(Data(full.utf8), name: "1.json")]).articles[0].id
@@ -129,7 +140,8 @@ import Testing
     @Test("Bad files are reported by path and skipped; the others still import")
     func badFilesSkipped() throws {
         let good = try folder.write("in/good.txt", plainArticle(title: "Good", body: "Fine text."))
-        let latin1 = try folder.write("in/latin1.txt", Data([0x54, 0x69, 0x74, 0x6C, 0x65, 0x0A, 0x0A, 0xA3, 0x35, 0x0A]))
+        let latin1 = try folder.write(
+            "in/latin1.txt", Data([0x54, 0x69, 0x74, 0x6C, 0x65, 0x0A, 0x0A, 0xA3, 0x35, 0x0A]))
         let empty = try folder.write("in/empty.txt", "  \n\n")
         let noBody = try folder.write("in/nobody.txt", "Just a title\n")
         let blankBody = try folder.write("in/blank.txt", "A title\n\n\u{3000}\n\n\u{00A0}—\n")
@@ -156,10 +168,13 @@ import Testing
         try folder.write("tree/.hidden.txt", plainArticle(title: "Hidden", body: "No."))
         try folder.write("tree/image.png", "not an article")
         let outside = try folder.write("outside/d.txt", plainArticle(title: "D", body: "Delta."))
-        try FileManager.default.createSymbolicLink(atPath: folder.path("tree/link-to-d.txt"), withDestinationPath: outside)
-        try FileManager.default.createSymbolicLink(atPath: folder.path("tree/loop"), withDestinationPath: folder.path("tree"))
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.path("tree/link-to-d.txt"), withDestinationPath: outside)
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.path("tree/loop"), withDestinationPath: folder.path("tree"))
         let report = try database.importArticles([.path(folder.path("tree"))])
-        #expect(report.articles.map(\.title) == ["A", "B", "C", "D"], "links to files are read, links to folders are not")
+        #expect(
+            report.articles.map(\.title) == ["A", "B", "C", "D"], "links to files are read, links to folders are not")
         #expect(report.skipped.isEmpty)
     }
 
@@ -167,7 +182,10 @@ import Testing
     func emptyFolder() throws {
         try folder.write("nothing/readme.png", "x")
         let report = try database.importArticles([.path(folder.path("nothing"))])
-        #expect(report.skipped.map(\.reason) == ["no article files (.txt, .text, .md, .json, .jsonl, .ndjson) in this folder"])
+        #expect(
+            report.skipped.map(\.reason) == [
+                "no article files (.txt, .text, .md, .json, .jsonl, .ndjson) in this folder"
+            ])
     }
 
     @Test("JSON, JSON arrays and JSON Lines read every field")
@@ -177,7 +195,8 @@ import Testing
              "author": "Ann Lee", "source": "Gazette", "published": "2026-02-03T09:30:00Z", "extra": 5}
             """#
         let array = #"[{"title": "Two", "body": "B2"}, {"title": "Three", "body": "B3", "byline": "Bo"}]"#
-        let lines = "{\"title\": \"Four\", \"body\": \"B4\"}\n\n{\"title\": \"Five\", \"body\": \"B5\", \"published\": \"March 3, 2026\"}\n"
+        let lines =
+            "{\"title\": \"Four\", \"body\": \"B4\"}\n\n{\"title\": \"Five\", \"body\": \"B5\", \"published\": \"March 3, 2026\"}\n"
         let report = try database.importArticles([
             .data(Data(object.utf8), name: "1.json"), .data(Data(array.utf8), name: "2.json"),
             .data(Data(lines.utf8), name: "3.jsonl"),
@@ -204,16 +223,24 @@ import Testing
         #expect(try database.articles().isEmpty)
     }
 
-    @Test("JSON errors name the problem", arguments: [
-        (#"{"title": "T"}"#, "the article has no body (field \"body\" is missing or empty)"),
-        (#"{"body": "B"}"#, "field \"title\" is missing or empty"),
-        (#"{"title": "T", "body": "B", "url": "not a url"}"#, "field \"url\" is not an absolute http(s) URL: not a url"),
-        (#"{"title": "T", "body": "B", "published": "someday"}"#, "field \"published\" is not a date newsdb can read: someday"),
-        (#"[]"#, "the JSON array holds no articles"),
-        (#"{"title": "T", "body": "#, "not valid JSON: Unexpected end of file during JSON parse."),
-        ("{\n  \"title\": \"T\",\n  \"body\": oops\n}", "not valid JSON: Invalid value around line 3, column 11."),
-        ("{\"title\": \"A\", \"body\": \"x\"}\n{broken\n", "line 2: not valid JSON"),
-    ])
+    @Test(
+        "JSON errors name the problem",
+        arguments: [
+            (#"{"title": "T"}"#, "the article has no body (field \"body\" is missing or empty)"),
+            (#"{"body": "B"}"#, "field \"title\" is missing or empty"),
+            (
+                #"{"title": "T", "body": "B", "url": "not a url"}"#,
+                "field \"url\" is not an absolute http(s) URL: not a url"
+            ),
+            (
+                #"{"title": "T", "body": "B", "published": "someday"}"#,
+                "field \"published\" is not a date newsdb can read: someday"
+            ),
+            (#"[]"#, "the JSON array holds no articles"),
+            (#"{"title": "T", "body": "#, "not valid JSON: Unexpected end of file during JSON parse."),
+            ("{\n  \"title\": \"T\",\n  \"body\": oops\n}", "not valid JSON: Invalid value around line 3, column 11."),
+            ("{\"title\": \"A\", \"body\": \"x\"}\n{broken\n", "line 2: not valid JSON"),
+        ])
     func jsonErrors(_ json: String, _ reason: String) throws {
         let report = try database.importArticles([.data(Data(json.utf8), name: "x.json")])
         #expect(report.skipped.map(\.reason) == [reason])
@@ -229,7 +256,9 @@ import Testing
     @Test("Text is stored in Unicode NFC so the same article always has the same id")
     func nfc() throws {
         let decomposed = "Zoe\u{0308} Nova\u{0301}kova\u{0301}"
-        let report = try database.importArticles([.data(Data(plainArticle(title: decomposed, body: "B.").utf8), name: "a")])
+        let report = try database.importArticles([
+            .data(Data(plainArticle(title: decomposed, body: "B.").utf8), name: "a")
+        ])
         let article = try database.article(report.articles[0].id)
         #expect(article.title.unicodeScalars.count == "Zoë Nováková".unicodeScalars.count)
         #expect(Array(article.title.unicodeScalars) == Array("Zoë Nováková".unicodeScalars))
@@ -259,5 +288,3 @@ import Testing
         #expect(article.publishedAt == "2026-03-16T10:44:00Z")
     }
 }
-
-import Synchronization

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import Store
 
 /// A wall clock the test moves by hand.
@@ -62,7 +63,8 @@ final class ManualClock: Sendable {
     @Test("A clock continues after the last stored timestamp")
     func resume() {
         let wall = ManualClock(10)
-        var clock = HybridLogicalClock(replica: "a", latest: HLCTimestamp(milliseconds: 500, counter: 7, replica: "a"), wallClock: wall.read)
+        var clock = HybridLogicalClock(
+            replica: "a", latest: HLCTimestamp(milliseconds: 500, counter: 7, replica: "a"), wallClock: wall.read)
         #expect(clock.now() == HLCTimestamp(milliseconds: 500, counter: 8, replica: "a"))
     }
 }

@@ -1,13 +1,15 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import Store
 
 @Suite struct MigrationTests {
     @Test("The migrations inside the binary are byte for byte the files in migrations/")
     func embeddedMatchFiles() throws {
         let folder = repositoryRoot.appending(path: "migrations")
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }
+            .sorted()
         #expect(!names.isEmpty)
         #expect(Migration.embedded.map(\.fileName) == names)
         for migration in Migration.embedded {
@@ -76,7 +78,9 @@ import Testing
         let again = try NewsDatabase.fresh(in: folder)
         #expect(!again.migration.created)
         #expect(!again.migration.didMigrate)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).filter { $0.hasSuffix(".bak") }.isEmpty)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder.url.path).filter { $0.hasSuffix(".bak") }.isEmpty
+        )
     }
 
     @Test("Opening a current database and reading from it leaves every byte of the file as it was")
@@ -111,8 +115,9 @@ import Testing
         let before = snapshotBytes(path)
         let error = #expect(throws: StoreError.self) { try NewsDatabase.open(at: path) }
         #expect(error?.code == .schemaTooNew)
-        #expect(error?.message == "this database was written by a newer newsdb (schema \(Migration.latestVersion + 1), "
-            + "this binary knows \(Migration.latestVersion)); upgrade newsdb")
+        #expect(
+            error?.message == "this database was written by a newer newsdb (schema \(Migration.latestVersion + 1), "
+                + "this binary knows \(Migration.latestVersion)); upgrade newsdb")
         #expect(snapshotBytes(path) == before)
         #expect(throws: StoreError.self) { try NewsDatabase.migrationStatus(at: path) }
     }
@@ -122,7 +127,9 @@ import Testing
         let folder = try TemporaryDirectory()
         let path = try NewsDatabase.fresh(in: folder).path
         let queue = try DatabaseQueue(path: path)
-        try queue.write { db in try db.execute(sql: "UPDATE newsdb_migrations SET checksum = 'edited' WHERE version = 1") }
+        try queue.write { db in
+            try db.execute(sql: "UPDATE newsdb_migrations SET checksum = 'edited' WHERE version = 1")
+        }
         try queue.close()
         let before = snapshotBytes(path)
         let error = #expect(throws: StoreError.self) { try NewsDatabase.open(at: path) }
@@ -136,7 +143,8 @@ import Testing
         let folder = try TemporaryDirectory()
         let path = folder.path("other.sqlite")
         let queue = try DatabaseQueue(path: path)
-        try queue.write { db in try db.execute(sql: "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine')") }
+        try queue.write { db in try db.execute(sql: "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine')")
+        }
         try queue.close()
         let before = snapshotBytes(path)
         let error = #expect(throws: StoreError.self) { try NewsDatabase.open(at: path) }
@@ -188,10 +196,13 @@ import Testing
         #expect(FileManager.default.contents(atPath: taken) == Data("someone else's file".utf8))
         let mode = try FileManager.default.attributesOfItem(atPath: backup)[.posixPermissions] as? NSNumber
         #expect(mode?.intValue == 0o600)
-        #expect(try NewsDatabase.open(at: backup, options: .init(migrate: false)).status().schemaVersion == Migration.latestVersion)
+        #expect(
+            try NewsDatabase.open(at: backup, options: .init(migrate: false)).status().schemaVersion
+                == Migration.latestVersion)
     }
 
-    @Test("A file where the backup's partial copy would go is left alone, a FIFO included: the backup takes another name")
+    @Test(
+        "A file where the backup's partial copy would go is left alone, a FIFO included: the backup takes another name")
     func backupPartialNameTaken() throws {
         let folder = try TemporaryDirectory()
         let path = folder.path("news.sqlite")
@@ -226,9 +237,10 @@ import Testing
         let path = folder.path("news.sqlite")
         _ = try NewsDatabase.open(at: path)
         var options = NewsDatabase.Options(backup: false)
-        options.migrations = Migration.embedded + [
-            try extraMigration("CREATE TABLE half (a TEXT); INSERT INTO no_such_table VALUES (1);")
-        ]
+        options.migrations =
+            Migration.embedded + [
+                try extraMigration("CREATE TABLE half (a TEXT); INSERT INTO no_such_table VALUES (1);")
+            ]
         let error = #expect(throws: StoreError.self) { try NewsDatabase.open(at: path, options: options) }
         #expect(error?.code == .migrationFailed)
         #expect(error?.message.contains("_extra.sql") == true)
@@ -244,12 +256,14 @@ import Testing
         let path = folder.path("news.sqlite")
         _ = try NewsDatabase.open(at: path)
         var options = NewsDatabase.Options(backup: false)
-        options.migrations = Migration.embedded + [
-            try extraMigration("""
-                CREATE TABLE child (article_id TEXT NOT NULL REFERENCES articles (id));
-                INSERT INTO child VALUES ('missing');
-                """)
-        ]
+        options.migrations =
+            Migration.embedded + [
+                try extraMigration(
+                    """
+                    CREATE TABLE child (article_id TEXT NOT NULL REFERENCES articles (id));
+                    INSERT INTO child VALUES ('missing');
+                    """)
+            ]
         let error = #expect(throws: StoreError.self) { try NewsDatabase.open(at: path, options: options) }
         #expect(error?.code == .migrationFailed)
         #expect(error?.message.contains("child") == true)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import Store
 
 @Suite struct RevisionTests {
@@ -13,7 +14,9 @@ import Testing
     }
 
     private func importVersion(_ body: String, title: String = "Budget") throws -> ArticleImportReport {
-        let json = try JSONSerialization.data(withJSONObject: ["title": title, "body": body, "url": "https://example.com/budget"])
+        let json = try JSONSerialization.data(withJSONObject: [
+            "title": title, "body": body, "url": "https://example.com/budget",
+        ])
         return try database.importArticles([.data(json, name: "budget.json")])
     }
 
@@ -72,7 +75,8 @@ import Testing
 
     @Test("A fuzzy match keeps a changed last character inside the highlight")
     func fuzzyKeepsChangedEnd() throws {
-        let id = try importVersion("The turnout was counted by Maureen Tulloch, on 934 ballots. Then the hall closed.").articles[0].id
+        let id = try importVersion("The turnout was counted by Maureen Tulloch, on 934 ballots. Then the hall closed.")
+            .articles[0].id
         let annotation = try database.annotate(AnnotationDraft(article: id, quote: "Maureen Tulloch, on 934"))
         _ = try importVersion("The turnout was counted by Maureen Tulloch, on 936 ballots. Then the hall closed.")
         let after = try database.annotation(annotation.id)
@@ -92,7 +96,9 @@ import Testing
 
     @Test("A short quote whose own occurrence was removed does not jump to another one with other context")
     func otherOccurrence() throws {
-        let id = try importVersion("Pickets stood at the main gate at dawn. Later, union leaders spoke at the main gate to reporters.").articles[0].id
+        let id = try importVersion(
+            "Pickets stood at the main gate at dawn. Later, union leaders spoke at the main gate to reporters."
+        ).articles[0].id
         let annotation = try database.annotate(AnnotationDraft(article: id, quote: "main gate", occurrence: 2))
         _ = try importVersion("Pickets stood at the main gate at dawn. Later, union leaders spoke to reporters.")
         #expect(try database.annotation(annotation.id).anchor.state == .orphan)
@@ -121,9 +127,13 @@ import Testing
             revisionOf: id)
         #expect(two.skipped.map(\.reason) == ["--revision-of takes a file holding one article; this one holds 2"])
 
-        let json = try JSONSerialization.data(withJSONObject: ["title": "Other", "body": "Other text.", "url": "https://example.com/other"])
+        let json = try JSONSerialization.data(withJSONObject: [
+            "title": "Other", "body": "Other text.", "url": "https://example.com/other",
+        ])
         _ = try database.importArticles([.data(json, name: "other.json")])
-        let stolen = try JSONSerialization.data(withJSONObject: ["title": "Budget", "body": "New text.", "url": "https://example.com/other"])
+        let stolen = try JSONSerialization.data(withJSONObject: [
+            "title": "Budget", "body": "New text.", "url": "https://example.com/other",
+        ])
         let error = #expect(throws: StoreError.self) {
             try database.importArticles([.data(stolen, name: "stolen.json")], revisionOf: id)
         }

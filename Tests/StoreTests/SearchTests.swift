@@ -1,17 +1,20 @@
 import Foundation
 import Testing
+
 @testable import Store
 
 @Suite struct SearchQueryTests {
-    @Test("Queries become FTS5 expressions that cannot be syntax errors", arguments: [
-        ("nato troops", #""nato" AND "troops""#),
-        (#""prime minister" vote"#, #""prime minister" AND "vote""#),
-        ("elect*", #""elect" *"#),
-        ("budget -school", #""budget" NOT "school""#),
-        ("strike OR walkout", #"("strike" OR "walkout")"#),
-        (#"AND ( "unbalanced"#, #""AND" AND "unbalanced""#),
-        (#"it's 6.5%"#, #""it's" AND "6.5%""#),
-    ])
+    @Test(
+        "Queries become FTS5 expressions that cannot be syntax errors",
+        arguments: [
+            ("nato troops", #""nato" AND "troops""#),
+            (#""prime minister" vote"#, #""prime minister" AND "vote""#),
+            ("elect*", #""elect" *"#),
+            ("budget -school", #""budget" NOT "school""#),
+            ("strike OR walkout", #"("strike" OR "walkout")"#),
+            (#"AND ( "unbalanced"#, #""AND" AND "unbalanced""#),
+            (#"it's 6.5%"#, #""it's" AND "6.5%""#),
+        ])
     func matchExpressions(_ text: String, _ expected: String) throws {
         #expect(try SearchQuery(text).matchExpression == expected)
     }
@@ -25,7 +28,8 @@ import Testing
     @Test("A query that only excludes words says so")
     func onlyExclusions() {
         let error = #expect(throws: StoreError.self) { try SearchQuery("-budget -school") }
-        #expect(error?.message == "the search '-budget -school' only excludes words; give at least one word to look for")
+        #expect(
+            error?.message == "the search '-budget -school' only excludes words; give at least one word to look for")
     }
 }
 
@@ -37,9 +41,21 @@ import Testing
         folder = try TemporaryDirectory()
         database = try NewsDatabase.fresh(in: folder)
         _ = try database.importArticles([
-            .data(Data(plainArticle(title: "Port strike enters second day", body: "Dockworkers stayed out. The harbour was quiet.").utf8), name: "1"),
-            .data(Data(plainArticle(title: "Library reopens", body: "The strike at the port was mentioned once. Books returned.").utf8), name: "2"),
-            .data(Data(plainArticle(title: "Budget vote", body: "Councillors voted on the budget.", byline: "Ann Strikeford").utf8), name: "3"),
+            .data(
+                Data(
+                    plainArticle(
+                        title: "Port strike enters second day", body: "Dockworkers stayed out. The harbour was quiet."
+                    ).utf8), name: "1"),
+            .data(
+                Data(
+                    plainArticle(
+                        title: "Library reopens", body: "The strike at the port was mentioned once. Books returned."
+                    ).utf8), name: "2"),
+            .data(
+                Data(
+                    plainArticle(
+                        title: "Budget vote", body: "Councillors voted on the budget.", byline: "Ann Strikeford"
+                    ).utf8), name: "3"),
         ])
     }
 
@@ -75,7 +91,8 @@ import Testing
         // Enough articles that some share their first four hex digits.
         var drafts: [ArticleInput] = []
         for index in 0..<300 {
-            drafts.append(.data(Data(plainArticle(title: "Title \(index)", body: "Body \(index).").utf8), name: "\(index)"))
+            drafts.append(
+                .data(Data(plainArticle(title: "Title \(index)", body: "Body \(index).").utf8), name: "\(index)"))
         }
         let report = try database.importArticles(drafts)
         let ids = report.articles.map(\.id)

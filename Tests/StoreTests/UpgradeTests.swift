@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import Store
 
 /// Fixture databases, one per schema version newsdb has shipped (`Fixtures/schema-N.sqlite`, written by that
@@ -13,11 +14,14 @@ import Testing
     @Test("Every schema version newsdb has shipped has a fixture database")
     func everyVersionHasAFixture() {
         for version in 1...Migration.latestVersion {
-            #expect(FileManager.default.fileExists(atPath: Self.fixture(version).path), "no fixture for schema \(version)")
+            #expect(
+                FileManager.default.fileExists(atPath: Self.fixture(version).path), "no fixture for schema \(version)")
         }
     }
 
-    @Test("A database at each schema version upgrades to the newest with its articles intact", arguments: 1...Migration.latestVersion)
+    @Test(
+        "A database at each schema version upgrades to the newest with its articles intact",
+        arguments: 1...Migration.latestVersion)
     func upgrade(from version: Int) throws {
         let folder = try TemporaryDirectory()
         let path = folder.path("old.sqlite")
@@ -67,7 +71,8 @@ import Testing
         try FileManager.default.copyItem(atPath: Self.fixture(2).path, toPath: path)
         let database = try NewsDatabase.open(at: path, options: .init(backup: false, clock: fixedClock))
         var changes: [Change] = []
-        try database.exportChanges(excluding: Knowledge(), newsdbVersion: "test", header: { _ in }, change: { changes.append($0) })
+        try database.exportChanges(
+            excluding: Knowledge(), newsdbVersion: "test", header: { _ in }, change: { changes.append($0) })
         let annotations = try database.annotations(AnnotationFilter(includeDeleted: true))
         let created = changes.compactMap { change -> String? in
             if case .create(let creation) = change.body { return creation.id }
@@ -75,10 +80,13 @@ import Testing
         }
         #expect(Set(created) == Set(annotations.map(\.id)))
         #expect(changes.contains { if case .delete = $0.body { true } else { false } })
-        #expect(changes.filter { if case .article = $0.body { true } else { false } }.count == (try database.articles().count))
+        #expect(
+            changes.filter { if case .article = $0.body { true } else { false } }.count
+                == (try database.articles().count))
         // Every change has its own id, and new changes carry on after them.
         #expect(Set(changes.map(\.id)).count == changes.count)
-        let next = try database.annotate(AnnotationDraft(article: annotations[0].articleID, quote: annotations[0].selector.exact, occurrence: 1))
+        let next = try database.annotate(
+            AnnotationDraft(article: annotations[0].articleID, quote: annotations[0].selector.exact, occurrence: 1))
         #expect(try database.knowledge().count(for: try database.replica().id) == Int64(changes.count) + 1)
         _ = next
     }

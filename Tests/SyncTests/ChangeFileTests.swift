@@ -14,8 +14,9 @@ import Testing
         let clock = TestClock()
         alice = try TestReplica("alice", in: folder, clock: clock.read)
         bob = try TestReplica("bob", in: folder, clock: clock.read)
-        _ = try alice.database.annotate(AnnotationDraft(
-            article: try alice.articleIDs[0], quote: "protected cycle lanes", note: "who pays?", tags: ["claim"]))
+        _ = try alice.database.annotate(
+            AnnotationDraft(
+                article: try alice.articleIDs[0], quote: "protected cycle lanes", note: "who pays?", tags: ["claim"]))
         file = folder.path("alice.json")
         try ChangeFileWriter.export(from: alice.database, for: nil, to: file, newsdbVersion: "test")
     }
@@ -33,7 +34,9 @@ import Testing
 
     func snapshot(_ path: String) -> [String: Data] {
         var files: [String: Data] = [:]
-        for suffix in ["", "-wal"] { if let data = FileManager.default.contents(atPath: path + suffix) { files[suffix] = data } }
+        for suffix in ["", "-wal"] {
+            if let data = FileManager.default.contents(atPath: path + suffix) { files[suffix] = data }
+        }
         return files
     }
 
@@ -79,7 +82,8 @@ import Testing
     @Test("A change longer than the blocks a file is read in applies whole")
     func longLine() throws {
         let note = String(repeating: "Ask the union for the staffing figures. ", count: 60_000)  // 2.4 MB
-        _ = try alice.database.annotate(AnnotationDraft(article: try alice.articleIDs[1], quote: "3.2% pay offer", note: note))
+        _ = try alice.database.annotate(
+            AnnotationDraft(article: try alice.articleIDs[1], quote: "3.2% pay offer", note: note))
         let path = folder.path("long.json")
         try ChangeFileWriter.export(from: alice.database, for: nil, to: path, newsdbVersion: "test")
         var fractions: [Double] = []
@@ -91,9 +95,12 @@ import Testing
     @Test("A file in a future format version, or from a newer schema, is refused and changes nothing")
     func tooNew() throws {
         let text = String(decoding: try original, as: UTF8.self)
-        try expectRefused(Data(text.replacingOccurrences(of: "\"version\": 1,", with: "\"version\": 2,").utf8), "format 2, newer")
         try expectRefused(
-            Data(text.replacingOccurrences(of: "\"schema\":\(NewsDatabase.changeSchemaVersion)", with: "\"schema\":99").utf8),
+            Data(text.replacingOccurrences(of: "\"version\": 1,", with: "\"version\": 2,").utf8), "format 2, newer")
+        try expectRefused(
+            Data(
+                text.replacingOccurrences(of: "\"schema\":\(NewsDatabase.changeSchemaVersion)", with: "\"schema\":99")
+                    .utf8),
             "newer newsdb (schema 99")
     }
 
@@ -125,7 +132,9 @@ import Testing
         #expect(try alice.database.knowledge() == bob.database.knowledge())
     }
 
-    @Test("An article text defined on the 4,002nd line (where an earlier reader cut its chunks) reaches the change after it")
+    @Test(
+        "An article text defined on the 4,002nd line (where an earlier reader cut its chunks) reaches the change after it"
+    )
     func textAtChunkEnd() throws {
         // Lines: the header, `"changes": [`, 2 articles, then the first annotation on article 0 (a text line and
         // its creation), 3,995 more on it, and the text line of article 1 on the chunk's last line.
@@ -134,12 +143,16 @@ import Testing
         let onFirst = first.articleID
         let other = ids.first { $0 != onFirst }!
         let quote = onFirst == ids[0] ? "protected cycle lanes" : "3.2% pay offer"
-        let lines = (0..<(4_000 - 5)).map { #"{"article": "\#(onFirst)", "quote": "\#(quote)", "note": "n\#($0)"}"# }
-            + [#"{"article": "\#(other)", "quote": "\#(onFirst == ids[0] ? "3.2% pay offer" : "protected cycle lanes")"}"#]
+        let lines =
+            (0..<(4_000 - 5)).map { #"{"article": "\#(onFirst)", "quote": "\#(quote)", "note": "n\#($0)"}"# }
+            + [
+                #"{"article": "\#(other)", "quote": "\#(onFirst == ids[0] ? "3.2% pay offer" : "protected cycle lanes")"}"#
+            ]
         _ = try alice.database.importAnnotations(Data(lines.joined(separator: "\n").utf8))
         let path = folder.path("chunks.json")
         try ChangeFileWriter.export(from: alice.database, for: nil, to: path, newsdbVersion: "test")
-        let text = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let text = try String(contentsOfFile: path, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)
         #expect(text[4_000 + 1].hasPrefix("[\"t\""))
         let report = try ChangeFileReader.apply(path, to: bob.database)
         #expect(report.applied == lines.count + 3)
@@ -158,7 +171,8 @@ import Testing
     func coversBeyondKnowledge() throws {
         let text = String(decoding: try original, as: UTF8.self)
         let sender = try alice.database.replica().id
-        let widened = text.replacingOccurrences(of: "\"covers\":{\"\(sender)\":[[1,3]]}", with: "\"covers\":{\"\(sender)\":[[1,99]]}")
+        let widened = text.replacingOccurrences(
+            of: "\"covers\":{\"\(sender)\":[[1,3]]}", with: "\"covers\":{\"\(sender)\":[[1,99]]}")
         #expect(widened != text)
         try expectRefused(resealed(widened), "claim to account for changes their sender does not have")
     }

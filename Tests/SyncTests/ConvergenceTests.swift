@@ -8,7 +8,9 @@ import Testing
 @Suite struct ConvergenceTests {
     static let seeds: [UInt64] = Array(0..<240)
 
-    @Test("Replicas that received the same changes hold the same data, whatever the order, grouping or route", arguments: seeds)
+    @Test(
+        "Replicas that received the same changes hold the same data, whatever the order, grouping or route",
+        arguments: seeds)
     func converges(seed: UInt64) throws {
         let folder = try TemporaryDirectory()
         let clock = TestClock()
@@ -25,7 +27,8 @@ import Testing
             let target = (index + Int.random(in: 1..<replicas.count, using: &random)) % replicas.count
             let source = replicas[index]
             let knows = try source.database.peers().contains { $0.name == replicas[target].name }
-            let bundle = try knows && Bool.random(using: &random) ? source.changes(for: replicas[target]) : source.changes()
+            let bundle =
+                try knows && Bool.random(using: &random) ? source.changes(for: replicas[target]) : source.changes()
             switch Int.random(in: 0..<10, using: &random) {
             case 0...1: late.append((target, bundle))
             case 2:
@@ -64,22 +67,27 @@ import Testing
             let start = Int.random(in: 0..<(words.count - 4), using: &random)
             let quote = words[start..<(start + 4)].joined(separator: " ")
             do {
-                _ = try database.annotate(AnnotationDraft(
-                    article: id, quote: quote, note: Bool.random(using: &random) ? "note \(random.next() % 100)" : nil,
-                    tags: Bool.random(using: &random) ? [tags[Int(random.next() % 4)]] : []))
+                _ = try database.annotate(
+                    AnnotationDraft(
+                        article: id, quote: quote,
+                        note: Bool.random(using: &random) ? "note \(random.next() % 100)" : nil,
+                        tags: Bool.random(using: &random) ? [tags[Int(random.next() % 4)]] : []))
             } catch let error as StoreError where error.code == .ambiguous || error.code == .notFound {
                 return  // the quote occurs twice, or a revision removed it: no change
             }
         case 6..<10 where !live.isEmpty:
             let target = live[Int.random(in: 0..<live.count, using: &random)]
-            try database.editAnnotation(target.id, AnnotationChanges(note: "edit \(random.next() % 1000) by \(replica.name)"))
+            try database.editAnnotation(
+                target.id, AnnotationChanges(note: "edit \(random.next() % 1000) by \(replica.name)"))
         case 10..<12 where !live.isEmpty:
             let target = live[Int.random(in: 0..<live.count, using: &random)]
-            try database.editAnnotation(target.id, AnnotationChanges(color: AnnotationColor.allCases[Int(random.next() % 6)]))
+            try database.editAnnotation(
+                target.id, AnnotationChanges(color: AnnotationColor.allCases[Int(random.next() % 6)]))
         case 12..<15 where !live.isEmpty:
             let target = live[Int.random(in: 0..<live.count, using: &random)]
             let tag = tags[Int(random.next() % 4)]
-            let changes = target.tags.contains(tag) ? AnnotationChanges(removeTags: [tag]) : AnnotationChanges(addTags: [tag])
+            let changes =
+                target.tags.contains(tag) ? AnnotationChanges(removeTags: [tag]) : AnnotationChanges(addTags: [tag])
             try database.editAnnotation(target.id, changes)
         case 15..<17 where !live.isEmpty:
             try database.deleteAnnotations([live[Int.random(in: 0..<live.count, using: &random)].id])
@@ -87,7 +95,8 @@ import Testing
             let conflicts = try database.conflicts()
             guard let conflict = conflicts.randomElement(using: &random) else { return }
             let choices: [Resolution] = conflict.others.count == 1 ? [.winner, .other] : [.winner]
-            let choice = conflict.field == .note && Bool.random(using: &random)
+            let choice =
+                conflict.field == .note && Bool.random(using: &random)
                 ? Resolution.note("settled by \(replica.name)") : choices[Int(random.next() % UInt64(choices.count))]
             try database.resolve(conflict.id, choice)
         case 19:

@@ -17,8 +17,9 @@ import Testing
 
     /// Alice annotates the port strike article; Bob receives it.
     func sharedAnnotation() throws -> Annotation {
-        let annotation = try alice.database.annotate(AnnotationDraft(
-            article: try alice.articleIDs[1], quote: "3.2% pay offer", note: "first", tags: ["claim"]))
+        let annotation = try alice.database.annotate(
+            AnnotationDraft(
+                article: try alice.articleIDs[1], quote: "3.2% pay offer", note: "first", tags: ["claim"]))
         try alice.send(to: bob, in: folder)
         try bob.send(to: alice, in: folder)
         return annotation
@@ -47,7 +48,9 @@ import Testing
         #expect(try alice.snapshot() == bob.snapshot())
     }
 
-    @Test("Concurrent edits of one note: the same winner everywhere, the loser kept as a conflict, and the resolution syncs")
+    @Test(
+        "Concurrent edits of one note: the same winner everywhere, the loser kept as a conflict, and the resolution syncs"
+    )
     func concurrentNotes() throws {
         let annotation = try sharedAnnotation()
         clock.advance(1)
@@ -138,7 +141,8 @@ import Testing
         try bob.send(to: alice, in: folder)
         for replica in [alice, bob] {
             let restored = try replica.database.annotation(annotation.id)
-            #expect(restored.deletedAt == nil && restored.note == "bob's note" && restored.tags == ["claim", "verified"])
+            #expect(
+                restored.deletedAt == nil && restored.note == "bob's note" && restored.tags == ["claim", "verified"])
             #expect(try replica.database.conflicts().isEmpty)
         }
         #expect(try alice.snapshot() == bob.snapshot())
@@ -155,7 +159,11 @@ import Testing
             try replica.database.editAnnotation(annotation.id, AnnotationChanges(note: "\(replica.name)'s note"))
         }
         func exchange() throws {
-            for sender in replicas { for receiver in replicas where receiver.name != sender.name { try sender.send(to: receiver, in: folder) } }
+            for sender in replicas {
+                for receiver in replicas where receiver.name != sender.name {
+                    try sender.send(to: receiver, in: folder)
+                }
+            }
         }
         try exchange()
         let conflict = try #require(try bob.database.conflicts().first)
@@ -183,18 +191,21 @@ import Testing
         #expect(try alice.snapshot() == bob.snapshot() && bob.snapshot() == carol.snapshot())
     }
 
-    @Test("An import counts the conflicts it makes: none for a deletion that saw every edit, one against an unseen edit")
+    @Test(
+        "An import counts the conflicts it makes: none for a deletion that saw every edit, one against an unseen edit")
     func reportedConflicts() throws {
         // Made, edited and deleted by Alice: one file brings it all to Bob, who never had the annotation.
-        let annotation = try alice.database.annotate(AnnotationDraft(
-            article: try alice.articleIDs[1], quote: "3.2% pay offer", note: "first", tags: ["claim"]))
+        let annotation = try alice.database.annotate(
+            AnnotationDraft(
+                article: try alice.articleIDs[1], quote: "3.2% pay offer", note: "first", tags: ["claim"]))
         try alice.database.editAnnotation(annotation.id, AnnotationChanges(note: "second", addTags: ["checked"]))
         _ = try alice.database.deleteAnnotations([annotation.id])
         #expect(try alice.send(to: bob, in: folder).conflicts == 0)
         #expect(try bob.database.conflicts().isEmpty)
         // A deletion that did not see an edit: a conflict on each side, whichever arrives second.
-        let other = try alice.database.annotate(AnnotationDraft(
-            article: try alice.articleIDs[1], quote: "The union says", note: "shared"))
+        let other = try alice.database.annotate(
+            AnnotationDraft(
+                article: try alice.articleIDs[1], quote: "The union says", note: "shared"))
         try alice.send(to: bob, in: folder)
         try bob.send(to: alice, in: folder)
         try alice.database.editAnnotation(other.id, AnnotationChanges(note: "alice's edit"))
@@ -250,8 +261,9 @@ import Testing
     @Test("Relayed changes keep their author's identity and apply once, whichever route brings them first")
     func relay() throws {
         let carol = try TestReplica("carol", in: folder, clock: clock.read)
-        let annotation = try alice.database.annotate(AnnotationDraft(
-            article: try alice.articleIDs[0], quote: "nine to four", note: "vote count"))
+        let annotation = try alice.database.annotate(
+            AnnotationDraft(
+                article: try alice.articleIDs[0], quote: "nine to four", note: "vote count"))
         try alice.send(to: bob, in: folder)
         let relayed = try bob.send(to: carol, in: folder)
         #expect(relayed.applied > 0)
@@ -277,8 +289,9 @@ import Testing
 
     @Test("A later file applied before an earlier one loses nothing: its changes wait and converge")
     func gap() throws {
-        let annotation = try alice.database.annotate(AnnotationDraft(
-            article: try alice.articleIDs[0], quote: "protected cycle lanes", note: "one"))
+        let annotation = try alice.database.annotate(
+            AnnotationDraft(
+                article: try alice.articleIDs[0], quote: "protected cycle lanes", note: "one"))
         let early = try alice.changes()
         try alice.database.editAnnotation(annotation.id, AnnotationChanges(note: "two", addTags: ["lanes"]))
         // Only the edits: as if Alice had been told Bob had everything up to the creation.
@@ -286,10 +299,14 @@ import Testing
         #expect(!late.changes.isEmpty)
         let waiting = try bob.apply(late)
         #expect(waiting.waiting == late.changes.count)
-        let expected = WaitingChanges(need: .annotation, id: annotation.id, changes: late.changes.count, authors: ["alice"])
+        let expected = WaitingChanges(
+            need: .annotation, id: annotation.id, changes: late.changes.count, authors: ["alice"])
         #expect(try bob.database.waitingChanges() == [expected])
         #expect(try bob.database.status().waiting == [expected])
-        #expect(expected.description == "\(late.changes.count) changes by alice wait for annotation \(annotation.id.prefix(8)), not received yet")
+        #expect(
+            expected.description
+                == "\(late.changes.count) changes by alice wait for annotation \(annotation.id.prefix(8)), not received yet"
+        )
         let released = try bob.apply(early)
         #expect(released.released == late.changes.count && released.waiting == 0)
         #expect(try bob.database.waitingChanges().isEmpty)
@@ -300,7 +317,9 @@ import Testing
     @Test("An export for a peer holds only what it lacks, whatever the history")
     func deltaOnly() throws {
         let annotation = try sharedAnnotation()
-        for index in 0..<20 { try alice.database.editAnnotation(annotation.id, AnnotationChanges(note: "draft \(index)")) }
+        for index in 0..<20 {
+            try alice.database.editAnnotation(annotation.id, AnnotationChanges(note: "draft \(index)"))
+        }
         try alice.send(to: bob, in: folder)
         try bob.send(to: alice, in: folder)
         try alice.database.editAnnotation(annotation.id, AnnotationChanges(note: "final"))

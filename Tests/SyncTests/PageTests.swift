@@ -29,7 +29,8 @@ import Testing
     func pagesCoverEverything() throws {
         var pages = 0
         while true {
-            let page = try alice.database.exportPage(excluding: try bob.database.knowledge(), limit: 2, newsdbVersion: "test")
+            let page = try alice.database.exportPage(
+                excluding: try bob.database.knowledge(), limit: 2, newsdbVersion: "test")
             var changes = page.changes.makeIterator()
             let report = try bob.database.applyChanges(header: page.header, next: { changes.next() })
             #expect(report.duplicates == 0)
@@ -45,7 +46,8 @@ import Testing
 
     @Test("A page stops at its byte budget, and holds at least one change")
     func byteBudget() throws {
-        let page = try alice.database.exportPage(excluding: Knowledge(), limit: 100, newsdbVersion: "test", byteBudget: 1)
+        let page = try alice.database.exportPage(
+            excluding: Knowledge(), limit: 100, newsdbVersion: "test", byteBudget: 1)
         #expect(page.changes.count == 1 && !page.isLast)
         #expect(page.header.covers.total == 1)
         let whole = try alice.database.exportPage(excluding: Knowledge(), limit: 100, newsdbVersion: "test")

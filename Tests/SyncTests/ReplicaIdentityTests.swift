@@ -91,7 +91,9 @@ import Testing
         // A copy that escaped detection (opened without migrating, as a library may): it makes changes under the
         // original's ids.
         let path = try copy(laptop, to: "evaded.sqlite")
-        let evaded = TestReplica(name: "laptop", database: try NewsDatabase.open(at: path, options: .init(migrate: false, clock: clock.read)))
+        let evaded = TestReplica(
+            name: "laptop", database: try NewsDatabase.open(at: path, options: .init(migrate: false, clock: clock.read))
+        )
         _ = try annotate(laptop, "3.2% pay offer", note: "original")
         _ = try annotate(evaded, "main gate", note: "copy")
         let carol = try TestReplica("carol", in: folder, clock: clock.read)
@@ -103,7 +105,9 @@ import Testing
         #expect(try carol.snapshot() == before)
     }
 
-    @Test("A backup put back by hand is refused by a teammate holding more of its changes, until it is a new replica; then it gets them back")
+    @Test(
+        "A backup put back by hand is refused by a teammate holding more of its changes, until it is a new replica; then it gets them back"
+    )
     func behindRefusedUntilNewReplica() throws {
         let alice = try TestReplica("alice", in: folder, clock: clock.read)
         let bob = try TestReplica("bob", in: folder, clock: clock.read)
@@ -112,7 +116,8 @@ import Testing
         _ = try annotate(alice, "3.2% pay offer", note: "made after the backup")
         try alice.send(to: bob, in: folder)
         // The backup, put back over the file in place (which keeps the file's identity), looks like alice.
-        let restored = TestReplica(name: "alice", database: try NewsDatabase.open(at: path, options: .init(migrate: false, clock: clock.read)))
+        let restored = TestReplica(
+            name: "alice", database: try NewsDatabase.open(at: path, options: .init(migrate: false, clock: clock.read)))
         let bundle = try bob.changes()
         let error = try #require(throws: StoreError.self) { try restored.apply(bundle) }
         #expect(error.code == .replicaReused && error.message.contains("newsdb init --new-replica"))
@@ -123,7 +128,9 @@ import Testing
         #expect(try notes(restored) == ["made after the backup"])
     }
 
-    @Test("restore puts a backup back as a new replica, which gets back what its replica made since; an existing database is not replaced")
+    @Test(
+        "restore puts a backup back as a new replica, which gets back what its replica made since; an existing database is not replaced"
+    )
     func restoreBackup() throws {
         let alice = try TestReplica("alice", in: folder, clock: clock.read)
         let bob = try TestReplica("bob", in: folder, clock: clock.read)
@@ -145,11 +152,15 @@ import Testing
         }
         #expect(error.code == .invalidInput && error.message.contains("exists"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == existing)
-        #expect(throws: StoreError.self) { try NewsDatabase.restore(backup: folder.path("none.bak"), to: folder.path("x.sqlite")) }
+        #expect(throws: StoreError.self) {
+            try NewsDatabase.restore(backup: folder.path("none.bak"), to: folder.path("x.sqlite"))
+        }
         #expect(!FileManager.default.fileExists(atPath: folder.path("x.sqlite")))
     }
 
-    @Test("A change stamped more than a day ahead of this clock is refused, naming its replica; within the day it is applied")
+    @Test(
+        "A change stamped more than a day ahead of this clock is refused, naming its replica; within the day it is applied"
+    )
     func clockAheadRefused() throws {
         let aheadClock = TestClock()
         aheadClock.advance(2 * 86_400)
@@ -166,7 +177,8 @@ import Testing
         #expect(try notes(bob) == ["from the future"])
     }
 
-    @Test("A year-2100 timestamp is refused, and a new replica's clock no longer runs ahead once the wall clock is right")
+    @Test(
+        "A year-2100 timestamp is refused, and a new replica's clock no longer runs ahead once the wall clock is right")
     func farFutureClock() throws {
         let wrong = TestClock()
         wrong.advance(74 * 365.25 * 86_400)
@@ -175,7 +187,8 @@ import Testing
         let error = try #require(throws: StoreError.self) { try bob.apply(try skewed.changes()) }
         #expect(error.message.contains("years ahead"))
         // The wrong clock is set right: the replica's own clock still runs ahead until it is a new replica.
-        let fixed = try NewsDatabase.open(at: folder.path("skewed.sqlite"), options: .init(backup: false, clock: clock.read))
+        let fixed = try NewsDatabase.open(
+            at: folder.path("skewed.sqlite"), options: .init(backup: false, clock: clock.read))
         let fork = try fixed.startNewReplica()
         let fresh = TestReplica(name: "skewed", database: fixed)
         let note = try annotate(fresh, "main gate", note: "with the right clock")

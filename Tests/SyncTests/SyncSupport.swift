@@ -16,20 +16,26 @@ final class TestClock: Sendable {
 
 /// Articles every replica in a test imports before it syncs, written for these tests.
 let sharedArticles: [(title: String, body: String)] = [
-    ("Port strike enters third day", """
+    (
+        "Port strike enters third day",
+        """
         Dockworkers at the city's container port stayed off the job for a third day on Wednesday, as talks over a \
         3.2% pay offer stalled. The union says the offer falls short of inflation.
 
         Shipping lines diverted two vessels to other ports. The harbour authority said the main gate would stay \
         open for emergency cargo, and that the north gate would reopen on Friday.
-        """),
-    ("Council approves cycle lanes", """
+        """
+    ),
+    (
+        "Council approves cycle lanes",
+        """
         The city council voted nine to four on Tuesday to build protected cycle lanes on two main roads. \
         Shop owners on the high street said they feared losing parking spaces.
 
         The scheme will cost 4.5 million over three years, paid for by a national transport grant. Work is due to \
         begin in the spring, starting with the bridge approach.
-        """),
+        """
+    ),
 ]
 
 /// A replica for a test: a database in a temporary folder, named, holding the shared articles.
@@ -64,7 +70,8 @@ struct TestReplica: Sendable {
     func changes(excluding known: Knowledge) throws -> ChangeBundle {
         var header: ChangeSetHeader?
         var changes: [Change] = []
-        try database.exportChanges(excluding: known, newsdbVersion: "test", header: { header = $0 }, change: { changes.append($0) })
+        try database.exportChanges(
+            excluding: known, newsdbVersion: "test", header: { header = $0 }, change: { changes.append($0) })
         guard let header else { throw TestFailure("no header") }
         return ChangeBundle(header: header, changes: changes)
     }

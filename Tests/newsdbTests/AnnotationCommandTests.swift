@@ -10,7 +10,8 @@ import Testing
         scratch = try TemporaryDirectory()
         cli = CLIRunner(database: scratch.path("news.sqlite"))
         _ = try cli.run("import", samplesFolder)
-        let hits = try JSONSerialization.jsonObject(with: Data(try cli.run("search", "--json", "dockworkers").stdout.utf8))
+        let hits = try JSONSerialization.jsonObject(
+            with: Data(try cli.run("search", "--json", "dockworkers").stdout.utf8))
         strike = try #require(((hits as? [[String: Any]])?.first?["id"] as? String).map { String($0.prefix(10)) })
     }
 
@@ -20,7 +21,8 @@ import Testing
 
     @Test("annotate, list, edit, show with brackets and footnotes, delete")
     func lifecycle() throws {
-        let made = try cli.run("annotate", strike, "--quote", "3.2% pay offer", "--note", "Check the figure", "--tag", "claim")
+        let made = try cli.run(
+            "annotate", strike, "--quote", "3.2% pay offer", "--note", "Check the figure", "--tag", "claim")
         #expect(made.status == 0)
         #expect(made.stdout.hasPrefix("annotated "))
         let id = String(made.stdout.split(separator: " ")[1])
@@ -56,7 +58,8 @@ import Testing
         let a = try cli.run("annotate", strike, "--quote", "3.2% pay offer")
         let b = try cli.run("annotate", strike, "--quote", "Acas")
         let ids = [a, b].map { String($0.stdout.split(separator: " ")[1]) }
-        let output = try cli.run(["annotations", "delete", "--from", "-"], stdin: Data((ids.joined(separator: "\n") + "\n").utf8))
+        let output = try cli.run(
+            ["annotations", "delete", "--from", "-"], stdin: Data((ids.joined(separator: "\n") + "\n").utf8))
         #expect(output.status == 0)
         #expect(output.stdout == "deleted 2 annotations\n")
     }
@@ -82,14 +85,18 @@ import Testing
 
     @Test("annotations import: a bad file is refused line by line and changes nothing; a good one imports")
     func importLines() throws {
-        let bad = try scratch.write("bad.jsonl", """
+        let bad = try scratch.write(
+            "bad.jsonl",
+            """
             {"article": "\(strike)", "quote": "3.2% pay offer", "tags": ["claim"]}
             {"article": "\(strike)", "quote": "nowhere in the text"}
             """)
         let before = databaseBytes(cli.database)
         let refused = try cli.run("annotations", "import", bad)
         #expect(refused.status == 1)
-        #expect(refused.stderrLines.first == "newsdb: 1 of 2 annotations are invalid; nothing was imported (--skip-invalid imports the others):")
+        #expect(
+            refused.stderrLines.first
+                == "newsdb: 1 of 2 annotations are invalid; nothing was imported (--skip-invalid imports the others):")
         #expect(refused.stderrLines.last?.hasPrefix("  line 2: the quote does not occur") == true)
         #expect(databaseBytes(cli.database) == before)
 
@@ -106,7 +113,9 @@ import Testing
         #expect(w3c["type"] as? String == "AnnotationCollection")
         let out = scratch.path("notes.md")
         #expect(try cli.run("annotations", "export", "--format", "markdown", "--out", out, strike).status == 0)
-        #expect(try String(contentsOfFile: out, encoding: .utf8).contains("> Three days we can just about absorb\n\nGood quote\n"))
+        #expect(
+            try String(contentsOfFile: out, encoding: .utf8).contains(
+                "> Three days we can just about absorb\n\nGood quote\n"))
 
         let revised = try scratch.write("revised.txt", "Dockworkers strike\n\nThe strike has ended after talks.\n")
         let revise = try cli.run("import", "--revision-of", strike, revised)

@@ -66,7 +66,8 @@ struct CLIRunner {
         process.waitUntilExit()
         return Output(
             status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-            stderr: String(decoding: stderrData.get(), as: UTF8.self), signaled: process.terminationReason == .uncaughtSignal)
+            stderr: String(decoding: stderrData.get(), as: UTF8.self),
+            signaled: process.terminationReason == .uncaughtSignal)
     }
 
     func run(_ arguments: String...) throws -> Output { try run(arguments) }
@@ -101,7 +102,8 @@ struct Teammates {
         _ = try alice.run("init", "--name", "alice")
         _ = try bob.run("init", "--name", "bob")
         _ = try alice.run("import", samplesFolder)
-        let hits = try JSONSerialization.jsonObject(with: Data(try alice.run("search", "--json", "dockworkers").stdout.utf8))
+        let hits = try JSONSerialization.jsonObject(
+            with: Data(try alice.run("search", "--json", "dockworkers").stdout.utf8))
         guard let id = (hits as? [[String: Any]])?.first?["id"] as? String else {
             throw CLIRunnerFailure("the sample articles lack the port strike")
         }

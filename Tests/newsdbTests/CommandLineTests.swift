@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Store
 import Testing
+
 @testable import newsdb
 
 @Suite struct CommandLineTests {
@@ -32,7 +33,9 @@ import Testing
         _ = try cli.run("init")
         let output = try cli.run("import", scratch.path("in"))
         #expect(output.status == 1)
-        #expect(output.stderrLines == ["newsdb: skipped \(bad): not valid UTF-8; convert it first (for example with iconv)"])
+        #expect(
+            output.stderrLines == ["newsdb: skipped \(bad): not valid UTF-8; convert it first (for example with iconv)"]
+        )
         #expect(output.stdout == "imported 1, unchanged 0, skipped 1\n")
     }
 
@@ -82,21 +85,28 @@ import Testing
         #expect(summary["imported"] as? Int == 9)
         #expect((summary["articles"] as? [Any])?.count == 9)
 
-        let list = try #require(try JSONSerialization.jsonObject(with: Data(try cli.run("list", "--json", "--limit", "2").stdout.utf8)) as? [[String: Any]])
+        let list = try #require(
+            try JSONSerialization.jsonObject(with: Data(try cli.run("list", "--json", "--limit", "2").stdout.utf8))
+                as? [[String: Any]])
         #expect(list.count == 2)
         let id = try #require(list[0]["id"] as? String)
         #expect(id.count == 64)
 
-        let show = try #require(try JSONSerialization.jsonObject(with: Data(try cli.run("show", "--json", id).stdout.utf8)) as? [String: Any])
+        let show = try #require(
+            try JSONSerialization.jsonObject(with: Data(try cli.run("show", "--json", id).stdout.utf8))
+                as? [String: Any])
         #expect(show["id"] as? String == id)
         #expect(show["body"] is String)
         #expect(show["word_count"] is Int)
 
-        let search = try #require(try JSONSerialization.jsonObject(with: Data(try cli.run("search", "--json", "library").stdout.utf8)) as? [[String: Any]])
+        let search = try #require(
+            try JSONSerialization.jsonObject(with: Data(try cli.run("search", "--json", "library").stdout.utf8))
+                as? [[String: Any]])
         #expect(!search.isEmpty)
         #expect((search[0]["snippet"] as? String)?.contains("<mark>") == true)
 
-        let status = try #require(try JSONSerialization.jsonObject(with: Data(try cli.run("status", "--json").stdout.utf8)) as? [String: Any])
+        let status = try #require(
+            try JSONSerialization.jsonObject(with: Data(try cli.run("status", "--json").stdout.utf8)) as? [String: Any])
         #expect(status["articles"] as? Int == 9)
         #expect(status["schema_version"] as? Int == Migration.latestVersion)
         #expect((status["replica"] as? [String: Any])?["id"] is String)
@@ -143,7 +153,8 @@ import Testing
         let changes = scratch.path("changes.json")
         #expect(try cli.run("annotations", "export", "--out", w3c).status == 0)
         #expect(try cli.run("sync", "export", "--out", changes).status == 0)
-        for path in [cli.database, cli.database + "-wal", w3c, changes] where FileManager.default.fileExists(atPath: path) {
+        for path in [cli.database, cli.database + "-wal", w3c, changes]
+        where FileManager.default.fileExists(atPath: path) {
             let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber
             #expect(mode?.intValue == 0o600, "\(path)")
         }
@@ -169,7 +180,10 @@ import Testing
         let before = databaseBytes(cli.database)
         let output = try cli.run("list")
         #expect(output.status == 1)
-        #expect(output.stderrLines == ["newsdb: this database was written by a newer newsdb (schema 7, this binary knows \(Migration.latestVersion)); upgrade newsdb"])
+        #expect(
+            output.stderrLines == [
+                "newsdb: this database was written by a newer newsdb (schema 7, this binary knows \(Migration.latestVersion)); upgrade newsdb"
+            ])
         #expect(databaseBytes(cli.database) == before)
     }
 
@@ -198,15 +212,19 @@ import Testing
         #expect(migrate.stdout == "created \(cli.database) at schema \(Migration.latestVersion)\n")
         let again = try cli.run("migrate")
         #expect(again.stdout == "\(cli.database) is up to date (schema \(Migration.latestVersion))\n")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(try cli.run("migrate", "--status", "--json").stdout.utf8)) as? [String: Any])
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(try cli.run("migrate", "--status", "--json").stdout.utf8))
+                as? [String: Any])
         #expect(json["schema_version"] as? Int == Migration.latestVersion)
         #expect((json["migrations"] as? [[String: Any]])?.first?["state"] as? String == "applied")
     }
 
-    @Test("Commands refused for their arguments create no database", arguments: [
-        ["show", "ab"], ["show", "not-hex!"], ["init", "--name", "  "], ["import", "/no/such/file.txt"],
-        ["search", "--", "(("], ["search", "harbour", "--jsn"], ["list", "--db", ""],
-    ])
+    @Test(
+        "Commands refused for their arguments create no database",
+        arguments: [
+            ["show", "ab"], ["show", "not-hex!"], ["init", "--name", "  "], ["import", "/no/such/file.txt"],
+            ["search", "--", "(("], ["search", "harbour", "--jsn"], ["list", "--db", ""],
+        ])
     func refusedBeforeOpening(_ arguments: [String]) throws {
         let output = try cli.run(arguments)
         #expect(output.status != 0)
@@ -229,7 +247,8 @@ import Testing
             do {
                 try process.run()
                 break
-            } catch let error as NSError where attempt < 20
+            } catch let error as NSError
+                where attempt < 20
                 && (error.userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(ETXTBSY)
             {
                 Thread.sleep(forTimeInterval: 0.1)
@@ -240,8 +259,10 @@ import Testing
         let status = try CLIRunner(database: scratch.path("copied.sqlite")).run("migrate", "--status", "--json")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
         let migrations = try #require(json["migrations"] as? [[String: Any]])
-        let files = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appending(path: "migrations").path)
-            .filter { $0.hasSuffix(".sql") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(
+            atPath: repositoryRoot.appending(path: "migrations").path
+        )
+        .filter { $0.hasSuffix(".sql") }.sorted()
         #expect(migrations.count == files.count)
         #expect(migrations.allSatisfy { $0["state"] as? String == "applied" })
     }
@@ -249,8 +270,9 @@ import Testing
     @Test("Global options before the command are moved after it")
     func movingGlobalOptions() {
         #expect(NewsDB.movingGlobalOptions(["--db", "x", "list", "--json"]) == ["list", "--json", "--db", "x"])
-        #expect(NewsDB.movingGlobalOptions(["--db=x", "--no-backup", "search", "--", "-a"])
-            == ["search", "--db=x", "--no-backup", "--", "-a"])
+        #expect(
+            NewsDB.movingGlobalOptions(["--db=x", "--no-backup", "search", "--", "-a"])
+                == ["search", "--db=x", "--no-backup", "--", "-a"])
         #expect(NewsDB.movingGlobalOptions(["list", "--db", "x"]) == ["list", "--db", "x"])
     }
 
@@ -278,6 +300,7 @@ import Testing
         }
         let result = try cli.run("import", scratch.path("not-text"))
         #expect(result.status == 1)
-        #expect(result.stderr.utf8.count > 65_536 && result.stderrLines.filter { $0.contains("NUL bytes") }.count == 1_200)
+        #expect(
+            result.stderr.utf8.count > 65_536 && result.stderrLines.filter { $0.contains("NUL bytes") }.count == 1_200)
     }
 }

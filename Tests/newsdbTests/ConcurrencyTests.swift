@@ -14,19 +14,27 @@ import Testing
         let bulk = try writeWork(articles: 200, annotations: 2_000)
         // Bob has 1,500 annotations of his own to push to alice's server.
         _ = try team.bob.run("import", samplesFolder)
-        let bobLines = (0..<1_500).map { #"{"article": "\#(team.strike)", "quote": "main gate", "occurrence": 1, "note": "bob \#($0)"}"# }
-        #expect(try team.bob.run("annotations", "import", try scratch.write("bob.jsonl", bobLines.joined(separator: "\n") + "\n")).status == 0)
+        let bobLines = (0..<1_500).map {
+            #"{"article": "\#(team.strike)", "quote": "main gate", "occurrence": 1, "note": "bob \#($0)"}"#
+        }
+        #expect(
+            try team.bob.run(
+                "annotations", "import", try scratch.write("bob.jsonl", bobLines.joined(separator: "\n") + "\n")
+            ).status == 0)
         let token = try alice.run("tokens", "create", "bob").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let server = try ServerProcess(database: alice.database, arguments: ["--max-page", "300"])
         let before = try count(alice.database, "SELECT count(*) FROM annotations")
 
-        let writers = [
-            try BackgroundCommand(alice, ["import", bulk.articles]),
-            try BackgroundCommand(alice, ["annotations", "import", bulk.annotations]),
-            try BackgroundCommand(team.bob, ["sync", server.url, "--token", token, "--page-size", "300"]),
-        ] + (try (0..<8).map { index in
-            try BackgroundCommand(alice, ["annotate", team.strike, "--quote", "3.2% pay offer", "--note", "single \(index)"])
-        })
+        let writers =
+            [
+                try BackgroundCommand(alice, ["import", bulk.articles]),
+                try BackgroundCommand(alice, ["annotations", "import", bulk.annotations]),
+                try BackgroundCommand(team.bob, ["sync", server.url, "--token", token, "--page-size", "300"]),
+            ]
+            + (try (0..<8).map { index in
+                try BackgroundCommand(
+                    alice, ["annotate", team.strike, "--quote", "3.2% pay offer", "--note", "single \(index)"])
+            })
         for writer in writers {
             let result = writer.wait()
             #expect(result.status == 0, "\(result.stderr)")
@@ -59,9 +67,13 @@ import Testing
     /// on the strike article, for writers to run at once.
     private func writeWork(articles: Int, annotations: Int) throws -> (articles: String, annotations: String) {
         for index in 0..<articles {
-            try team.scratch.write("more/article-\(index).txt", "More news \(index)\n\nA body for article \(index) of the concurrent import.\n")
+            try team.scratch.write(
+                "more/article-\(index).txt",
+                "More news \(index)\n\nA body for article \(index) of the concurrent import.\n")
         }
-        let lines = (0..<annotations).map { #"{"article": "\#(team.strike)", "quote": "3.2% pay offer", "note": "bulk \#($0)"}"# }
+        let lines = (0..<annotations).map {
+            #"{"article": "\#(team.strike)", "quote": "3.2% pay offer", "note": "bulk \#($0)"}"#
+        }
         return (team.scratch.path("more"), try team.scratch.write("bulk.jsonl", lines.joined(separator: "\n") + "\n"))
     }
 }

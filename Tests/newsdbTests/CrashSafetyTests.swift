@@ -104,11 +104,15 @@ import Testing
     func articleImport() throws {
         let folder = scratch.path("articles")
         for index in 0..<400 {
-            try scratch.write("articles/plain-\(index).txt", "Plain article \(index)\n\nBody of article \(index), "
-                + String(repeating: "with words enough to index. ", count: 40) + "\n")
+            try scratch.write(
+                "articles/plain-\(index).txt",
+                "Plain article \(index)\n\nBody of article \(index), "
+                    + String(repeating: "with words enough to index. ", count: 40) + "\n")
         }
         for file in 0..<5 {
-            let articles = (0..<10).map { ["title": "JSON \(file)-\($0)", "body": "Body \(file)-\($0) of a JSON file."] }
+            let articles = (0..<10).map {
+                ["title": "JSON \(file)-\($0)", "body": "Body \(file)-\($0) of a JSON file."]
+            }
             try scratch.write("articles/batch-\(file).json", try JSONSerialization.data(withJSONObject: articles))
         }
         let base = scratch.path("empty.sqlite")
@@ -118,7 +122,9 @@ import Testing
             // After the first batch, some files are in and others not; a batch is never half there.
             faults: [("import-batch:1", { 0 < $0 && $0 < 450 })]
         ) { db in
-            try (0..<5).allSatisfy { [0, 10].contains(try count(db, "SELECT count(*) FROM articles WHERE title LIKE 'JSON \($0)-%'")) }
+            try (0..<5).allSatisfy {
+                [0, 10].contains(try count(db, "SELECT count(*) FROM articles WHERE title LIKE 'JSON \($0)-%'"))
+            }
         }
     }
 
@@ -137,8 +143,11 @@ import Testing
 
     @Test("A sync file import killed is all or nothing, and importing again completes it")
     func syncImport() throws {
-        let lines = (0..<3_000).map { #"{"article": "\#(team.strike)", "quote": "3.2% pay offer", "note": "note \#($0)"}"# }
-        _ = try team.alice.run("annotations", "import", try scratch.write("bulk.jsonl", lines.joined(separator: "\n") + "\n"))
+        let lines = (0..<3_000).map {
+            #"{"article": "\#(team.strike)", "quote": "3.2% pay offer", "note": "note \#($0)"}"#
+        }
+        _ = try team.alice.run(
+            "annotations", "import", try scratch.write("bulk.jsonl", lines.joined(separator: "\n") + "\n"))
         let file = scratch.path("alice.json")
         #expect(try team.alice.run("sync", "export", "--out", file).status == 0)
         try killRepeatedly(
@@ -147,7 +156,9 @@ import Testing
             faults: [("sync-change:1", { $0 == 0 }), ("sync-change:2000", { $0 == 0 })])
     }
 
-    @Test("A migration killed leaves each migration applied wholly or not at all, no partial backup, and migrating again completes it")
+    @Test(
+        "A migration killed leaves each migration applied wholly or not at all, no partial backup, and migrating again completes it"
+    )
     func migration() throws {
         let base = scratch.path("schema-2.sqlite")
         try FileManager.default.copyItem(
@@ -174,9 +185,12 @@ import Testing
             base, ["migrate"], state: { try count($0, version) }, expected: Migration.latestVersion,
             faults: [("migration:1", { $0 == 2 }), ("migration:2", { $0 == 3 })]
         ) { db in
-            try (3..<Migration.latestVersion).contains(count(db, version)) && count(db, "SELECT count(*) FROM articles") == articles
+            try (3..<Migration.latestVersion).contains(count(db, version))
+                && count(db, "SELECT count(*) FROM articles") == articles
         }
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).filter { $0.hasSuffix(".bak") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).filter {
+            $0.hasSuffix(".bak")
+        }
         for backup in leftovers {
             #expect(try count(scratch.path(backup), "SELECT count(*) FROM articles") == articles, "\(backup)")
         }

@@ -81,7 +81,8 @@ struct DocExamples {
             while next < end && !lines[next].hasPrefix("$ ") { next += 1 }
             var last = next
             while last > index && lines[last - 1].isEmpty { last -= 1 }
-            examples.append(Example(command: command, output: Array(lines[index..<last]), place: place, outputLines: index..<last))
+            examples.append(
+                Example(command: command, output: Array(lines[index..<last]), place: place, outputLines: index..<last))
             index = next
         }
         return examples
@@ -92,8 +93,14 @@ struct DocExamples {
         var open: Character?
         var escaped = false
         for character in command {
-            if escaped { escaped = false; continue }
-            if character == "\\" && open != "'" { escaped = true; continue }
+            if escaped {
+                escaped = false
+                continue
+            }
+            if character == "\\" && open != "'" {
+                escaped = true
+                continue
+            }
             if let quote = open {
                 if character == quote { open = nil }
             } else if character == "'" || character == "\"" {
@@ -131,11 +138,14 @@ struct ExampleMatcher {
 
     static func masked(_ line: String) -> String {
         masks.reduce(line) { text, mask in
-            mask.0.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: mask.1)
+            mask.0.stringByReplacingMatches(
+                in: text, range: NSRange(text.startIndex..., in: text), withTemplate: mask.1)
         }
     }
 
-    private static func matches(_ regex: NSRegularExpression, in text: String) -> [(range: Range<String.Index>, text: String)] {
+    private static func matches(_ regex: NSRegularExpression, in text: String) -> [(
+        range: Range<String.Index>, text: String
+    )] {
         regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
             Range(match.range, in: text).map { ($0, String(text[$0])) }
         }
@@ -147,7 +157,9 @@ struct ExampleMatcher {
         for found in Self.matches(command ? Self.idInCommand : Self.randomID, in: text).reversed() {
             if let exact = ids[found.text] {
                 result.replaceSubrange(found.range, with: exact)
-            } else if command, found.text.count < 8, let key = ids.keys.first(where: { $0.count == 8 && $0.hasPrefix(found.text) }) {
+            } else if command, found.text.count < 8,
+                let key = ids.keys.first(where: { $0.count == 8 && $0.hasPrefix(found.text) })
+            {
                 result.replaceSubrange(found.range, with: ids[key]!)
             }
         }
@@ -196,7 +208,9 @@ struct ExampleMatcher {
             }
             guard r < run.count else { return "the page shows more: “\(expected[p])”" }
             learn(page[p], run[r])
-            guard lineMatches(page[p], run[r]) else { return "the page shows “\(expected[p])”, the run printed “\(actual[r])”" }
+            guard lineMatches(page[p], run[r]) else {
+                return "the page shows “\(expected[p])”, the run printed “\(actual[r])”"
+            }
             p += 1
             r += 1
         }

@@ -9,7 +9,9 @@ import Testing
 /// A `$ cat FILE` example whose FILE is not there writes the output the page shows to FILE first: that is how a page
 /// provides the files its later examples use.
 @Suite(.serialized) struct DocExamplesTests {
-    static let pages = ["README.md", "docs/ANNOTATIONS.md", "docs/IMPORT.md", "docs/JSON.md", "docs/MIGRATIONS.md", "docs/SYNC.md"]
+    static let pages = [
+        "README.md", "docs/ANNOTATIONS.md", "docs/IMPORT.md", "docs/JSON.md", "docs/MIGRATIONS.md", "docs/SYNC.md",
+    ]
 
     @Test("The examples of each page print what the page shows", arguments: pages)
     func examples(page: String) async throws {
@@ -25,12 +27,20 @@ import Testing
     @Test("A page that disagrees with its run fails: the comparison can fail")
     func mismatchFails() {
         var matcher = ExampleMatcher()
-        #expect(matcher.compare(expected: ["annotated 9798e433 on article 23da9de7"], actual: ["annotated 0123abcd on article 23da9de7"]) == nil)
-        #expect(matcher.translated("newsdb annotations edit 9798 --color blue", command: true) == "newsdb annotations edit 0123abcd --color blue")
+        #expect(
+            matcher.compare(
+                expected: ["annotated 9798e433 on article 23da9de7"], actual: ["annotated 0123abcd on article 23da9de7"]
+            ) == nil)
+        #expect(
+            matcher.translated("newsdb annotations edit 9798 --color blue", command: true)
+                == "newsdb annotations edit 0123abcd --color blue")
         #expect(matcher.compare(expected: ["imported 9, unchanged 0"], actual: ["imported 8, unchanged 0"]) != nil)
         #expect(matcher.compare(expected: ["deleted 9798e433"], actual: ["deleted 4567abcd"]) != nil)
         #expect(matcher.compare(expected: ["a", "…", "d"], actual: ["a", "b", "c", "d"]) == nil)
-        #expect(matcher.compare(expected: ["size 143 KB at 2026-11-21T09:50:49Z"], actual: ["size 1.2 MB at 2027-01-02T03:04:05Z"]) == nil)
+        #expect(
+            matcher.compare(
+                expected: ["size 143 KB at 2026-11-21T09:50:49Z"], actual: ["size 1.2 MB at 2027-01-02T03:04:05Z"])
+                == nil)
     }
 
     /// Runs `page`'s examples after those of the pages it continues; only `page`'s own output is checked when
@@ -67,11 +77,16 @@ import Testing
             while lines.last?.isEmpty == true { lines.removeLast() }
             let difference = matcher.compare(expected: example.output, actual: lines)
             if checked && Self.updating && difference != nil {
-                let shown = lines.map { matcher.untranslated($0.replacingOccurrences(of: scratch.url.path, with: "/tmp/docs")) }
+                let shown = lines.map {
+                    matcher.untranslated($0.replacingOccurrences(of: scratch.url.path, with: "/tmp/docs"))
+                }
                 rewrites.append((example.outputLines, shown))
             }
             if checked {
-                #expect(difference == nil, "\(example.place): `\(example.command)`: \(difference ?? "")\n--- the run printed:\n\(lines.joined(separator: "\n"))")
+                #expect(
+                    difference == nil,
+                    "\(example.place): `\(example.command)`: \(difference ?? "")\n--- the run printed:\n\(lines.joined(separator: "\n"))"
+                )
             }
         }
     }
@@ -84,10 +99,14 @@ import Testing
 
     /// Runs `command` without holding a thread while it runs (the tests on the server time their answers), its
     /// output going to a file outside the scratch folder.
-    private func shell(_ command: String, in scratch: TemporaryDirectory) async throws -> (status: Int32, output: String) {
+    private func shell(_ command: String, in scratch: TemporaryDirectory) async throws -> (
+        status: Int32, output: String
+    ) {
         let outputs = try TemporaryDirectory()
         let path = outputs.path("output")
-        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw CLIRunnerFailure("cannot create \(path)") }
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw CLIRunnerFailure("cannot create \(path)")
+        }
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         let process = Process()
         // stdbuf makes newsdb's standard output line-buffered, so its lines and its notices on standard error come
@@ -97,7 +116,8 @@ import Testing
         process.currentDirectoryURL = scratch.url
         var environment = ProcessInfo.processInfo.environment
         environment["NEWSDB_DB"] = scratch.path("db.sqlite")
-        environment["PATH"] = CLIRunner.binary.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        environment["PATH"] =
+            CLIRunner.binary.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         for key in ["NO_COLOR", "NEWSDB_LOG", "XDG_DATA_HOME"] { environment.removeValue(forKey: key) }
         process.environment = environment
         process.standardOutput = output

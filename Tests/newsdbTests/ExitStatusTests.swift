@@ -13,24 +13,42 @@ import Testing
         scratch = try TemporaryDirectory()
         cli = CLIRunner(database: scratch.path("news.sqlite"))
         _ = try cli.run("import", samplesFolder)
-        let hits = try JSONSerialization.jsonObject(with: Data(try cli.run("search", "--json", "dockworkers").stdout.utf8))
+        let hits = try JSONSerialization.jsonObject(
+            with: Data(try cli.run("search", "--json", "dockworkers").stdout.utf8))
         strike = try #require(((hits as? [[String: Any]])?.first?["id"] as? String).map { String($0.prefix(10)) })
     }
 
-    @Test("The same mistake gets the same status and one line from every command", arguments: [
-        (["show", "ab"], "article id 'ab' is too short; give at least 4 characters (see `newsdb --help`)"),
-        (["annotations", "show", "ab"], "annotation id 'ab' is too short; give at least 4 characters (see `newsdb --help`)"),
-        (["annotations", "edit", "ab", "--note", "x"], "annotation id 'ab' is too short; give at least 4 characters (see `newsdb --help`)"),
-        (["annotations", "delete", "ab"], "annotation id 'ab' is too short; give at least 4 characters (see `newsdb --help`)"),
-        (["resolve", "ab", "--keep", "winner"], "annotation id 'ab' is too short; give at least 4 characters (see `newsdb --help`)"),
-        (["sync", "import", "/no/such/file"], "no such file: /no/such/file (see `newsdb --help`)"),
-        (["annotations", "import", "/no/such/file"], "no such file: /no/such/file (see `newsdb --help`)"),
-        (["annotations", "delete", "--from", "/no/such/file"], "no such file: /no/such/file (see `newsdb --help`)"),
-        (["list", "--limit", "-1"], "--limit must be at least 1 (see `newsdb --help`)"),
-        (["search", "--limit", "-1", "harbour"], "--limit must be at least 1 (see `newsdb --help`)"),
-        (["help", "nosuch"], "no command nosuch; `newsdb --help` lists them"),
-        (["help", "annotations", "nosuch"], "no command annotations nosuch; `newsdb --help` lists them"),
-    ])
+    @Test(
+        "The same mistake gets the same status and one line from every command",
+        arguments: [
+            (["show", "ab"], "article id 'ab' is too short; give at least 4 characters (see `newsdb --help`)"),
+            (
+                ["annotations", "show", "ab"],
+                "annotation id 'ab' is too short; give at least 4 characters (see `newsdb --help`)"
+            ),
+            (
+                ["annotations", "edit", "ab", "--note", "x"],
+                "annotation id 'ab' is too short; give at least 4 characters (see `newsdb --help`)"
+            ),
+            (
+                ["annotations", "delete", "ab"],
+                "annotation id 'ab' is too short; give at least 4 characters (see `newsdb --help`)"
+            ),
+            (
+                ["resolve", "ab", "--keep", "winner"],
+                "annotation id 'ab' is too short; give at least 4 characters (see `newsdb --help`)"
+            ),
+            (["sync", "import", "/no/such/file"], "no such file: /no/such/file (see `newsdb --help`)"),
+            (["annotations", "import", "/no/such/file"], "no such file: /no/such/file (see `newsdb --help`)"),
+            (
+                ["annotations", "delete", "--from", "/no/such/file"],
+                "no such file: /no/such/file (see `newsdb --help`)"
+            ),
+            (["list", "--limit", "-1"], "--limit must be at least 1 (see `newsdb --help`)"),
+            (["search", "--limit", "-1", "harbour"], "--limit must be at least 1 (see `newsdb --help`)"),
+            (["help", "nosuch"], "no command nosuch; `newsdb --help` lists them"),
+            (["help", "annotations", "nosuch"], "no command annotations nosuch; `newsdb --help` lists them"),
+        ])
     func usageMistakes(_ arguments: [String], _ message: String) throws {
         let before = databaseBytes(cli.database)
         let output = try cli.run(arguments)
@@ -60,10 +78,11 @@ import Testing
         let before = databaseBytes(cli.database)
         let refused = try cli.run("annotate", strike, "--quote", "3.2% pay offer", "--color", "red")
         #expect(refused.status == 64)
-        #expect(refused.stderrLines == [
-            "newsdb: The value 'red' is invalid for '--color <color>'. Please provide one of the following: "
-                + "yellow, green, blue, pink, purple, orange (see `newsdb --help`)"
-        ])
+        #expect(
+            refused.stderrLines == [
+                "newsdb: The value 'red' is invalid for '--color <color>'. Please provide one of the following: "
+                    + "yellow, green, blue, pink, purple, orange (see `newsdb --help`)"
+            ])
         #expect(databaseBytes(cli.database) == before)
         let made = try cli.run("annotate", strike, "--quote", "3.2% pay offer", "--color", "Yellow", "--json")
         #expect(made.status == 0, "\(made.stderr)")

@@ -11,7 +11,8 @@ import Testing
         scratch = try TemporaryDirectory()
         cli = CLIRunner(database: scratch.path("news.sqlite"))
         _ = try cli.run("import", samplesFolder)
-        let strike = try #require(try cli.run("search", "dockworkers").stdout.split(separator: " ").first.map(String.init))
+        let strike = try #require(
+            try cli.run("search", "dockworkers").stdout.split(separator: " ").first.map(String.init))
         #expect(try cli.run("annotate", strike, "--quote", "3.2% pay offer", "--note", "private").status == 0)
     }
 
@@ -72,9 +73,10 @@ import Testing
         defer { drain?.terminate() }
         let output = try CLIRunner(database: node).run("status")
         #expect(output.status == 64)
-        #expect(output.stderrLines == [
-            "newsdb: \(node) is not a regular file (a device, FIFO or socket); give a database file (see `newsdb --help`)"
-        ])
+        #expect(
+            output.stderrLines == [
+                "newsdb: \(node) is not a regular file (a device, FIFO or socket); give a database file (see `newsdb --help`)"
+            ])
         #expect(info(node).st_mode & 0o777 == 0o666)
         #expect(!FileManager.default.fileExists(atPath: node + "-wal"))
         #expect(!FileManager.default.fileExists(atPath: node + "-shm"))
@@ -86,7 +88,10 @@ import Testing
         defer { drain?.terminate() }
         let output = try CLIRunner(database: scratch.path("other.sqlite")).run("status")
         #expect(output.status == 64)
-        #expect(output.stderrLines == ["newsdb: \(node) is not a regular file; newsdb will not write to it (see `newsdb --help`)"])
+        #expect(
+            output.stderrLines == [
+                "newsdb: \(node) is not a regular file; newsdb will not write to it (see `newsdb --help`)"
+            ])
         #expect(!FileManager.default.fileExists(atPath: scratch.path("other.sqlite")))
     }
 
@@ -119,7 +124,10 @@ import Testing
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let database = try cli.run("--db", folder, "status")
         #expect(database.status == 64)
-        #expect(database.stderrLines == ["newsdb: \(folder) is a folder; give the path of a database file (see `newsdb --help`)"])
+        #expect(
+            database.stderrLines == [
+                "newsdb: \(folder) is a folder; give the path of a database file (see `newsdb --help`)"
+            ])
         for arguments in [["annotations", "export", "--out", folder], ["sync", "export", "--out", folder]] {
             let output = try cli.run(arguments)
             #expect(output.status == 64, "\(arguments)")

@@ -35,14 +35,23 @@ import Testing
         for (name, reason) in cases {
             try expectRefused(["import", input(name)], stderr: "newsdb: skipped \(input(name)): \(reason)\n")
         }
-        let deep = try team.scratch.write("deep.json", String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000))
+        let deep = try team.scratch.write(
+            "deep.json", String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000))
         try expectRefused(
-            ["import", deep], stderr: "newsdb: skipped \(deep): not valid JSON: Too many nested arrays or dictionaries around line 1, column 514.\n")
+            ["import", deep],
+            stderr:
+                "newsdb: skipped \(deep): not valid JSON: Too many nested arrays or dictionaries around line 1, column 514.\n"
+        )
         let tenMegabytes = try team.scratch.write(
-            "big.json", try JSONSerialization.data(withJSONObject: [["title": "Big", "body": String(repeating: "x", count: 10_000_000)]]))
+            "big.json",
+            try JSONSerialization.data(withJSONObject: [
+                ["title": "Big", "body": String(repeating: "x", count: 10_000_000)]
+            ]))
         try expectRefused(
             ["import", tenMegabytes],
-            stderr: "newsdb: skipped \(tenMegabytes): its body is 10 MB, more than an article can be (8 MiB); is it an article?\n")
+            stderr:
+                "newsdb: skipped \(tenMegabytes): its body is 10 MB, more than an article can be (8 MiB); is it an article?\n"
+        )
         // 200 MB, sparse: refused by its size before a byte of it is read.
         let huge = team.scratch.path("huge.txt")
         #expect(FileManager.default.createFile(atPath: huge, contents: Data("Huge\n\n".utf8)))
@@ -50,7 +59,8 @@ import Testing
         try handle.truncate(atOffset: 200_000_000)
         try handle.close()
         try expectRefused(
-            ["import", huge], stderr: "newsdb: skipped \(huge): it is 200 MB, more than an article can be (8 MiB); is it an article?\n")
+            ["import", huge],
+            stderr: "newsdb: skipped \(huge): it is 200 MB, more than an article can be (8 MiB); is it an article?\n")
     }
 
     @Test("Duplicate keys: the last one counts; SQL-like text is stored and found as text")
@@ -60,7 +70,8 @@ import Testing
         #expect(try cli.run("import", input("sql-like.txt")).status == 0)
         let found = try cli.run("search", "--json", "Robert")
         #expect(found.stdout.contains(#"Robert'); DROP TABLE articles;--"#))
-        let lines = try String(contentsOfFile: input("sql-like.jsonl"), encoding: .utf8).replacingOccurrences(of: "ARTICLE", with: team.strike)
+        let lines = try String(contentsOfFile: input("sql-like.jsonl"), encoding: .utf8).replacingOccurrences(
+            of: "ARTICLE", with: team.strike)
         let file = try team.scratch.write("sql.jsonl", lines)
         #expect(try cli.run("annotations", "import", file).status == 0)
         let annotations = try cli.run("annotations", "--json", team.strike).stdout
@@ -68,14 +79,20 @@ import Testing
         #expect(try cli.run("check").status == 0)
     }
 
-    @Test("Right-to-left text, combining characters and emoji: quotes are found (typed decomposed too) at the right offsets")
+    @Test(
+        "Right-to-left text, combining characters and emoji: quotes are found (typed decomposed too) at the right offsets"
+    )
     func unicodeOffsets() throws {
         #expect(try cli.run("import", input("rtl-emoji-combining.txt")).status == 0)
         let hits = try JSONSerialization.jsonObject(with: Data(try cli.run("search", "--json", "mayor").stdout.utf8))
         let article = try #require((hits as? [[String: Any]])?.first?["id"] as? String)
-        let body = "The mayor said \u{202E}\u{0645}\u{0631}\u{062D}\u{0628}\u{0627}\u{202C} and \u{E9}t\u{E9} with \u{1F600} emoji and "
+        let body =
+            "The mayor said \u{202E}\u{0645}\u{0631}\u{062D}\u{0628}\u{0627}\u{202C} and \u{E9}t\u{E9} with \u{1F600} emoji and "
             + "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467} family, then the target phrase here."
-        for quote in ["target phrase", "e\u{301}te\u{301}", "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467} family", "\u{0645}\u{0631}\u{062D}\u{0628}\u{0627}"] {
+        for quote in [
+            "target phrase", "e\u{301}te\u{301}", "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467} family",
+            "\u{0645}\u{0631}\u{062D}\u{0628}\u{0627}",
+        ] {
             let made = try cli.run("annotate", String(article.prefix(8)), "--quote", quote, "--json")
             #expect(made.status == 0, "\(quote): \(made.stderr)")
             let object = try #require(try JSONSerialization.jsonObject(with: Data(made.stdout.utf8)) as? [String: Any])
@@ -85,15 +102,20 @@ import Testing
             let scalars = Array(body.unicodeScalars)
             let exact = String(String.UnicodeScalarView(scalars[start..<end]))
             #expect(exact == (selector["exact"] as? String), "\(quote)")
-            #expect(exact.precomposedStringWithCanonicalMapping == quote.precomposedStringWithCanonicalMapping, "\(quote)")
+            #expect(
+                exact.precomposedStringWithCanonicalMapping == quote.precomposedStringWithCanonicalMapping, "\(quote)")
         }
     }
 
     @Test("Annotation imports with wrong types, deep nesting, unknown articles or huge numbers are refused whole")
     func annotationFiles() throws {
-        let deep = try team.scratch.write("deep.jsonl", #"{"article": "# + String(repeating: "[", count: 50_000) + String(repeating: "]", count: 50_000) + "}\n")
+        let deep = try team.scratch.write(
+            "deep.jsonl",
+            #"{"article": "# + String(repeating: "[", count: 50_000) + String(repeating: "]", count: 50_000) + "}\n")
         let occurrence = try team.scratch.write(
-            "occurrence.jsonl", try String(contentsOfFile: input("huge-occurrence.jsonl"), encoding: .utf8).replacingOccurrences(of: "ARTICLE", with: team.strike))
+            "occurrence.jsonl",
+            try String(contentsOfFile: input("huge-occurrence.jsonl"), encoding: .utf8).replacingOccurrences(
+                of: "ARTICLE", with: team.strike))
         let cases: [(String, String)] = [
             (input("wrong-types.jsonl"), "line 1: field \"article\" must be a string"),
             (deep, "line 1: not valid JSON"),
@@ -104,7 +126,9 @@ import Testing
         for (file, reason) in cases {
             try expectRefused(
                 ["annotations", "import", file],
-                stderr: "newsdb: 1 of 1 annotations are invalid; nothing was imported (--skip-invalid imports the others):\n  \(reason)\n")
+                stderr:
+                    "newsdb: 1 of 1 annotations are invalid; nothing was imported (--skip-invalid imports the others):\n  \(reason)\n"
+            )
         }
     }
 
@@ -119,12 +143,15 @@ import Testing
         #expect(FileManager.default.contents(atPath: copy) == before)
         try expectRefused(
             ["sync", "import", input("not-a-change-file.json")],
-            stderr: "newsdb: \(input("not-a-change-file.json")) is not a newsdb change file (made by `newsdb sync export`)\n")
+            stderr:
+                "newsdb: \(input("not-a-change-file.json")) is not a newsdb change file (made by `newsdb sync export`)\n"
+        )
     }
 
     @Test("Change files cut short or with a bit flipped anywhere are refused with one line, changing nothing")
     func damagedChangeFiles() throws {
-        _ = try team.alice.run("annotate", team.strike, "--quote", "3.2% pay offer", "--note", "a note", "--tag", "claim")
+        _ = try team.alice.run(
+            "annotate", team.strike, "--quote", "3.2% pay offer", "--note", "a note", "--tag", "claim")
         let file = team.scratch.path("alice.json")
         #expect(try team.alice.run("sync", "export", "--out", file).status == 0)
         let original = try Data(contentsOf: URL(fileURLWithPath: file))
@@ -175,14 +202,17 @@ import Testing
 
     @Test("A full disk (a file size limit): the import fails with one line and the database is as it was")
     func fullDisk() throws {
-        let line = #"{"article": "\#(team.strike)", "quote": "3.2% pay offer", "note": "\#(String(repeating: "n", count: 2_000))"}"#
+        let line =
+            #"{"article": "\#(team.strike)", "quote": "3.2% pay offer", "note": "\#(String(repeating: "n", count: 2_000))"}"#
         let lines = Array(repeating: line, count: 3_000)
         let file = try team.scratch.write("big.jsonl", lines.joined(separator: "\n") + "\n")
         _ = try cli.run("status")
         let before = databaseBytes(cli.database)
         let limited = Process()
         limited.executableURL = URL(fileURLWithPath: "/bin/sh")
-        limited.arguments = ["-c", "trap '' XFSZ; ulimit -f 2000; exec \"$0\" annotations import \"$1\"", CLIRunner.binary.path, file]
+        limited.arguments = [
+            "-c", "trap '' XFSZ; ulimit -f 2000; exec \"$0\" annotations import \"$1\"", CLIRunner.binary.path, file,
+        ]
         limited.environment = ProcessInfo.processInfo.environment.merging(["NEWSDB_DB": cli.database]) { $1 }
         let errors = Pipe()
         limited.standardError = errors
@@ -191,7 +221,10 @@ import Testing
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         limited.waitUntilExit()
         #expect(limited.terminationStatus == 1)
-        #expect(stderr == "newsdb: importing annotations: the disk refused a read or write (is it full or failing?); nothing was changed\n")
+        #expect(
+            stderr
+                == "newsdb: importing annotations: the disk refused a read or write (is it full or failing?); nothing was changed\n"
+        )
         #expect(databaseBytes(cli.database) == before)
         #expect(try cli.run("check").status == 0)
     }

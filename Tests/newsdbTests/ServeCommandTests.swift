@@ -14,7 +14,9 @@ import Testing
 
     /// Gives `runner` `count` annotations in one import.
     func annotations(_ runner: CLIRunner, _ count: Int, note: String) throws {
-        let lines = (0..<count).map { #"{"article": "\#(strike)", "quote": "3.2% pay offer", "note": "\#(note) \#($0)"}"# }
+        let lines = (0..<count).map {
+            #"{"article": "\#(strike)", "quote": "3.2% pay offer", "note": "\#(note) \#($0)"}"#
+        }
         let file = try scratch.write("\(note).jsonl", lines.joined(separator: "\n") + "\n")
         #expect(try runner.run("annotations", "import", file).status == 0)
     }
@@ -25,11 +27,15 @@ import Testing
         let token = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(created.status == 0 && token.hasPrefix("ndb_") && created.stderr.contains("shown once"))
         #expect(try alice.run("tokens").stdout.contains("bob"))
-        #expect(try alice.run("tokens", "create", "bob").stderr == "newsdb: bob already has a token; revoke it first (`newsdb tokens revoke bob`)\n")
+        #expect(
+            try alice.run("tokens", "create", "bob").stderr
+                == "newsdb: bob already has a token; revoke it first (`newsdb tokens revoke bob`)\n")
         let server = try ServerProcess(database: alice.database)
         _ = try alice.run("annotate", strike, "--quote", "3.2% pay offer", "--note", "from alice")
         _ = try bob.run("import", samplesFolder)
-        #expect(try bob.run(["peers", "add", "alice", server.url, "--token", "-"], stdin: Data((token + "\n").utf8)).status == 0)
+        #expect(
+            try bob.run(["peers", "add", "alice", server.url, "--token", "-"], stdin: Data((token + "\n").utf8)).status
+                == 0)
         let synced = try bob.run("sync", "alice")
         #expect(synced.status == 0)
         #expect(synced.stdout.contains("pulled ") && synced.stdout.contains(" from alice (\(server.url))"))
@@ -40,7 +46,8 @@ import Testing
         let peers = try #require(try JSONSerialization.jsonObject(with: Data(listing.stdout.utf8)) as? [[String: Any]])
         #expect((peers.first?["server"] as? [String: Any])?["url"] as? String == server.url)
         let servers = try bob.run("peers", "servers", "--json")
-        #expect(servers.stdout.contains(server.url) && !servers.stdout.contains(token) && !listing.stdout.contains(token))
+        #expect(
+            servers.stdout.contains(server.url) && !servers.stdout.contains(token) && !listing.stdout.contains(token))
         #expect(server.stderr.contains("GET /v1/sync 200") && !server.stderr.contains(token))
 
         #expect(try alice.run("tokens", "revoke", "bob").status == 0)
@@ -56,10 +63,15 @@ import Testing
     func refusesOpenServerWithoutTokens() throws {
         let refused = try alice.run("serve", "--host", "0.0.0.0", "--port", "0")
         #expect(refused.status == 1)
-        #expect(refused.stderr == "newsdb: refusing to listen on 0.0.0.0 while no teammate has a token; make one with `newsdb tokens create NAME`\n")
+        #expect(
+            refused.stderr
+                == "newsdb: refusing to listen on 0.0.0.0 while no teammate has a token; make one with `newsdb tokens create NAME`\n"
+        )
     }
 
-    @Test("A server killed mid-sync, then a client killed mid-sync: nothing is lost, and the next sync sends only the rest")
+    @Test(
+        "A server killed mid-sync, then a client killed mid-sync: nothing is lost, and the next sync sends only the rest"
+    )
     func killedMidSync() throws {
         try annotations(alice, 3_000, note: "alice")
         let token = try alice.run("tokens", "create", "bob").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -100,7 +112,8 @@ import Testing
         server.stop()
     }
 
-    @Test("SIGTERM mid-push: the server finishes the page it is applying, exits 0, and the next sync completes the rest")
+    @Test(
+        "SIGTERM mid-push: the server finishes the page it is applying, exits 0, and the next sync completes the rest")
     func gracefulStopMidPush() throws {
         let token = try alice.run("tokens", "create", "bob").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         var server = try ServerProcess(database: alice.database, arguments: ["--max-page", "25"])
@@ -133,7 +146,8 @@ import Testing
         #expect(server.waitFor(1, linesContaining: "POST /v1/sync/push 200"))
         var overlapped = false
         for index in 0..<10 {
-            let made = try alice.run("annotate", strike, "--quote", "3.2% pay offer", "--note", "while serving \(index)")
+            let made = try alice.run(
+                "annotate", strike, "--quote", "3.2% pay offer", "--note", "while serving \(index)")
             #expect(made.status == 0, "\(made.stderr)")
             if index == 0 { overlapped = push.isRunning }
         }

@@ -29,8 +29,8 @@ final class ServerProcess: Sendable {
         let deadline = Date().addingTimeInterval(20)
         while found == nil && Date() < deadline && process.isRunning {
             found = log.value.range(of: #"on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression).flatMap {
-                    Int(log.value[$0].split(separator: ":").last ?? "")
-                }
+                Int(log.value[$0].split(separator: ":").last ?? "")
+            }
             if found == nil { Thread.sleep(forTimeInterval: 0.02) }
         }
         guard let found else {

@@ -30,7 +30,8 @@ import Testing
         #expect(try bob.run("sync", "export", "--for", "alice", "--out", back).status == 0)
         #expect(try alice.run("sync", "import", back).stderr.contains("1 conflict"))
         let listed = try alice.run("conflicts", "--json")
-        let conflicts = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        let conflicts = try #require(
+            try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
         #expect(conflicts.count == 1)
         let conflict = try #require(conflicts.first?["id"] as? String)
         #expect(try alice.run("resolve", conflict, "--note", "3.2% offered, union says 3%").status == 0)
@@ -55,12 +56,14 @@ import Testing
         _ = try alice.run("sync", "export", "--out", first)
         _ = try bob.run("sync", "import", first)
         #expect(try alice.run("annotations", "delete", id).status == 0)
-        #expect(try bob.run("annotations", "edit", id, "--note", "Bob: the union says 3%", "--add-tag", "pay").status == 0)
+        #expect(
+            try bob.run("annotations", "edit", id, "--note", "Bob: the union says 3%", "--add-tag", "pay").status == 0)
         let back = scratch.path("bob-1.json")
         _ = try bob.run("sync", "export", "--for", "alice", "--out", back)
         _ = try alice.run("sync", "import", back)
         let listed = try alice.run("conflicts").stdout
-        #expect(listed.contains("  1 winner  deleted") && listed.contains("  2 other ") && listed.contains("  3 other "))
+        #expect(
+            listed.contains("  1 winner  deleted") && listed.contains("  2 other ") && listed.contains("  3 other "))
         let edit = try alice.run("annotations", "edit", id, "--color", "blue")
         #expect(edit.status == 1 && edit.stderr.contains("`newsdb resolve \(id)/deleted --keep other` restores it"))
         let unknown = try alice.run("resolve", id, "--keep", "9")
@@ -94,9 +97,12 @@ import Testing
         let line = "1 change by carol waits for annotation \(id), not received yet"
         #expect(imported.stderr.contains("newsdb: " + line))
         #expect(try bob.run("status").stdout.contains("waiting   " + line))
-        let status = try #require(try JSONSerialization.jsonObject(with: Data(bob.run("status", "--json").stdout.utf8)) as? [String: Any])
+        let status = try #require(
+            try JSONSerialization.jsonObject(with: Data(bob.run("status", "--json").stdout.utf8)) as? [String: Any])
         let waiting = try #require(status["waiting"] as? [[String: Any]])
-        #expect(waiting.count == 1 && waiting.first?["need"] as? String == "annotation" && waiting.first?["changes"] as? Int == 1)
+        #expect(
+            waiting.count == 1 && waiting.first?["need"] as? String == "annotation"
+                && waiting.first?["changes"] as? Int == 1)
         let check = try bob.run("check")
         #expect(check.status == 0 && check.stdout.contains("waiting: " + line))
         // The annotation arrives: nothing waits any more.
@@ -131,7 +137,8 @@ import Testing
 
     // Copies and backups (docs/SYNC.md, "Copies and backups").
 
-    @Test("cp x x2; init --name on x2: the copy says it became a new replica, and both copies' annotations reach a third")
+    @Test(
+        "cp x x2; init --name on x2: the copy says it became a new replica, and both copies' annotations reach a third")
     func copiedDatabase() throws {
         let copy = CLIRunner(database: scratch.path("alice2.sqlite"))
         try FileManager.default.copyItem(atPath: alice.database, toPath: copy.database)
@@ -163,7 +170,9 @@ import Testing
         #expect(try alice.run("check").status == 0)
     }
 
-    @Test("restore puts a backup back as a new replica; an existing database or a file that is no database is refused and nothing is written")
+    @Test(
+        "restore puts a backup back as a new replica; an existing database or a file that is no database is refused and nothing is written"
+    )
     func restore() throws {
         let backup = scratch.path("alice.bak")
         try FileManager.default.copyItem(atPath: alice.database, toPath: backup)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import newsdb
 
 /// Text from articles, annotations and teammates reaches the terminal with its control characters shown escaped
@@ -15,10 +16,15 @@ import Testing
     /// Whether `output` printed nothing raw: no ESC, BEL or other control character but line feeds and tabs.
     private func expectEscaped(_ output: CLIRunner.Output, _ what: String, shows: Bool = true) {
         for (stream, text) in [("stdout", output.stdout), ("stderr", output.stderr)] {
-            let raw = text.unicodeScalars.filter { ($0.value < 0x20 && $0.value != 0x0A && $0.value != 0x09) || (0x7F...0x9F).contains($0.value) }
+            let raw = text.unicodeScalars.filter {
+                ($0.value < 0x20 && $0.value != 0x0A && $0.value != 0x09) || (0x7F...0x9F).contains($0.value)
+            }
             #expect(raw.isEmpty, "\(what) printed \(raw.map { String($0.value, radix: 16) }) raw on \(stream)")
         }
-        if shows { #expect((output.stdout + output.stderr).contains("\\x1b"), "\(what) did not show the escape: \(output.stdout)") }
+        if shows {
+            #expect(
+                (output.stdout + output.stderr).contains("\\x1b"), "\(what) did not show the escape: \(output.stdout)")
+        }
     }
 
     @Test("Every human-output command shows escape sequences from the data escaped, to a pipe")
@@ -36,7 +42,8 @@ import Testing
 
         let imported = try alice.run("import", "--verbose", file)
         expectEscaped(imported, "import --verbose")
-        let id = try #require(imported.stdout.split(separator: "\n").first?.split(separator: " ").dropFirst().first.map(String.init))
+        let id = try #require(
+            imported.stdout.split(separator: "\n").first?.split(separator: " ").dropFirst().first.map(String.init))
         expectEscaped(try alice.run("list"), "list")
         expectEscaped(try alice.run("show", id), "show")
         expectEscaped(try alice.run("search", "holds"), "search")
@@ -71,8 +78,9 @@ import Testing
     @Test("visible() escapes the text's control characters but keeps newsdb's own styles, line feeds and tabs")
     func visible() {
         let styled = Terminal.style(code: "1") + "bold" + Terminal.styleReset
-        #expect(Terminal.visible("a\u{1B}[2J\tb\nc\u{07}\u{7F}\u{9B}" + styled)
-            == "a\\x1b[2J\tb\nc\\x07\\x7f\\x9b\u{1B}[1mbold\u{1B}[0m")
+        #expect(
+            Terminal.visible("a\u{1B}[2J\tb\nc\u{07}\u{7F}\u{9B}" + styled)
+                == "a\\x1b[2J\tb\nc\\x07\\x7f\\x9b\u{1B}[1mbold\u{1B}[0m")
         // A text that imitates the style marker without its number is printed as it is, not as a style.
         #expect(Terminal.visible("\u{E000}[2J") == "\u{E000}[2J")
     }

@@ -38,38 +38,39 @@ enum FuzzTarget {
 }
 
 #if FUZZING
-/// libFuzzer's driver, called from this program's own entry point (SwiftPM names an executable's entry point
-/// `newsdb_fuzz_main` and links `main` to it, so libFuzzer's `main` is not used).
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<Int32>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32
-) -> Int32
+    /// libFuzzer's driver, called from this program's own entry point (SwiftPM names an executable's entry point
+    /// `newsdb_fuzz_main` and links `main` to it, so libFuzzer's `main` is not used). Named as libFuzzer names it.
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func LLVMFuzzerRunDriver(
+        _ argc: UnsafeMutablePointer<Int32>,
+        _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32
+    ) -> Int32
 
-@_cdecl("newsdb_fuzz_main")
-func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments) { bytes, size in fuzzOneInput(bytes, size) }
-}
-
-/// One input, to the target NEWSDB_FUZZ_TARGET names (libFuzzer's runtime also refers to it by this name).
-@_cdecl("LLVMFuzzerTestOneInput")
-func fuzzOneInput(_ bytes: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    let data = Data(bytes: bytes, count: size)
-    switch ProcessInfo.processInfo.environment["NEWSDB_FUZZ_TARGET"] {
-    case "articles": FuzzTarget.articles(data)
-    default: FuzzTarget.changes(data)
+    @_cdecl("newsdb_fuzz_main")
+    func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
+        var count = argc
+        var arguments = argv
+        return LLVMFuzzerRunDriver(&count, &arguments) { bytes, size in fuzzOneInput(bytes, size) }
     }
-    return 0
-}
+
+    /// One input, to the target NEWSDB_FUZZ_TARGET names (libFuzzer's runtime also refers to it by this name).
+    @_cdecl("LLVMFuzzerTestOneInput")
+    func fuzzOneInput(_ bytes: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+        let data = Data(bytes: bytes, count: size)
+        switch ProcessInfo.processInfo.environment["NEWSDB_FUZZ_TARGET"] {
+        case "articles": FuzzTarget.articles(data)
+        default: FuzzTarget.changes(data)
+        }
+        return 0
+    }
 #else
-@main
-struct FuzzEntry {
-    static func main() {
-        FileHandle.standardError.write(Data("newsdb-fuzz: build and run it with scripts/fuzz.sh\n".utf8))
-        exit(64)
+    @main
+    struct FuzzEntry {
+        static func main() {
+            FileHandle.standardError.write(Data("newsdb-fuzz: build and run it with scripts/fuzz.sh\n".utf8))
+            exit(64)
+        }
     }
-}
 #endif

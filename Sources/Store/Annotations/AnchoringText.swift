@@ -66,7 +66,9 @@ struct AnchoringText {
     @inline(__always)
     static func fold(_ scalar: Unicode.Scalar) -> UInt32 {
         let value = scalar.value
-        if value < 0x80 { return value == 0x09 || value == 0x0A || value == 0x0D || value == 0x0B || value == 0x0C ? 0x20 : value }
+        if value < 0x80 {
+            return value == 0x09 || value == 0x0A || value == 0x0D || value == 0x0B || value == 0x0C ? 0x20 : value
+        }
         switch value {
         case 0x2018, 0x2019, 0x201A, 0x201B, 0x2032: return 0x27  // ’ → '
         case 0x201C, 0x201D, 0x201E, 0x2033: return 0x22  // ” → "

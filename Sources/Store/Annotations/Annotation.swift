@@ -43,7 +43,9 @@ public struct Annotation: Sendable, Equatable, Codable {
             exact: row["exact"], prefix: row["prefix"], suffix: row["suffix"], start: row["start"], end: row["end"])
         let stateName: String = row["anchor_state"]
         guard let state = AnchorState(rawValue: stateName) else {
-            throw StoreError(.database, "annotation \(row["id"] as String) has an unknown anchor state; was it written by a newer newsdb?")
+            throw StoreError(
+                .database,
+                "annotation \(row["id"] as String) has an unknown anchor state; was it written by a newer newsdb?")
         }
         let start: Int? = row["anchor_start"]
         let end: Int? = row["anchor_end"]
@@ -53,9 +55,12 @@ public struct Annotation: Sendable, Equatable, Codable {
         self.tags = tags
         let color: String = row["color"]
         let motivation: String = row["motivation"]
-        guard let parsedColor = AnnotationColor(rawValue: color), let parsedMotivation = Motivation(rawValue: motivation)
+        guard let parsedColor = AnnotationColor(rawValue: color),
+            let parsedMotivation = Motivation(rawValue: motivation)
         else {
-            throw StoreError(.database, "annotation \(id.prefix(8)) has an unknown color or motivation; was it written by a newer newsdb?")
+            throw StoreError(
+                .database,
+                "annotation \(id.prefix(8)) has an unknown color or motivation; was it written by a newer newsdb?")
         }
         self.color = parsedColor
         self.motivation = parsedMotivation

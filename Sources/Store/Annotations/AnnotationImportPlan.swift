@@ -4,7 +4,9 @@ import GRDB
 /// What an import will do with one record, worked out (and checked) before anything is written.
 enum PlannedAnnotation {
     case create(articleID: String, revision: Int, selector: TextSelector, state: AnchorState, range: Range<Int>?)
-    case update(id: String, seq: Int64, reselect: (selector: TextSelector, revision: Int, state: AnchorState, range: Range<Int>?)?)
+    case update(
+        id: String, seq: Int64,
+        reselect: (selector: TextSelector, revision: Int, state: AnchorState, range: Range<Int>?)?)
 }
 
 /// Checks import records against the database and applies them, inside one write transaction.
@@ -24,9 +26,12 @@ struct AnnotationImportPlan {
     /// - Throws: `StoreError` saying what is wrong with the record.
     mutating func plan(_ record: AnnotationRecord) throws -> PlannedAnnotation {
         let article = try self.article(record.article)
-        if let id = record.id, let existing = try Row.fetchOne(
-            db, sql: "SELECT seq, article_id, exact, anchor_start, anchor_end, deleted_at FROM annotations WHERE id = ?",
-            arguments: [id])
+        if let id = record.id,
+            let existing = try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT seq, article_id, exact, anchor_start, anchor_end, deleted_at FROM annotations WHERE id = ?",
+                arguments: [id])
         {
             guard existing["article_id"] == article.id else {
                 throw StoreError(.invalidInput, "annotation \(id.prefix(8)) is on another article")
@@ -55,7 +60,8 @@ struct AnnotationImportPlan {
 
     /// Writes a planned record, as changes of `local`.
     mutating func apply(
-        _ record: AnnotationRecord, _ planned: PlannedAnnotation, author: String, now: String, _ local: inout LocalChanges
+        _ record: AnnotationRecord, _ planned: PlannedAnnotation, author: String, now: String,
+        _ local: inout LocalChanges
     ) throws -> Outcome {
         switch planned {
         case .create(let articleID, _, let selector, let state, _):
@@ -63,12 +69,14 @@ struct AnnotationImportPlan {
             let note = NewsDatabase.cleanNote(record.note)
             let createdAt = record.createdAt ?? now
             try local.record(
-                .create(AnnotationCreation(
-                    id: record.id ?? randomUUIDString(), articleID: articleID,
-                    textHash: state == .orphan ? AnnotationCreation.noText : try textHash(articleID),
-                    selector: selector, note: note, color: record.color ?? .default,
-                    motivation: record.motivation ?? .implied(note: note, tags: tags), author: record.author ?? author,
-                    tags: tags, createdAt: createdAt)),
+                .create(
+                    AnnotationCreation(
+                        id: record.id ?? randomUUIDString(), articleID: articleID,
+                        textHash: state == .orphan ? AnnotationCreation.noText : try textHash(articleID),
+                        selector: selector, note: note, color: record.color ?? .default,
+                        motivation: record.motivation ?? .implied(note: note, tags: tags),
+                        author: record.author ?? author,
+                        tags: tags, createdAt: createdAt)),
                 at: record.modifiedAt ?? createdAt)
             return .created
         case .update(let id, _, let reselect):
@@ -76,7 +84,9 @@ struct AnnotationImportPlan {
             // A W3C export says when each annotation was last changed: an older copy never overwrites newer edits.
             if let modified = record.modifiedAt, modified <= current.modifiedAt { return .unchanged }
             var changes = AnnotationChanges()
-            if record.noteGiven, NewsDatabase.cleanNote(record.note) != current.note { changes.note = record.note ?? "" }
+            if record.noteGiven, NewsDatabase.cleanNote(record.note) != current.note {
+                changes.note = record.note ?? ""
+            }
             if let tags = record.tags {
                 let wanted = Set(tags)
                 changes.addTags = wanted.subtracting(current.tags).sorted()
@@ -91,9 +101,10 @@ struct AnnotationImportPlan {
             defer { local.at = time }
             try NewsDatabase.applyChanges(id: id, changes, add: changes.addTags, remove: changes.removeTags, &local)
             if let reselect {
-                try local.record(.set(
-                    annotation: id, value: .selector(reselect.selector, textHash: try textHash(current.articleID)),
-                    seen: local.seen))
+                try local.record(
+                    .set(
+                        annotation: id, value: .selector(reselect.selector, textHash: try textHash(current.articleID)),
+                        seen: local.seen))
             }
             return .updated
         }
@@ -102,7 +113,8 @@ struct AnnotationImportPlan {
     /// The SHA-256 of the current body of an article the plan looked at.
     private mutating func textHash(_ articleID: String) throws -> String {
         if let hash = hashes[articleID] { return hash }
-        guard let body = try String.fetchOne(db, sql: "SELECT body FROM articles WHERE id = ?", arguments: [articleID]) else {
+        guard let body = try String.fetchOne(db, sql: "SELECT body FROM articles WHERE id = ?", arguments: [articleID])
+        else {
             throw StoreError(.notFound, "article \(articleID.prefix(8)) vanished during the import")
         }
         let hash = sha256Hex(body)
@@ -116,14 +128,16 @@ struct AnnotationImportPlan {
         let id: String
         if reference.contains("://") {
             let url = CanonicalURL.string(reference) ?? reference
-            guard let found = try String.fetchOne(db, sql: "SELECT id FROM articles WHERE url = ?", arguments: [url]) else {
+            guard let found = try String.fetchOne(db, sql: "SELECT id FROM articles WHERE url = ?", arguments: [url])
+            else {
                 throw StoreError(.notFound, "no article has the URL \(reference); import the article first")
             }
             id = found
         } else {
             id = try NewsDatabase.resolveArticleID(reference, db)
         }
-        guard let row = try Row.fetchOne(db, sql: "SELECT body, revision FROM articles WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db, sql: "SELECT body, revision FROM articles WHERE id = ?", arguments: [id])
+        else {
             throw StoreError(.notFound, "no article matches '\(reference)'")
         }
         let entry = (id: id, revision: row["revision"] as Int, text: AnchoringText(row["body"]))
@@ -148,12 +162,15 @@ struct AnnotationImportPlan {
         // One search serves the usual case (a quote that occurs once); the locator explains the others.
         let found = text.wholeOccurrences(of: AnchoringText.folded(record.quote)).whole
         if record.occurrence == nil && found.count > 1 {
-            throw StoreError(.ambiguous, "the quote occurs \(found.count) times; add \"occurrence\": 1 to \(found.count) to pick one")
+            throw StoreError(
+                .ambiguous, "the quote occurs \(found.count) times; add \"occurrence\": 1 to \(found.count) to pick one"
+            )
         }
         if found.count == 1 && (record.occurrence ?? 1) == 1 {
             return (TextSelector.make(found[0], in: text), .exact, found[0])
         }
-        let range = try QuoteLocator.locate(record.quote, occurrence: record.occurrence, in: text, articleID: article.id)
+        let range = try QuoteLocator.locate(
+            record.quote, occurrence: record.occurrence, in: text, articleID: article.id)
         return (TextSelector.make(range, in: text), .exact, range)
     }
 }

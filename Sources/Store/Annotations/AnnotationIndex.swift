@@ -20,7 +20,9 @@ enum AnnotationIndex {
     /// large sync import write a small index segment (and later merge them all).
     static func remove(seq: Int64, note: String?, _ db: Database) throws {
         guard let note else { return }
-        try db.cachedStatement(sql: "INSERT INTO annotation_notes_fts (annotation_notes_fts, rowid, note) VALUES ('delete', ?, ?)")
-            .execute(arguments: [seq, note])
+        try db.cachedStatement(
+            sql: "INSERT INTO annotation_notes_fts (annotation_notes_fts, rowid, note) VALUES ('delete', ?, ?)"
+        )
+        .execute(arguments: [seq, note])
     }
 }

@@ -98,7 +98,9 @@ enum AnnotationRecordReader {
 
     /// A JSON Lines object: `article`, `quote` (required), `note`, `tags`, `color`, `id`, `occurrence`, `motivation`.
     private static func jsonLinesRecord(_ value: Any, place: String) throws -> AnnotationRecord {
-        guard let object = value as? [String: Any] else { throw StoreError(.invalidInput, "an annotation must be a JSON object") }
+        guard let object = value as? [String: Any] else {
+            throw StoreError(.invalidInput, "an annotation must be a JSON object")
+        }
         func string(_ key: String) throws -> String? {
             switch object[key] {
             case nil, is NSNull: return nil
@@ -126,7 +128,10 @@ enum AnnotationRecordReader {
         }
         if let color = try string("color") {
             guard let parsed = AnnotationColor(rawValue: color.lowercased()) else {
-                throw StoreError(.invalidInput, "color \"\(color)\" is not one of \(AnnotationColor.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw StoreError(
+                    .invalidInput,
+                    "color \"\(color)\" is not one of \(AnnotationColor.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             record.color = parsed
         }
@@ -138,7 +143,8 @@ enum AnnotationRecordReader {
         }
         if let occurrence = object["occurrence"], !(occurrence is NSNull) {
             // JSON true and false come back as NSNumber too: only a number whose type is not "c" (char, Bool) counts.
-            guard let value = occurrence as? NSNumber, String(cString: value.objCType) != "c", let number = occurrence as? Int,
+            guard let value = occurrence as? NSNumber, String(cString: value.objCType) != "c",
+                let number = occurrence as? Int,
                 number >= 1
             else {
                 throw StoreError(.invalidInput, "field \"occurrence\" must be a whole number from 1")

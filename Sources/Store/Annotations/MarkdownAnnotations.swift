@@ -14,8 +14,10 @@ enum MarkdownAnnotations {
             if !lines.isEmpty { lines.append("") }
             lines.append("## \(article.title)")
             lines.append("")
-            let details = [article.byline.map { "By \($0)" }, article.source, article.publishedAt.map { String($0.prefix(10)) }]
-                .compactMap { $0 }
+            let details = [
+                article.byline.map { "By \($0)" }, article.source, article.publishedAt.map { String($0.prefix(10)) },
+            ]
+            .compactMap { $0 }
             if !details.isEmpty { lines.append("*\(details.joined(separator: " · "))*") }
             if let url = article.url { lines.append("<\(url)>") }
             let text = AnchoringText(article.body)
@@ -23,7 +25,9 @@ enum MarkdownAnnotations {
                 lines.append("")
                 // The passage as the article reads now (a fuzzy match may differ from what was highlighted).
                 var passage = annotation.selector.exact
-                if let range = annotation.anchor.range, range.upperBound <= text.scalars.count { passage = text.string(range) }
+                if let range = annotation.anchor.range, range.upperBound <= text.scalars.count {
+                    passage = text.string(range)
+                }
                 let quote = passage.split(whereSeparator: \.isNewline).joined(separator: " ")
                 lines.append("> \(quote)")
                 if annotation.anchor.state == .orphan {

@@ -11,30 +11,36 @@ enum QuoteLocator {
     ///   `.invalidInput` for an empty quote, an occurrence out of range, a quote from a heading, or one that occurs
     ///   only where it would split a character (occurrences that split one are not counted).
     static func locate(
-        _ quote: String, occurrence: Int?, in text: AnchoringText, articleID: String, headings: [(name: String, text: String?)] = []
+        _ quote: String, occurrence: Int?, in text: AnchoringText, articleID: String,
+        headings: [(name: String, text: String?)] = []
     ) throws -> Range<Int> {
         let pattern = AnchoringText.folded(quote)
         guard !pattern.isEmpty else { throw StoreError(.invalidInput, "the quote is empty") }
         let (found, splitting) = text.wholeOccurrences(of: pattern)
         let article = String(articleID.prefix(8))
         if found.isEmpty && splitting > 0 { throw splitsCharacter(article) }
-        if found.isEmpty, let heading = headings.first(where: { AnchoringText($0.text ?? "").occurrences(of: pattern).count > 0 }) {
+        if found.isEmpty,
+            let heading = headings.first(where: { AnchoringText($0.text ?? "").occurrences(of: pattern).count > 0 })
+        {
             throw StoreError(
                 .invalidInput,
-                "the quote is from the \(heading.name) of article \(article), not its body; titles and deks cannot be annotated, only the body")
+                "the quote is from the \(heading.name) of article \(article), not its body; titles and deks cannot be annotated, only the body"
+            )
         }
         if found.isEmpty {
             guard let closest = text.closest(to: pattern) else {
                 throw StoreError(.notFound, "the quote does not occur in article \(article)")
             }
             let passage = excerpt(wholeWords(text.bodyRange(closest.range), in: text), in: text, context: 0)
-            throw StoreError(.notFound, "the quote does not occur in article \(article); the closest passage is “\(passage)”")
+            throw StoreError(
+                .notFound, "the quote does not occur in article \(article); the closest passage is “\(passage)”")
         }
         if let occurrence {
             guard (1...found.count).contains(occurrence) else {
                 throw StoreError(
                     .invalidInput,
-                    "--occurrence \(occurrence) is out of range: the quote occurs \(found.count) time\(found.count == 1 ? "" : "s")")
+                    "--occurrence \(occurrence) is out of range: the quote occurs \(found.count) time\(found.count == 1 ? "" : "s")"
+                )
             }
             return found[occurrence - 1]
         }
@@ -54,7 +60,8 @@ enum QuoteLocator {
     static func splitsCharacter(_ article: String) -> StoreError {
         StoreError(
             .invalidInput,
-            "the quote starts or ends inside a character of article \(article) (part of a flag, of an emoji with a skin tone or of a joined emoji, or an accent without its letter); quote whole characters")
+            "the quote starts or ends inside a character of article \(article) (part of a flag, of an emoji with a skin tone or of a joined emoji, or an accent without its letter); quote whole characters"
+        )
     }
 
     /// `range` widened to the white space around it, so a passage is shown in whole words.

@@ -63,11 +63,15 @@ enum Reanchoring {
         let reach = 4 * pattern.count + 500
         let near = max(0, expected - reach)..<min(text.folded.count, expected + pattern.count + reach)
         for window in [near, 0..<text.folded.count] {
-            guard let match = text.closest(to: pattern, within: window), match.distance <= allowedInContext else { continue }
+            guard let match = text.closest(to: pattern, within: window), match.distance <= allowedInContext else {
+                continue
+            }
             let range = text.bodyRange(match.range)
             let context = contextScore(selector, at: range, in: text)
             if match.distance > allowed && context < 0.75 { continue }
-            if (pattern.count < shortQuote || wasRepeated) && context < (wasRepeated ? 0.75 : minimumContext) { continue }
+            if (pattern.count < shortQuote || wasRepeated) && context < (wasRepeated ? 0.75 : minimumContext) {
+                continue
+            }
             return range
         }
         return nil
@@ -83,7 +87,8 @@ enum Reanchoring {
             return AnchoringText.folded(String(view))
         }
         let before = around(text.scalars[max(0, range.lowerBound - TextSelector.contextLength)..<range.lowerBound])
-        let after = around(text.scalars[range.upperBound..<min(text.scalars.count, range.upperBound + TextSelector.contextLength)])
+        let after = around(
+            text.scalars[range.upperBound..<min(text.scalars.count, range.upperBound + TextSelector.contextLength)])
         let scores = [similarity(prefix, before, alignEnd: true), similarity(suffix, after, alignEnd: false)]
         return (scores[0] + scores[1]) / 2
     }

@@ -8,18 +8,25 @@ enum W3CAnnotations {
     static let context = "http://www.w3.org/ns/anno.jsonld"
     static let articleURNPrefix = "urn:newsdb:article:"
     static let styleClassPrefix = "newsdb-"
-    static var stylesheet: [String: Any] { [
-        "type": "CssStylesheet",
-        "value": AnnotationColor.allCases.map { ".\(styleClassPrefix)\($0.rawValue) { background-color: \(css($0)) }" }
+    static var stylesheet: [String: Any] {
+        [
+            "type": "CssStylesheet",
+            "value": AnnotationColor.allCases.map {
+                ".\(styleClassPrefix)\($0.rawValue) { background-color: \(css($0)) }"
+            }
             .joined(separator: " "),
-    ] }
+        ]
+    }
 
     /// The export of `annotations`, whose articles are `articles` (by id).
-    static func collection(_ annotations: [Annotation], articles: [String: Article], exportID: String) -> [String: Any] {
+    static func collection(_ annotations: [Annotation], articles: [String: Article], exportID: String) -> [String: Any]
+    {
         var texts: [String: AnchoringText] = [:]
         let items = annotations.map { annotation -> [String: Any] in
             let article = articles[annotation.articleID]
-            if texts[annotation.articleID] == nil, let article { texts[annotation.articleID] = AnchoringText(article.body) }
+            if texts[annotation.articleID] == nil, let article {
+                texts[annotation.articleID] = AnchoringText(article.body)
+            }
             return self.annotation(annotation, article: article, text: texts[annotation.articleID])
         }
         return [
@@ -63,7 +70,10 @@ enum W3CAnnotations {
             "target": [
                 "source": source,
                 "selector": [
-                    ["type": "TextQuoteSelector", "exact": selector.exact, "prefix": selector.prefix, "suffix": selector.suffix],
+                    [
+                        "type": "TextQuoteSelector", "exact": selector.exact, "prefix": selector.prefix,
+                        "suffix": selector.suffix,
+                    ],
                     ["type": "TextPositionSelector", "start": selector.start, "end": selector.end],
                 ],
                 "styleClass": styleClassPrefix + annotation.color.rawValue,
@@ -119,7 +129,8 @@ enum W3CAnnotations {
         guard let target = object["target"] as? [String: Any], let source = target["source"] as? String else {
             throw StoreError(.invalidInput, "the target has no source")
         }
-        let selectors = target["selector"] as? [[String: Any]] ?? (target["selector"] as? [String: Any]).map { [$0] } ?? []
+        let selectors =
+            target["selector"] as? [[String: Any]] ?? (target["selector"] as? [String: Any]).map { [$0] } ?? []
         guard let quote = selectors.first(where: { $0["type"] as? String == "TextQuoteSelector" }),
             let exact = quote["exact"] as? String, !exact.isEmpty
         else { throw StoreError(.invalidInput, "the target has no TextQuoteSelector") }
@@ -161,7 +172,9 @@ enum W3CAnnotations {
         }
         if let creator = object["creator"] {
             let name = ((creator as? [String: Any])?["name"] as? String) ?? (creator as? String) ?? ""
-            guard !TextScanning.trimmed(name).isEmpty else { throw StoreError(.invalidInput, "the creator has no name") }
+            guard !TextScanning.trimmed(name).isEmpty else {
+                throw StoreError(.invalidInput, "the creator has no name")
+            }
             record.author = name
         }
         record.createdAt = try instant(object["created"], "created")
@@ -172,7 +185,9 @@ enum W3CAnnotations {
     /// An ISO 8601 instant, in newsdb's form; nil when absent.
     private static func instant(_ value: Any?, _ key: String) throws -> String? {
         guard let value else { return nil }
-        guard let text = value as? String else { throw StoreError(.invalidInput, "\"\(key)\" must be a date-time string") }
+        guard let text = value as? String else {
+            throw StoreError(.invalidInput, "\"\(key)\" must be a date-time string")
+        }
         do {
             return Timestamp.string(try Date(text, strategy: .iso8601))
         } catch {

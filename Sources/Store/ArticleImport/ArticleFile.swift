@@ -36,7 +36,8 @@ struct ArticleFile: Sendable {
                 let (found, unreadable) = articleFiles(in: path)
                 skipped += unreadable
                 if found.isEmpty && unreadable.isEmpty {
-                    skipped.append(SkippedFile(path: path, reason: "no article files (\(listedExtensions)) in this folder"))
+                    skipped.append(
+                        SkippedFile(path: path, reason: "no article files (\(listedExtensions)) in this folder"))
                 }
                 files += found.map { ArticleFile(name: $0, data: nil) }
             }
@@ -55,7 +56,8 @@ struct ArticleFile: Sendable {
 
     private static func walk(_ folder: String, into paths: inout [String], unreadable: inout [SkippedFile]) {
         guard let directory = opendir(folder) else {
-            unreadable.append(SkippedFile(path: folder, reason: "cannot read this folder: \(String(cString: strerror(errno)))"))
+            unreadable.append(
+                SkippedFile(path: folder, reason: "cannot read this folder: \(String(cString: strerror(errno)))"))
             return
         }
         defer { closedir(directory) }
@@ -69,7 +71,8 @@ struct ArticleFile: Sendable {
             if kind == Int32(DT_UNKNOWN) || kind == Int32(DT_LNK) {
                 var info = stat()
                 guard stat(path, &info) == 0 else {
-                    unreadable.append(SkippedFile(path: path, reason: "cannot read it: \(String(cString: strerror(errno)))"))
+                    unreadable.append(
+                        SkippedFile(path: path, reason: "cannot read it: \(String(cString: strerror(errno)))"))
                     continue
                 }
                 let format = info.st_mode & S_IFMT
@@ -122,7 +125,8 @@ struct ArticleFile: Sendable {
             drafts = [try PlainTextArticle.parse(text)]
         }
         for (index, draft) in drafts.enumerated() where draft.body.utf8.count > ArticleDraft.maxBodyBytes {
-            throw Self.tooLarge(draft.body.utf8.count, what: drafts.count == 1 ? "its body" : "the body of article \(index + 1)")
+            throw Self.tooLarge(
+                draft.body.utf8.count, what: drafts.count == 1 ? "its body" : "the body of article \(index + 1)")
         }
         if let source {
             for index in drafts.indices where drafts[index].source == nil {
@@ -135,7 +139,9 @@ struct ArticleFile: Sendable {
     private static func tooLarge(_ bytes: Int, what: String) -> StoreError {
         let size = ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file)
         return StoreError(
-            .invalidInput, "\(what) is \(size), more than an article can be (\(ArticleDraft.maxBodyBytes >> 20) MiB); is it an article?")
+            .invalidInput,
+            "\(what) is \(size), more than an article can be (\(ArticleDraft.maxBodyBytes >> 20) MiB); is it an article?"
+        )
     }
 
     private func load() throws -> Data {

@@ -17,7 +17,9 @@ enum DateLine {
         "mon", "monday", "tue", "tues", "tuesday", "wed", "wednesday", "thu", "thur", "thurs", "thursday",
         "fri", "friday", "sat", "saturday", "sun", "sunday",
     ]
-    private static let fillers: Set<String> = ["published", "updated", "posted", "date", "on", "at", "last", "st", "nd", "rd", "th"]
+    private static let fillers: Set<String> = [
+        "published", "updated", "posted", "date", "on", "at", "last", "st", "nd", "rd", "th",
+    ]
     /// Offsets in minutes east of UTC.
     private static let zones: [String: Int] = [
         "utc": 0, "gmt": 0, "z": 0, "bst": 60, "cet": 60, "cest": 120, "eet": 120, "eest": 180, "msk": 180,
@@ -41,8 +43,12 @@ enum DateLine {
             text = String(text[..<match.range.lowerBound])
         }
 
-        var year: Int?, month: Int?, day: Int?
-        var hour: Int?, minute = 0, second = 0
+        var year: Int?
+        var month: Int?
+        var day: Int?
+        var hour: Int?
+        var minute = 0
+        var second = 0
         var meridiem: String?
         var zone = numericZone
         for token in tokens(text) {
@@ -108,7 +114,8 @@ enum DateLine {
     /// `YYYY-MM-DD`, optionally followed by a time (`T` or a space, `hh:mm[:ss[.fff]]`) and a zone (`Z`,
     /// `+hh:mm`, `+hhmm`, or a zone name such as `GMT`). Without a zone only the date is kept.
     private static func parseISO(_ text: String) -> String? {
-        let pattern = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2}|[A-Za-z]{2,5})?)?$/
+        let pattern =
+            /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2}|[A-Za-z]{2,5})?)?$/
         guard let match = text.wholeMatch(of: pattern),
             let year = Int(match.1), let month = Int(match.2), let day = Int(match.3), isValid(year, month, day)
         else { return nil }

@@ -48,7 +48,8 @@ enum JSONArticle {
     }
 
     private static func firstLineIsObject(_ data: Data) -> Bool {
-        guard let line = data.split(separator: UInt8(ascii: "\n")).first(where: { $0.contains { !isJSONWhitespace($0) } })
+        guard
+            let line = data.split(separator: UInt8(ascii: "\n")).first(where: { $0.contains { !isJSONWhitespace($0) } })
         else { return false }
         do {
             return try JSONSerialization.jsonObject(with: Data(line)) is [String: Any]
@@ -102,7 +103,8 @@ enum JSONArticle {
         var published: String?
         if let text = try string("published"), !text.isEmpty {
             guard let date = DateLine.parse(text) else {
-                throw StoreError(.invalidInput, "\(prefix)field \"published\" is not a date newsdb can read: \(text.prefix(40))")
+                throw StoreError(
+                    .invalidInput, "\(prefix)field \"published\" is not a date newsdb can read: \(text.prefix(40))")
             }
             published = date
         }

@@ -52,7 +52,9 @@ enum PlainTextArticle {
             paragraphs.remove(at: position)
         }
         let body = paragraphs.map { $0.joined(separator: "\n") }.joined(separator: "\n\n")
-        guard TextScanning.containsWord(body) else { throw StoreError(.invalidInput, "the article has a title but no body") }
+        guard TextScanning.containsWord(body) else {
+            throw StoreError(.invalidInput, "the article has a title but no body")
+        }
         return ArticleDraft(title: title, dek: dek, byline: byline, publishedAt: published, body: body)
     }
 
@@ -78,7 +80,8 @@ enum PlainTextArticle {
         guard line.utf8.count <= 200, let first = line.utf8.first, "AaBbWwRr".utf8.contains(first) else { return nil }
         let lowered = line.lowercased()
         guard let prefix = bylinePrefixes.first(where: { lowered.hasPrefix($0) }) else { return nil }
-        let name = line.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: ":")))
+        let name = line.dropFirst(prefix.count).trimmingCharacters(
+            in: .whitespaces.union(CharacterSet(charactersIn: ":")))
         // "By the time the vote closed" is a sentence, not a byline: a name starts with a capital and is short.
         guard let initial = name.first, initial.isUppercase,
             name.split(separator: " ").count <= 10, !name.hasSuffix(".") || name.count <= 3

@@ -28,7 +28,8 @@ struct ParsedFile: Sendable {
         do {
             let drafts = try file.read(source: source)
             if let revisionOf, drafts.count != 1 {
-                throw StoreError(.invalidInput, "--revision-of takes a file holding one article; this one holds \(drafts.count)")
+                throw StoreError(
+                    .invalidInput, "--revision-of takes a file holding one article; this one holds \(drafts.count)")
             }
             articles = .success(drafts.map { PreparedArticle($0, id: revisionOf, givenAsRevision: revisionOf != nil) })
         } catch let error as StoreError {

@@ -18,7 +18,8 @@ enum TextScanning {
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == 0x0A || byte == 0x0D {
-                    let end = byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A ? index + 2 : index + 1
+                    let end =
+                        byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A ? index + 2 : index + 1
                     found.append((index, end))
                     index = end
                 } else {
@@ -32,7 +33,10 @@ enum TextScanning {
         result.reserveCapacity(breaks.count + 1)
         var lineStart = 0
         for lineBreak in breaks {
-            result.append(text[utf8.index(utf8.startIndex, offsetBy: lineStart)..<utf8.index(utf8.startIndex, offsetBy: lineBreak.start)])
+            result.append(
+                text[
+                    utf8.index(
+                        utf8.startIndex, offsetBy: lineStart)..<utf8.index(utf8.startIndex, offsetBy: lineBreak.start)])
             lineStart = lineBreak.end
         }
         result.append(text[utf8.index(utf8.startIndex, offsetBy: lineStart)...])

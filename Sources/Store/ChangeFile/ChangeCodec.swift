@@ -57,10 +57,13 @@ public struct ChangeCodec {
             case .color(let color): encoded = q(color.rawValue)
             case .motivation(let motivation): encoded = q(motivation.rawValue)
             case .selector(let selector, let textHash):
-                encoded = "[" + [
-                    q(selector.exact), q(selector.prefix), q(selector.suffix), String(selector.start), String(selector.end),
-                    q(textHash),
-                ].joined(separator: ",") + "]"
+                encoded =
+                    "["
+                    + [
+                        q(selector.exact), q(selector.prefix), q(selector.suffix), String(selector.start),
+                        String(selector.end),
+                        q(textHash),
+                    ].joined(separator: ",") + "]"
             }
             fields += ["\"s\"", q(annotation), q(value.field.rawValue), encoded, try knowledge(seen)]
         case .tag(let annotation, let tag):
@@ -102,7 +105,9 @@ public struct ChangeCodec {
         var triples: [String] = []
         for origin in seen.ranges.keys.sorted() {
             let number = try index(of: origin)
-            for range in seen.ranges[origin] ?? [] { triples.append("[\(number),\(range.lowerBound),\(range.upperBound)]") }
+            for range in seen.ranges[origin] ?? [] {
+                triples.append("[\(number),\(range.lowerBound),\(range.upperBound)]")
+            }
         }
         return "[" + triples.joined(separator: ",") + "]"
     }
@@ -147,7 +152,9 @@ public struct ChangeCodec {
             return nil
         }
         let originNumber = try reader.int()
-        guard originNumber >= 0, originNumber < origins.count else { throw invalid("names replica \(originNumber), which the file does not list") }
+        guard originNumber >= 0, originNumber < origins.count else {
+            throw invalid("names replica \(originNumber), which the file does not list")
+        }
         let origin = origins[originNumber]
         let counter = try reader.int()
         let milliseconds = try reader.int()
@@ -162,18 +169,21 @@ public struct ChangeCodec {
         let body: Change.Body
         switch kind {
         case "a":
-            body = .article(ArticleVersion(
-                id: try reader.articleID(), title: try reader.string(), dek: try reader.optionalString(),
-                byline: try reader.optionalString(), source: try reader.optionalString(), url: try reader.optionalString(),
-                publishedAt: try reader.optionalString(), body: try reader.string()))
+            body = .article(
+                ArticleVersion(
+                    id: try reader.articleID(), title: try reader.string(), dek: try reader.optionalString(),
+                    byline: try reader.optionalString(), source: try reader.optionalString(),
+                    url: try reader.optionalString(),
+                    publishedAt: try reader.optionalString(), body: try reader.string()))
         case "c":
             let annotation = try reader.annotationID()
             let text = try textReference(&reader)
             let selector = try reader.selector()
-            body = .create(AnnotationCreation(
-                id: annotation, articleID: text.article, textHash: text.hash, selector: selector,
-                note: try reader.optionalString(), color: try reader.color(), motivation: try reader.motivation(),
-                author: try reader.string(), tags: try tags(&reader), createdAt: try reader.timeOrZero() ?? at))
+            body = .create(
+                AnnotationCreation(
+                    id: annotation, articleID: text.article, textHash: text.hash, selector: selector,
+                    note: try reader.optionalString(), color: try reader.color(), motivation: try reader.motivation(),
+                    author: try reader.string(), tags: try tags(&reader), createdAt: try reader.timeOrZero() ?? at))
         case "s":
             let annotation = try reader.annotationID()
             let field = try reader.string()
@@ -183,7 +193,9 @@ public struct ChangeCodec {
             case "color": value = .color(try reader.color())
             case "motivation": value = .motivation(try reader.motivation())
             case "selector":
-                value = try reader.array("a selector") { parts in .selector(try parts.selector(), textHash: try parts.string()) }
+                value = try reader.array("a selector") { parts in
+                    .selector(try parts.selector(), textHash: try parts.string())
+                }
             default: throw invalid("sets an unknown field \"\(field)\"")
             }
             body = .set(annotation: annotation, value: value, seen: try knowledge(&reader))

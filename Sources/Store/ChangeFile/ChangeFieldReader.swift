@@ -73,7 +73,9 @@ struct ChangeFieldReader {
 
     /// The next field when it is a whole number; nil, reading nothing, when it is something else.
     mutating func intIfNumber() throws -> Int? {
-        guard !isAtEnd, let byte = json.peek(), byte == UInt8(ascii: "-") || (byte >= 0x30 && byte <= 0x39) else { return nil }
+        guard !isAtEnd, let byte = json.peek(), byte == UInt8(ascii: "-") || (byte >= 0x30 && byte <= 0x39) else {
+            return nil
+        }
         return try int()
     }
 
@@ -113,20 +115,25 @@ struct ChangeFieldReader {
     mutating func annotationID() throws -> String {
         let text = try string()
         // A lowercase UUID: 8-4-4-4-12 lowercase hexadecimal digits.
-        let valid = text.utf8.count == 36 && text.utf8.enumerated().allSatisfy { index, byte in
-            index == 8 || index == 13 || index == 18 || index == 23
-                ? byte == UInt8(ascii: "-") : (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66)
-        }
+        let valid =
+            text.utf8.count == 36
+            && text.utf8.enumerated().allSatisfy { index, byte in
+                index == 8 || index == 13 || index == 18 || index == 23
+                    ? byte == UInt8(ascii: "-") : (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66)
+            }
         guard valid else {
-            throw StoreError(.invalidInput, "a change names annotation \"\(text.prefix(40))\", which is not a lowercase UUID")
+            throw StoreError(
+                .invalidInput, "a change names annotation \"\(text.prefix(40))\", which is not a lowercase UUID")
         }
         return text
     }
 
     mutating func articleID() throws -> String {
         let text = try string()
-        guard text.utf8.count == 64, text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else {
-            throw StoreError(.invalidInput, "a change names article \"\(text.prefix(70))\", which is not a newsdb article id")
+        guard text.utf8.count == 64, text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) })
+        else {
+            throw StoreError(
+                .invalidInput, "a change names article \"\(text.prefix(70))\", which is not a newsdb article id")
         }
         return text
     }
@@ -137,13 +144,17 @@ struct ChangeFieldReader {
         let suffix = try string()
         let start = try int()
         let end = try int()
-        guard !exact.isEmpty, start >= 0, end > start else { throw StoreError(.invalidInput, "a change has an impossible passage") }
+        guard !exact.isEmpty, start >= 0, end > start else {
+            throw StoreError(.invalidInput, "a change has an impossible passage")
+        }
         return TextSelector(exact: exact, prefix: prefix, suffix: suffix, start: start, end: end)
     }
 
     mutating func color() throws -> AnnotationColor {
         let text = try string()
-        guard let color = AnnotationColor(rawValue: text) else { throw StoreError(.invalidInput, "a change has an unknown color \"\(text)\"") }
+        guard let color = AnnotationColor(rawValue: text) else {
+            throw StoreError(.invalidInput, "a change has an unknown color \"\(text)\"")
+        }
         return color
     }
 

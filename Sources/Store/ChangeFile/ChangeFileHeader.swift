@@ -45,7 +45,8 @@ enum ChangeFileHeader {
         guard version <= ChangeFileFormat.version else {
             throw StoreError(
                 .invalidInput,
-                "\(file) is in change file format \(version), newer than this newsdb reads (\(ChangeFileFormat.version)); upgrade newsdb")
+                "\(file) is in change file format \(version), newer than this newsdb reads (\(ChangeFileFormat.version)); upgrade newsdb"
+            )
         }
         guard let schema = object["schema"] as? Int, let sender = object["sender"] as? [String: Any],
             let senderID = sender["id"] as? String, let senderName = sender["name"] as? String,
@@ -55,7 +56,8 @@ enum ChangeFileHeader {
         guard schema <= NewsDatabase.changeSchemaVersion else {
             throw StoreError(
                 .invalidInput,
-                "\(file) comes from a newer newsdb (schema \(schema); this one has \(NewsDatabase.changeSchemaVersion)); upgrade newsdb")
+                "\(file) comes from a newer newsdb (schema \(schema); this one has \(NewsDatabase.changeSchemaVersion)); upgrade newsdb"
+            )
         }
         // Names came with newsdb 0.3.0; a file from 0.2.0 has none.
         guard let names = object["names"].map({ $0 as? [String: String] }) ?? [:] else {

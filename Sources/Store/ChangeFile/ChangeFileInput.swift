@@ -52,7 +52,9 @@ final class ChangeFileInput: Sendable {
     func append(_ range: Range<Int>, to buffer: inout [UInt8]) throws -> Int {
         if let memory {
             let available = range.clamped(to: 0..<size)
-            buffer.append(contentsOf: memory[(memory.startIndex + available.lowerBound)..<(memory.startIndex + available.upperBound)])
+            buffer.append(
+                contentsOf: memory[
+                    (memory.startIndex + available.lowerBound)..<(memory.startIndex + available.upperBound)])
             return available.count
         }
         let start = buffer.count

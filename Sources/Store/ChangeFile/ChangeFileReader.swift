@@ -44,7 +44,8 @@ public enum ChangeFileReader {
         guard let (headerLine, second) = try file.line(at: 0) else { throw ChangeFileHeader.notAChangeFile(path) }
         let (header, origins) = try ChangeFileHeader.read(Data(headerLine), file: path)
         let layout = try verify(file, secondLine: second)
-        let tooMany = StoreError(.invalidInput, "\(path) holds more than \(maxChanges) changes, the most one page may hold")
+        let tooMany = StoreError(
+            .invalidInput, "\(path) holds more than \(maxChanges) changes, the most one page may hold")
         guard layout.count <= maxChanges else { throw tooMany }
         let decoder = ChangeDecoder(file, layout: layout, origins: origins)
         defer { decoder.stop() }
@@ -59,7 +60,8 @@ public enum ChangeFileReader {
                     guard let next = try decoder.next() else {
                         // The count line is the sender's word, under its own SHA-256: the lines are what counts.
                         guard applied == layout.count else {
-                            throw ChangeFileHeader.damaged(path, "it says it holds \(layout.count) changes but holds \(applied)")
+                            throw ChangeFileHeader.damaged(
+                                path, "it says it holds \(layout.count) changes but holds \(applied)")
                         }
                         progress?(1)
                         return nil
@@ -100,7 +102,8 @@ public enum ChangeFileReader {
         }
         let lastText = text(0)
         let prefix = "\"sha256\": \""
-        guard lastText.hasPrefix(prefix), lastText.hasSuffix("\"}"), lastText.utf8.count == prefix.utf8.count + 64 + 2 else {
+        guard lastText.hasPrefix(prefix), lastText.hasSuffix("\"}"), lastText.utf8.count == prefix.utf8.count + 64 + 2
+        else {
             throw ChangeFileHeader.damaged(path, "it is truncated (its last line, the SHA-256, is missing)")
         }
         let expected = String(lastText.dropFirst(prefix.count).prefix(64))

@@ -49,18 +49,27 @@ struct ChangeLines {
         }
         while true {
             let start = position - bufferOffset
-            let end = start >= buffer.count ? nil : buffer.withUnsafeBytes { bytes -> Int? in
-                memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start).map { bytes.baseAddress!.distance(to: $0) }
-            }
+            let end =
+                start >= buffer.count
+                ? nil
+                : buffer.withUnsafeBytes { bytes -> Int? in
+                    memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start).map {
+                        bytes.baseAddress!.distance(to: $0)
+                    }
+                }
             guard let end else {
-                guard try read() else { throw ChangeFileHeader.damaged(file.path, "it changed while it was being imported") }
+                guard try read() else {
+                    throw ChangeFileHeader.damaged(file.path, "it changed while it was being imported")
+                }
                 continue
             }
             var last = end
             if last > start && buffer[last - 1] == UInt8(ascii: ",") { last -= 1 }
             position = bufferOffset + end + 1
             lineNumber += 1
-            return try buffer.withUnsafeBufferPointer { try decode(UnsafeBufferPointer(rebasing: $0[start..<last]), lineNumber) }
+            return try buffer.withUnsafeBufferPointer {
+                try decode(UnsafeBufferPointer(rebasing: $0[start..<last]), lineNumber)
+            }
         }
     }
 

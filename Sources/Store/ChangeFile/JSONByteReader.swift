@@ -195,11 +195,13 @@ struct JSONByteReader {
     private mutating func escapedScalar() throws -> Unicode.Scalar {
         let unit = try hex4()
         if unit >= 0xD800 && unit < 0xDC00 {
-            guard position + 2 <= bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u")
+            guard position + 2 <= bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                bytes[position + 1] == UInt8(ascii: "u")
             else { throw notJSON() }
             position += 2
             let low = try hex4()
-            guard low >= 0xDC00 && low < 0xE000, let scalar = Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
+            guard low >= 0xDC00 && low < 0xE000,
+                let scalar = Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
             else { throw notJSON() }
             return scalar
         }

@@ -19,7 +19,9 @@ extension NewsDatabase {
         let now = Timestamp.string(clock())
         try write("making a token") { db in
             guard try !Bool(fetchOne: db, "SELECT EXISTS (SELECT 1 FROM tokens WHERE name = ?)", [trimmed]) else {
-                throw StoreError(.invalidInput, "\(trimmed) already has a token; revoke it first (`newsdb tokens revoke \(trimmed)`)")
+                throw StoreError(
+                    .invalidInput, "\(trimmed) already has a token; revoke it first (`newsdb tokens revoke \(trimmed)`)"
+                )
             }
             try db.execute(
                 sql: "INSERT INTO tokens (name, hash, created_at) VALUES (?, ?, ?)",
@@ -59,7 +61,9 @@ extension NewsDatabase {
     public func tokenOwner(_ presented: String) throws -> String? {
         let hash = Array(sha256Hex(presented).utf8)
         let rows = try read("checking a token") { db in
-            try Row.fetchAll(db, sql: "SELECT name, hash FROM tokens").map { ($0["name"] as String, $0["hash"] as String) }
+            try Row.fetchAll(db, sql: "SELECT name, hash FROM tokens").map {
+                ($0["name"] as String, $0["hash"] as String)
+            }
         }
         var owner: String?
         for (name, stored) in rows {

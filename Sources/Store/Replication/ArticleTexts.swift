@@ -17,8 +17,9 @@ struct ArticleTexts {
 
     /// Reads the article's current text; nil when the article is not here.
     init?(articleID: String, _ db: Database) throws {
-        guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT revision, body FROM articles WHERE id = ?"), arguments: [articleID])
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT revision, body FROM articles WHERE id = ?"), arguments: [articleID])
         else { return nil }
         self.articleID = articleID
         revision = row["revision"]

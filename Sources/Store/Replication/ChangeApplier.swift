@@ -95,9 +95,11 @@ struct ChangeApplier {
             }
             let deletes = if case .delete = change.body { true } else { false }
             let winner = try register(
-                state, "deleted", change, origin: origin, hlc: hlc, kind: deletes ? "delete" : "restore", value: nil, seen: seen)
+                state, "deleted", change, origin: origin, hlc: hlc, kind: deletes ? "delete" : "restore", value: nil,
+                seen: seen)
             if winner {
-                try statements.execute(.setDeletedAt, deletes ? change.at : nil, state.latestHLC, state.modifiedAt, state.seq)
+                try statements.execute(
+                    .setDeletedAt, deletes ? change.at : nil, state.latestHLC, state.modifiedAt, state.seq)
             } else {
                 try touch(state)
             }
@@ -107,7 +109,9 @@ struct ChangeApplier {
 
     // MARK: - Annotations
 
-    private mutating func create(_ creation: AnnotationCreation, _ change: Change, origin: Int64, hlc: String) throws -> Outcome {
+    private mutating func create(_ creation: AnnotationCreation, _ change: Change, origin: Int64, hlc: String) throws
+        -> Outcome
+    {
         guard var article = try articleTexts(creation.articleID) else {
             if try isDuplicate(creation, change) { return .applied }
             return .waiting(subject: creation.articleID)
@@ -131,7 +135,8 @@ struct ChangeApplier {
                 if try isDuplicate(creation, change) { return .applied }
                 return .waiting(subject: creation.articleID)
             }
-            let anchored = NewsDatabase.anchor(selector, madeOn: AnchoringText(madeOn.body), on: article.current, sameText: false)
+            let anchored = NewsDatabase.anchor(
+                selector, madeOn: AnchoringText(madeOn.body), on: article.current, sameText: false)
             (made, state, range) = (madeOn.revision, anchored.state, anchored.range)
         }
         texts[creation.articleID] = article
@@ -161,7 +166,8 @@ struct ChangeApplier {
     /// first one stays, and the second is ignored.
     private func isDuplicate(_ creation: AnnotationCreation, _ change: Change) throws -> Bool {
         guard try Int64.fetchOne(statements.bound(.annotationSeq, creation.id)) != nil else { return false }
-        NewsDatabase.logger.warning("ignored a second creation of annotation \(creation.id)", metadata: ["change": "\(change.id)"])
+        NewsDatabase.logger.warning(
+            "ignored a second creation of annotation \(creation.id)", metadata: ["change": "\(change.id)"])
         return true
     }
 
@@ -212,14 +218,17 @@ struct ChangeApplier {
             try statements.execute(.setMotivation, motivation.rawValue, state.latestHLC, state.modifiedAt, state.seq)
         case .selector(let selector, let textHash):
             try touch(state)
-            guard let articleID = try String.fetchOne(db, sql: "SELECT article_id FROM annotations WHERE seq = ?", arguments: [state.seq]),
+            guard
+                let articleID = try String.fetchOne(
+                    db, sql: "SELECT article_id FROM annotations WHERE seq = ?", arguments: [state.seq]),
                 var article = try articleTexts(articleID)
             else { throw StoreError(.database, "annotation \(annotation.prefix(8)) has no article") }
             // A selector on a text this replica does not have (yet) keeps the annotation where it is.
             guard let madeOn = try article.text(hash: textHash, db) else { return }
             texts[articleID] = article
             let (anchorState, range) = NewsDatabase.anchor(
-                selector, madeOn: AnchoringText(madeOn.body), on: article.current, sameText: madeOn.revision == article.revision)
+                selector, madeOn: AnchoringText(madeOn.body), on: article.current,
+                sameText: madeOn.revision == article.revision)
             try db.execute(
                 sql: """
                     UPDATE annotations SET revision = ?, exact = ?, prefix = ?, suffix = ?, start = ?, "end" = ?,
@@ -267,10 +276,10 @@ struct ChangeApplier {
         case .note(let note): return note
         case .color(let color): return color.rawValue
         case .motivation(let motivation): return motivation.rawValue
-        case .selector(let selector, let textHash): return try StoredSelector(selector: selector, textHash: textHash).json()
+        case .selector(let selector, let textHash):
+            return try StoredSelector(selector: selector, textHash: textHash).json()
         }
     }
-
 
     // MARK: - Articles
 
@@ -280,9 +289,11 @@ struct ChangeApplier {
         texts[version.id] = nil
         let prepared = PreparedArticle(version.draft, id: version.id)
         let stamp: NewsDatabase.ArticleChange = (origin, change.id.counter, change.clock)
-        guard let current = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT seq, revision, hlc, content_hash, title, body FROM articles WHERE id = ?"),
-            arguments: [version.id])
+        guard
+            let current = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT seq, revision, hlc, content_hash, title, body FROM articles WHERE id = ?"),
+                arguments: [version.id])
         else {
             _ = try NewsDatabase.store(prepared, importedAt: change.at, change: stamp, exactly: true, db)
             return
@@ -301,20 +312,24 @@ struct ChangeApplier {
         }
         // An earlier version: kept only for a text not stored yet.
         let sameText = current["title"] == version.title && current["body"] == version.body
-        let stored = try Bool.fetchOne(
-            db, sql: "SELECT EXISTS (SELECT 1 FROM article_revisions WHERE article_id = ? AND title = ? AND body = ?)",
-            arguments: [version.id, version.title, version.body]) ?? false
+        let stored =
+            try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM article_revisions WHERE article_id = ? AND title = ? AND body = ?)",
+                arguments: [version.id, version.title, version.body]) ?? false
         guard !sameText && !stored else { return }
         let revision: Int = current["revision"]
         // It goes before the current text, which moves up one revision (with the annotations made on it).
         try db.execute(
             sql: NewsDatabase.insertRevision,
             arguments: [
-                version.id, revision, prepared.draft.title, prepared.draft.dek, prepared.draft.byline, prepared.draft.body,
+                version.id, revision, prepared.draft.title, prepared.draft.dek, prepared.draft.byline,
+                prepared.draft.body,
                 prepared.contentHash, change.at, change.at, prepared.draft.source, prepared.draft.url,
                 prepared.draft.publishedAt, origin, change.id.counter, change.clock.description,
             ])
-        try db.execute(sql: "UPDATE articles SET revision = revision + 1 WHERE seq = ?", arguments: [current["seq"] as Int64])
+        try db.execute(
+            sql: "UPDATE articles SET revision = revision + 1 WHERE seq = ?", arguments: [current["seq"] as Int64])
         try db.execute(
             sql: """
                 UPDATE annotations SET revision = CASE WHEN revision = ?2 THEN revision + 1 ELSE revision END,
@@ -372,7 +387,8 @@ struct StoredSelector: Codable {
         do {
             self = try JSONDecoder().decode(StoredSelector.self, from: Data(json.utf8))
         } catch {
-            throw StoreError(.database, "a stored selector is unreadable: \(StoreError.describe(error))", underlying: error)
+            throw StoreError(
+                .database, "a stored selector is unreadable: \(StoreError.describe(error))", underlying: error)
         }
     }
 

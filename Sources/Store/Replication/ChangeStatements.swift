@@ -19,7 +19,8 @@ final class ChangeStatements {
         var sql: String {
             switch self {
             case .annotationSeq: "SELECT seq FROM annotations WHERE id = ?"
-            case .annotationState: "SELECT seq, deleted_at IS NOT NULL, note, latest_hlc, modified_at FROM annotations WHERE id = ?"
+            case .annotationState:
+                "SELECT seq, deleted_at IS NOT NULL, note, latest_hlc, modified_at FROM annotations WHERE id = ?"
             case .insertAnnotation:
                 """
                 INSERT INTO annotations (id, article_id, revision, exact, prefix, suffix, start, "end",
@@ -35,14 +36,16 @@ final class ChangeStatements {
             case .setDeletedAt: "UPDATE annotations SET deleted_at = ?, latest_hlc = ?, modified_at = ? WHERE seq = ?"
             case .addTagInstance: "INSERT INTO tag_adds (annotation_id, tag, origin, counter) VALUES (?, ?, ?, ?)"
             case .addTag: "INSERT INTO annotation_tags (annotation_id, tag) VALUES (?, ?)"
-            case .addTagInstanceIfNew: "INSERT OR IGNORE INTO tag_adds (annotation_id, tag, origin, counter) VALUES (?, ?, ?, ?)"
+            case .addTagInstanceIfNew:
+                "INSERT OR IGNORE INTO tag_adds (annotation_id, tag, origin, counter) VALUES (?, ?, ?, ?)"
             case .addTagIfNew: "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag) VALUES (?, ?)"
             case .tagInstances:
                 """
                 SELECT t.origin, t.counter, o.id FROM tag_adds t JOIN origins o ON o.n = t.origin
                 WHERE t.annotation_id = ? AND t.tag = ?
                 """
-            case .removeTagInstance: "DELETE FROM tag_adds WHERE annotation_id = ? AND tag = ? AND origin = ? AND counter = ?"
+            case .removeTagInstance:
+                "DELETE FROM tag_adds WHERE annotation_id = ? AND tag = ? AND origin = ? AND counter = ?"
             case .dropTagChange: "DELETE FROM changes WHERE origin = ? AND counter = ? AND kind = 'tag'"
             case .removeTagWithoutInstances:
                 """
@@ -142,7 +145,9 @@ extension Int64: SQLiteBindable {
 }
 
 extension Int: SQLiteBindable {
-    func bind(to statement: OpaquePointer, at index: Int32) -> Int32 { sqlite3_bind_int64(statement, index, Int64(self)) }
+    func bind(to statement: OpaquePointer, at index: Int32) -> Int32 {
+        sqlite3_bind_int64(statement, index, Int64(self))
+    }
 }
 
 extension Optional: SQLiteBindable where Wrapped: SQLiteBindable {

@@ -95,10 +95,16 @@ extension NewsDatabase {
             let annotation = try Self.resolveAnnotationID(parts.first ?? "", db)
             let found = try Self.conflicts(annotation: annotation, db).filter { field == nil || $0.field == field }
             guard let conflict = found.first else {
-                throw StoreError(.notFound, "annotation \(annotation.prefix(8)) has no conflict\(field.map { " on its \($0.rawValue)" } ?? ""); run `newsdb conflicts`")
+                throw StoreError(
+                    .notFound,
+                    "annotation \(annotation.prefix(8)) has no conflict\(field.map { " on its \($0.rawValue)" } ?? ""); run `newsdb conflicts`"
+                )
             }
             guard found.count == 1 else {
-                throw StoreError(.ambiguous, "annotation \(annotation.prefix(8)) has conflicts on \(found.map(\.field.rawValue).joined(separator: ", ")); name one, as in \(found[0].id)")
+                throw StoreError(
+                    .ambiguous,
+                    "annotation \(annotation.prefix(8)) has conflicts on \(found.map(\.field.rawValue).joined(separator: ", ")); name one, as in \(found[0].id)"
+                )
             }
             try Self.settle(conflict, resolution, &local)
             return try Self.fetchAnnotation(id: annotation, db)
@@ -109,7 +115,9 @@ extension NewsDatabase {
         let annotation = conflict.annotationID
         if case .note(let text) = resolution {
             guard conflict.field == .note else {
-                throw StoreError(.invalidInput, "--note settles a conflict on a note; \(conflict.id) is on its \(conflict.field.rawValue)")
+                throw StoreError(
+                    .invalidInput,
+                    "--note settles a conflict on a note; \(conflict.id) is on its \(conflict.field.rawValue)")
             }
             try local.record(.set(annotation: annotation, value: .note(cleanNote(text)), seen: local.seen))
             return
@@ -125,11 +133,13 @@ extension NewsDatabase {
             }
             return
         }
-        guard let row = try Row.fetchOne(
-            local.db, sql: """
-                SELECT c.value FROM changes c JOIN origins o ON o.n = c.origin WHERE o.id || ':' || c.counter = ?
-                """,
-            arguments: [chosen.change])
+        guard
+            let row = try Row.fetchOne(
+                local.db,
+                sql: """
+                    SELECT c.value FROM changes c JOIN origins o ON o.n = c.origin WHERE o.id || ':' || c.counter = ?
+                    """,
+                arguments: [chosen.change])
         else { throw StoreError(.notFound, "the value \(chosen.change) is no longer in \(conflict.id)") }
         let value = try fieldValue(conflict.field, row["value"])
         try local.record(.set(annotation: annotation, value: value, seen: local.seen))
@@ -143,24 +153,35 @@ extension NewsDatabase {
         case .winner: return conflict.winner
         case .other:
             guard conflict.others.count == 1 || conflict.field == .deleted else {
-                throw StoreError(.invalidInput, "\(conflict.id) has \(conflict.others.count) other values; pick one by its number in `newsdb conflicts` (\(numbers))")
+                throw StoreError(
+                    .invalidInput,
+                    "\(conflict.id) has \(conflict.others.count) other values; pick one by its number in `newsdb conflicts` (\(numbers))"
+                )
             }
             return conflict.others[0]
         case .number(let number):
             guard values.indices.contains(number - 1) else {
-                throw StoreError(.invalidInput, "\(conflict.id) has no value \(number); its values are numbered \(numbers)")
+                throw StoreError(
+                    .invalidInput, "\(conflict.id) has no value \(number); its values are numbered \(numbers)")
             }
             return values[number - 1]
         case .value(let key):
             let matches = values.enumerated().filter { $0.element.author == key || $0.element.change.hasPrefix(key) }
             guard let first = matches.first else {
-                throw StoreError(.invalidInput, "no value in \(conflict.id) is by '\(key)' or from the change '\(key)'; keep winner, other, or one of \(numbers)")
+                throw StoreError(
+                    .invalidInput,
+                    "no value in \(conflict.id) is by '\(key)' or from the change '\(key)'; keep winner, other, or one of \(numbers)"
+                )
             }
-            let same = matches.allSatisfy { $0.element.value == first.element.value }
+            let same =
+                matches.allSatisfy { $0.element.value == first.element.value }
                 || (conflict.field == .deleted && !matches.contains { $0.element == conflict.winner })
             guard same else {
                 let listed = matches.map { String($0.offset + 1) }.joined(separator: ", ")
-                throw StoreError(.ambiguous, "'\(key)' matches values \(listed) of \(conflict.id); pick one by its number (--keep \(matches[0].offset + 1))")
+                throw StoreError(
+                    .ambiguous,
+                    "'\(key)' matches values \(listed) of \(conflict.id); pick one by its number (--keep \(matches[0].offset + 1))"
+                )
             }
             return first.element
         case .note: throw StoreError(.invalidInput, "a new note is not one of the values of \(conflict.id)")
@@ -169,7 +190,9 @@ extension NewsDatabase {
 
     private static func conflictField(_ text: String) throws -> AnnotationField {
         guard let field = AnnotationField(rawValue: text) else {
-            throw StoreError(.invalidInput, "'\(text)' is not a field; conflicts are on note, color, motivation, selector or deleted")
+            throw StoreError(
+                .invalidInput, "'\(text)' is not a field; conflicts are on note, color, motivation, selector or deleted"
+            )
         }
         return field
     }
@@ -178,7 +201,9 @@ extension NewsDatabase {
         switch field {
         case .note: return .note(stored)
         case .color:
-            guard let color = stored.flatMap(AnnotationColor.init(rawValue:)) else { throw StoreError(.database, "a stored color is unknown") }
+            guard let color = stored.flatMap(AnnotationColor.init(rawValue:)) else {
+                throw StoreError(.database, "a stored color is unknown")
+            }
             return .color(color)
         case .motivation:
             guard let motivation = stored.flatMap(Motivation.init(rawValue:)) else {
@@ -195,24 +220,26 @@ extension NewsDatabase {
     /// The conflicts of one annotation, or of all.
     static func conflicts(annotation: String?, _ db: Database) throws -> [Conflict] {
         // One annotation: its rows. All: the rows of annotations with a field of several values or a deletion.
-        let candidates = annotation == nil
+        let candidates =
+            annotation == nil
             ? """
-                c.annotation_id IN (
-                    SELECT annotation_id FROM changes WHERE kind IN ('set', 'delete', 'restore')
-                    GROUP BY annotation_id, field HAVING count(*) > 1
-                    UNION SELECT annotation_id FROM changes WHERE kind = 'delete')
-                """
+            c.annotation_id IN (
+                SELECT annotation_id FROM changes WHERE kind IN ('set', 'delete', 'restore')
+                GROUP BY annotation_id, field HAVING count(*) > 1
+                UNION SELECT annotation_id FROM changes WHERE kind = 'delete')
+            """
             : "c.annotation_id = ?"
         let arguments: StatementArguments = annotation.map { [$0] } ?? []
         // Prepared once per connection: an import looks at every annotation it may have put in conflict.
         let rows = try Row.fetchAll(
-            db.cachedStatement(sql: """
-                SELECT c.annotation_id, c.field, c.kind, c.value, c.hlc, c.at, c.seen, c.counter, o.id AS origin_id,
-                    o.name, a.article_id, a.exact, a.deleted_at
-                FROM changes c JOIN origins o ON o.n = c.origin JOIN annotations a ON a.id = c.annotation_id
-                WHERE c.kind IN ('set', 'tag', 'delete', 'restore') AND \(candidates)
-                ORDER BY c.annotation_id, c.field, c.hlc DESC
-                """),
+            db.cachedStatement(
+                sql: """
+                    SELECT c.annotation_id, c.field, c.kind, c.value, c.hlc, c.at, c.seen, c.counter, o.id AS origin_id,
+                        o.name, a.article_id, a.exact, a.deleted_at
+                    FROM changes c JOIN origins o ON o.n = c.origin JOIN annotations a ON a.id = c.annotation_id
+                    WHERE c.kind IN ('set', 'tag', 'delete', 'restore') AND \(candidates)
+                    ORDER BY c.annotation_id, c.field, c.hlc DESC
+                    """),
             arguments: arguments)
         var conflicts: [Conflict] = []
         var index = 0
@@ -233,19 +260,21 @@ extension NewsDatabase {
         func value(_ row: Row) -> ConflictValue {
             let kind: String = row["kind"]
             let field: String = row["field"]
-            let shown: String? = switch kind {
-            case "delete": "deleted"
-            case "restore": "restored"
-            case "tag": "tag added: \(field.dropFirst(4))"
-            default: row["value"]
-            }
+            let shown: String? =
+                switch kind {
+                case "delete": "deleted"
+                case "restore": "restored"
+                case "tag": "tag added: \(field.dropFirst(4))"
+                default: row["value"]
+                }
             return ConflictValue(
                 change: "\(row["origin_id"] as String):\(row["counter"] as Int64)", value: shown, author: row["name"],
                 at: row["at"])
         }
         func conflict(_ field: AnnotationField, _ winner: ConflictValue, _ others: [ConflictValue]) -> Conflict {
             Conflict(
-                id: "\(annotationID.prefix(8))/\(field.rawValue)", annotationID: annotationID, articleID: first["article_id"],
+                id: "\(annotationID.prefix(8))/\(field.rawValue)", annotationID: annotationID,
+                articleID: first["article_id"],
                 quote: first["exact"], field: field, winner: winner, others: others)
         }
         var result: [Conflict] = []

@@ -38,7 +38,8 @@ public struct HLCTimestamp: Sendable, Hashable, Comparable, Codable, CustomStrin
     public var description: String {
         guard milliseconds >= 0 && milliseconds < 1_000_000_000_000_000 else {
             let millis = String(milliseconds)
-            return String(repeating: "0", count: max(0, 15 - millis.count)) + millis + "-" + Self.padded(counter) + "-" + replica
+            return String(repeating: "0", count: max(0, 15 - millis.count)) + millis + "-" + Self.padded(counter) + "-"
+                + replica
         }
         // Written digit by digit: a sync import makes one for every change it applies.
         var text = [UInt8](repeating: UInt8(ascii: "0"), count: 27)
@@ -95,8 +96,9 @@ public struct HybridLogicalClock: Sendable {
 
     /// Takes in a timestamp received from another replica, so that every later local event orders after it.
     public mutating func observe(_ remote: HLCTimestamp) {
-        guard remote.milliseconds > latest.milliseconds
-            || (remote.milliseconds == latest.milliseconds && remote.counter > latest.counter)
+        guard
+            remote.milliseconds > latest.milliseconds
+                || (remote.milliseconds == latest.milliseconds && remote.counter > latest.counter)
         else { return }
         latest = HLCTimestamp(milliseconds: remote.milliseconds, counter: remote.counter, replica: replica)
     }

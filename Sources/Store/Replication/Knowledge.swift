@@ -102,8 +102,9 @@ public struct Knowledge: Sendable, Equatable, Codable {
         var result: [ClosedRange<Int64>] = []
         result.reserveCapacity(list.count)
         for range in list.sorted(by: { $0.lowerBound < $1.lowerBound }) {
-            if let last = result.last, range.lowerBound <= last.upperBound
-                || (last.upperBound != .max && range.lowerBound == last.upperBound + 1)
+            if let last = result.last,
+                range.lowerBound <= last.upperBound
+                    || (last.upperBound != .max && range.lowerBound == last.upperBound + 1)
             {
                 result[result.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
             } else {
@@ -160,7 +161,8 @@ public struct Knowledge: Sendable, Equatable, Codable {
     /// The JSON text of this knowledge (sorted keys), as stored for peers.
     var json: String {
         ranges.keys.sorted().map { origin in
-            JSONText.quoted(origin) + ":[" + (ranges[origin] ?? []).map { "[\($0.lowerBound),\($0.upperBound)]" }
+            JSONText.quoted(origin) + ":["
+                + (ranges[origin] ?? []).map { "[\($0.lowerBound),\($0.upperBound)]" }
                 .joined(separator: ",") + "]"
         }.joined(separator: ",").wrapped(in: "{", "}")
     }
@@ -170,7 +172,9 @@ public struct Knowledge: Sendable, Equatable, Codable {
         do {
             self = try JSONDecoder().decode(Knowledge.self, from: Data(json.utf8))
         } catch {
-            throw StoreError(.database, "a stored list of received changes is unreadable: \(StoreError.describe(error))", underlying: error)
+            throw StoreError(
+                .database, "a stored list of received changes is unreadable: \(StoreError.describe(error))",
+                underlying: error)
         }
     }
 }

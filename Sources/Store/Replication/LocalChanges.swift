@@ -48,7 +48,8 @@ struct LocalChanges {
     /// The additions of `tag` to `annotation` in effect.
     func tagAdditions(_ annotation: String, _ tag: String) throws -> [ChangeID] {
         try Row.fetchAll(
-            db, sql: """
+            db,
+            sql: """
                 SELECT o.id, t.counter FROM tag_adds t JOIN origins o ON o.n = t.origin
                 WHERE t.annotation_id = ? AND t.tag = ?
                 """,

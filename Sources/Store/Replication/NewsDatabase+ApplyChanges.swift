@@ -33,10 +33,12 @@ extension NewsDatabase {
         guard header.schemaVersion <= Self.changeSchemaVersion else {
             throw StoreError(
                 .invalidInput,
-                "the changes come from a newer newsdb (schema \(header.schemaVersion); this one has \(Self.changeSchemaVersion)); upgrade newsdb first")
+                "the changes come from a newer newsdb (schema \(header.schemaVersion); this one has \(Self.changeSchemaVersion)); upgrade newsdb first"
+            )
         }
         guard header.covers.subtracting(header.knowledge).isEmpty else {
-            throw StoreError(.invalidInput, "the changes claim to account for changes their sender does not have; they were altered")
+            throw StoreError(
+                .invalidInput, "the changes claim to account for changes their sender does not have; they were altered")
         }
         let wallClock = clock()
         let now = Timestamp.string(wallClock)
@@ -59,7 +61,8 @@ extension NewsDatabase {
         let now = Timestamp.string(wallClock)
         let me = try Self.fetchReplica(db)
         guard header.sender.id != me.id else {
-            throw StoreError(.invalidInput, "these changes were exported by this replica (\(me.name)); import a teammate's file")
+            throw StoreError(
+                .invalidInput, "these changes were exported by this replica (\(me.name)); import a teammate's file")
         }
         let checks = ReceivedChangeChecks(header, me: me, wallClock: wallClock, db)
         try checks.checkOwnCounter(local.counter)
@@ -99,7 +102,9 @@ extension NewsDatabase {
                 anyWaiting = true
                 try Self.hold(change, waitingFor: subject, &applier, db)
             }
-            if (report.applied + report.waiting) % 1_000 == 0 { progress?(report.applied + report.waiting + report.duplicates) }
+            if (report.applied + report.waiting) % 1_000 == 0 {
+                progress?(report.applied + report.waiting + report.duplicates)
+            }
         }
         if let latest { local.observe(latest) }
         try Self.store(knowledge.union(header.covers), db)
@@ -144,25 +149,32 @@ extension NewsDatabase {
     }
 
     /// Keeps `change` until `subject` arrives.
-    private static func hold(_ change: Change, waitingFor subject: String, _ applier: inout ChangeApplier, _ db: Database) throws {
-        try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO pending_changes (origin, counter, waits_for, change) VALUES (?, ?, ?, ?)
-            """).execute(arguments: [
-                try applier.originNumber(change.id.origin), change.id.counter, subject, try PendingChange.encode(change),
-            ])
+    private static func hold(
+        _ change: Change, waitingFor subject: String, _ applier: inout ChangeApplier, _ db: Database
+    ) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO pending_changes (origin, counter, waits_for, change) VALUES (?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            try applier.originNumber(change.id.origin), change.id.counter, subject, try PendingChange.encode(change),
+        ])
     }
 
     /// Applies the changes that were waiting for `subject`, and those waiting for what they bring in turn.
     /// - Returns: The changes applied.
-    private static func release(waitingFor subject: String, _ applier: inout ChangeApplier, _ db: Database) throws -> [ChangeID] {
+    private static func release(waitingFor subject: String, _ applier: inout ChangeApplier, _ db: Database) throws
+        -> [ChangeID]
+    {
         var released: [ChangeID] = []
         var subjects = [subject]
         while let next = subjects.popLast() {
             let rows = try Row.fetchAll(
-                db.cachedStatement(sql: """
-                    SELECT p.origin, p.counter, p.change, o.id AS origin_id FROM pending_changes p
-                    JOIN origins o ON o.n = p.origin WHERE p.waits_for = ? ORDER BY p.origin, p.counter
-                    """),
+                db.cachedStatement(
+                    sql: """
+                        SELECT p.origin, p.counter, p.change, o.id AS origin_id FROM pending_changes p
+                        JOIN origins o ON o.n = p.origin WHERE p.waits_for = ? ORDER BY p.origin, p.counter
+                        """),
                 arguments: [next])
             for row in rows {
                 let change = try PendingChange.decode(row["change"], origin: row["origin_id"])
@@ -197,13 +209,15 @@ extension NewsDatabase {
     }
 
     /// Remembers the sender as a peer: its name, what it has, and when it was heard from.
-    static func remember(_ header: ChangeSetHeader, now: String, _ applier: inout ChangeApplier, _ db: Database) throws {
+    static func remember(_ header: ChangeSetHeader, now: String, _ applier: inout ChangeApplier, _ db: Database) throws
+    {
         let number = try applier.originNumber(header.sender.id)
         try db.execute(sql: "UPDATE origins SET name = ? WHERE n = ?", arguments: [header.sender.name, number])
         // Teammates known here only by their id's start take the names the sender knows them by.
         for (id, name) in header.names where id != header.sender.id && !name.isEmpty {
             try db.execute(
-                sql: "UPDATE origins SET name = ? WHERE id = ? AND n <> 1 AND name = substr(id, 1, 8)", arguments: [name, id])
+                sql: "UPDATE origins SET name = ? WHERE id = ? AND n <> 1 AND name = substr(id, 1, 8)",
+                arguments: [name, id])
         }
         let previous = try String.fetchOne(db, sql: "SELECT knowledge FROM peers WHERE origin = ?", arguments: [number])
         // What a peer has only grows: an older file applied after a newer one must not make it look as if it had less.

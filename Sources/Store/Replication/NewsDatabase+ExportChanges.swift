@@ -53,9 +53,11 @@ extension NewsDatabase {
         var knowledge = Knowledge()
         let own: Int64 = replica["counter"]
         if own > 0 { knowledge.insert(1...own, for: replica["id"]) }
-        for row in try Row.fetchAll(db, sql: """
-            SELECT o.id, k.first, k.last FROM knowledge k JOIN origins o ON o.n = k.origin
-            """)
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT o.id, k.first, k.last FROM knowledge k JOIN origins o ON o.n = k.origin
+                """)
         {
             knowledge.insert((row[1] as Int64)...(row[2] as Int64), for: row[0])
         }
@@ -80,9 +82,11 @@ extension NewsDatabase {
         try read("reading the change log") { db in
             let mine = try Self.knowledge(db)
             let covers = mine.subtracting(known)
-            try header(ChangeSetHeader(
-                sender: try Self.fetchReplica(db), knowledge: mine, covers: covers, schemaVersion: Self.changeSchemaVersion,
-                newsdbVersion: newsdbVersion, names: try Self.originNames(db)))
+            try header(
+                ChangeSetHeader(
+                    sender: try Self.fetchReplica(db), knowledge: mine, covers: covers,
+                    schemaVersion: Self.changeSchemaVersion,
+                    newsdbVersion: newsdbVersion, names: try Self.originNames(db)))
             return try withoutActuallyEscaping(change) { emit in
                 let exporter = ChangeExporter(db: db, origins: try Self.origins(db), covers: covers, emit: emit)
                 return try exporter.run()
@@ -105,7 +109,8 @@ extension NewsDatabase {
             var changes: [Change] = []
             let full = try withoutActuallyEscaping({ (change: Change) in changes.append(change) }) { emit in
                 let exporter = ChangeExporter(
-                    db: db, origins: try Self.origins(db), covers: remaining, limit: max(1, limit), byteBudget: byteBudget,
+                    db: db, origins: try Self.origins(db), covers: remaining, limit: max(1, limit),
+                    byteBudget: byteBudget,
                     emit: emit)
                 _ = try exporter.run()
                 return exporter.full
@@ -116,7 +121,8 @@ extension NewsDatabase {
                 for change in changes { covers.insert(change.id.counter...change.id.counter, for: change.id.origin) }
             }
             let header = ChangeSetHeader(
-                sender: try Self.fetchReplica(db), knowledge: mine, covers: covers, schemaVersion: Self.changeSchemaVersion,
+                sender: try Self.fetchReplica(db), knowledge: mine, covers: covers,
+                schemaVersion: Self.changeSchemaVersion,
                 newsdbVersion: newsdbVersion, names: try Self.originNames(db))
             return ChangePage(header: header, changes: changes, isLast: !full)
         }
@@ -189,14 +195,16 @@ private final class ChangeExporter {
     }
 
     func run() throws -> Int {
-        try each(table: "articles", columns: "id, title, dek, byline, source, url, published_at, body, imported_at") { row, id, clock in
+        try each(table: "articles", columns: "id, title, dek, byline, source, url, published_at, body, imported_at") {
+            row, id, clock in
             Change(id: id, clock: clock, at: row["imported_at"], body: .article(Self.version(row, id: row["id"])))
         }
         try each(
             table: "article_revisions",
             columns: "article_id, title, dek, byline, source, url, published_at, body, imported_at"
         ) { row, id, clock in
-            Change(id: id, clock: clock, at: row["imported_at"], body: .article(Self.version(row, id: row["article_id"])))
+            Change(
+                id: id, clock: clock, at: row["imported_at"], body: .article(Self.version(row, id: row["article_id"])))
         }
         try each(
             table: "annotations",
@@ -212,10 +220,12 @@ private final class ChangeExporter {
         try each(table: "changes", columns: "at, kind, annotation_id, field, value, seen") { row, id, clock in
             try Self.edit(row, id: id, clock: clock)
         }
-        for row in try Row.fetchAll(db, sql: """
-            SELECT o.id AS origin_id, p.counter, p.change FROM pending_changes p JOIN origins o ON o.n = p.origin
-            ORDER BY p.origin, p.counter
-            """)
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT o.id AS origin_id, p.counter, p.change FROM pending_changes p JOIN origins o ON o.n = p.origin
+                ORDER BY p.origin, p.counter
+                """)
         {
             let id = ChangeID(origin: row["origin_id"], counter: row["counter"])
             guard covers.contains(id) else { continue }
@@ -234,7 +244,8 @@ private final class ChangeExporter {
                 let last = ranges.last?.upperBound
             else { continue }
             let rows = try Row.fetchCursor(
-                db, sql: """
+                db,
+                sql: """
                     SELECT counter, hlc, \(columns) FROM \(table) WHERE origin = ? AND counter BETWEEN ? AND ?
                     ORDER BY hlc
                     """,
@@ -269,11 +280,14 @@ private final class ChangeExporter {
             article = loaded
         }
         // An orphan made where its passage was not found says so; any other names the text it was made on.
-        let madeAsOrphan = (row["anchor_state"] as String) == AnchorState.orphan.rawValue
+        let madeAsOrphan =
+            (row["anchor_state"] as String) == AnchorState.orphan.rawValue
             && (row["revision"] as Int) == (row["anchor_revision"] as Int)
         let textHash = madeAsOrphan ? AnnotationCreation.noText : try article.hash(revision: row["revision"], db)
         texts[articleID] = article
-        guard let color = AnnotationColor(rawValue: row["color"]), let motivation = Motivation(rawValue: row["motivation"]) else {
+        guard let color = AnnotationColor(rawValue: row["color"]),
+            let motivation = Motivation(rawValue: row["motivation"])
+        else {
             throw StoreError(.database, "annotation \(id) has an unknown color or motivation")
         }
         // A note that a later edit replaced is not sent: the edit is. The creation is the latest change only when
@@ -284,12 +298,14 @@ private final class ChangeExporter {
         let tags = (row["tags"] as String?).map { $0.split(separator: "\u{1F}").map(String.init).sorted() } ?? []
         return Change(
             id: id, clock: clock, at: at,
-            body: .create(AnnotationCreation(
-                id: row["id"], articleID: articleID, textHash: textHash,
-                selector: TextSelector(
-                    exact: row["exact"], prefix: row["prefix"], suffix: row["suffix"], start: row["start"], end: row["end"]),
-                note: noteReplaced ? nil : row["note"], color: color, motivation: motivation, author: row["author"],
-                tags: tags, createdAt: createdAt)))
+            body: .create(
+                AnnotationCreation(
+                    id: row["id"], articleID: articleID, textHash: textHash,
+                    selector: TextSelector(
+                        exact: row["exact"], prefix: row["prefix"], suffix: row["suffix"], start: row["start"],
+                        end: row["end"]),
+                    note: noteReplaced ? nil : row["note"], color: color, motivation: motivation, author: row["author"],
+                    tags: tags, createdAt: createdAt)))
     }
 
     private static func edit(_ row: Row, id: ChangeID, clock: HLCTimestamp) throws -> Change {
@@ -317,13 +333,15 @@ private final class ChangeExporter {
                 body = .set(annotation: annotation, value: .motivation(motivation), seen: replaces)
             case .selector:
                 let stored = try StoredSelector(json: value ?? "")
-                body = .set(annotation: annotation, value: .selector(stored.selector, textHash: stored.text), seen: replaces)
+                body = .set(
+                    annotation: annotation, value: .selector(stored.selector, textHash: stored.text), seen: replaces)
             case .deleted:
                 throw StoreError(.database, "change \(id) sets the deleted field directly")
             }
         case "tag": body = .tag(annotation: annotation, tag: String(field.dropFirst(4)))
         case "untag":
-            body = .untag(annotation: annotation, tag: String(field.dropFirst(4)), seen: try Knowledge(json: row["seen"] ?? "{}"))
+            body = .untag(
+                annotation: annotation, tag: String(field.dropFirst(4)), seen: try Knowledge(json: row["seen"] ?? "{}"))
         case "delete": body = .delete(annotation: annotation, seen: try Knowledge(json: row["seen"] ?? "{}"))
         case "restore": body = .restore(annotation: annotation, seen: try Knowledge(json: row["seen"] ?? "{}"))
         default: throw StoreError(.database, "change \(id) has an unknown kind")
@@ -337,7 +355,8 @@ enum PendingChange {
     static func encode(_ change: Change) throws -> String {
         var codec = ChangeCodec(origins: [change.id.origin], definesTexts: false)
         let lines = try codec.encode(change)
-        return "{\"origins\":[" + codec.origins.map(JSONText.quoted).joined(separator: ",") + "],\"change\":" + (lines.last ?? "[]") + "}"
+        return "{\"origins\":[" + codec.origins.map(JSONText.quoted).joined(separator: ",") + "],\"change\":"
+            + (lines.last ?? "[]") + "}"
     }
 
     static func decode(_ text: String, origin: String) throws -> Change {

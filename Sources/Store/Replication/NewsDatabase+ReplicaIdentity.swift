@@ -85,7 +85,8 @@ extension NewsDatabase {
         let clock = (row["clock"] as String?).flatMap(HLCTimestamp.init(text:))
         let wall = Int64((wallClock.timeIntervalSince1970 * 1000).rounded(.down))
         let keptClock = clock.flatMap { $0.milliseconds > wall + ReceivedChangeChecks.maximumClockLead ? nil : $0 }
-        let current = Replica(id: randomUUIDString(), name: name ?? previous.name, createdAt: Timestamp.string(wallClock))
+        let current = Replica(
+            id: randomUUIDString(), name: name ?? previous.name, createdAt: Timestamp.string(wallClock))
         let number = (try Int64.fetchOne(db, sql: "SELECT max(n) FROM origins") ?? 1) + 1
         try db.execute(
             sql: "UPDATE origins SET id = ?, name = ? WHERE n = 1", arguments: [current.id, current.name])

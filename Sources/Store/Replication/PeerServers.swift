@@ -55,7 +55,8 @@ extension NewsDatabase {
         let now = Timestamp.string(clock())
         return try write("adding a server") { db in
             guard try !Bool(fetchOne: db, "SELECT EXISTS (SELECT 1 FROM remotes WHERE name = ?)", [name]) else {
-                throw StoreError(.invalidInput, "a server called '\(name)' exists; remove it first (`newsdb peers remove \(name)`)")
+                throw StoreError(
+                    .invalidInput, "a server called '\(name)' exists; remove it first (`newsdb peers remove \(name)`)")
             }
             try db.execute(
                 sql: "INSERT INTO remotes (name, url, token, added_at) VALUES (?, ?, ?, ?)",
@@ -117,12 +118,15 @@ extension NewsDatabase {
     }
 
     private static func server(_ row: Row) -> PeerServer {
-        PeerServer(name: row["name"], url: row["url"], token: row["token"], addedAt: row["added_at"], replica: row["replica"])
+        PeerServer(
+            name: row["name"], url: row["url"], token: row["token"], addedAt: row["added_at"], replica: row["replica"])
     }
 
     private static func noServer(_ name: String, _ db: Database) throws -> StoreError {
         let names = try String.fetchAll(db, sql: "SELECT name FROM remotes ORDER BY name")
-        let known = names.isEmpty ? "none yet: add one with `newsdb peers add NAME URL --token TOKEN`" : names.joined(separator: ", ")
+        let known =
+            names.isEmpty
+            ? "none yet: add one with `newsdb peers add NAME URL --token TOKEN`" : names.joined(separator: ", ")
         return StoreError(.notFound, "no server is called '\(name)' (servers: \(known))")
     }
 }

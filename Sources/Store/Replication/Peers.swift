@@ -23,10 +23,13 @@ extension NewsDatabase {
     public func peers() throws -> [Peer] {
         try read("listing peers") { db in
             let mine = try Self.knowledge(db)
-            return try Row.fetchAll(db, sql: """
-                SELECT o.id, o.name, p.knowledge, p.newsdb, p.last_heard_at FROM peers p JOIN origins o ON o.n = p.origin
-                ORDER BY o.name, o.id
-                """).map { row in
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.id, o.name, p.knowledge, p.newsdb, p.last_heard_at FROM peers p JOIN origins o ON o.n = p.origin
+                    ORDER BY o.name, o.id
+                    """
+            ).map { row in
                 let knowledge = try Knowledge(json: row["knowledge"])
                 return Peer(
                     id: row["id"], name: row["name"], knowledge: knowledge, lastHeardAt: row["last_heard_at"],
@@ -40,14 +43,19 @@ extension NewsDatabase {
     public func peer(_ reference: String) throws -> Peer {
         let all = try peers()
         let matches = all.filter { $0.name == reference }
-        let found = matches.isEmpty && reference.count >= 4 ? all.filter { $0.id.hasPrefix(reference.lowercased()) } : matches
+        let found =
+            matches.isEmpty && reference.count >= 4 ? all.filter { $0.id.hasPrefix(reference.lowercased()) } : matches
         switch found.count {
         case 1: return found[0]
         case 0:
-            let known = all.isEmpty ? "none yet: import a file from them first" : all.map(\.name).joined(separator: ", ")
+            let known =
+                all.isEmpty ? "none yet: import a file from them first" : all.map(\.name).joined(separator: ", ")
             throw StoreError(.notFound, "no peer is called '\(reference)' (known peers: \(known))")
         default:
-            throw StoreError(.ambiguous, "several peers match '\(reference)'; give their replica id: \(found.map { String($0.id.prefix(8)) }.joined(separator: ", "))")
+            throw StoreError(
+                .ambiguous,
+                "several peers match '\(reference)'; give their replica id: \(found.map { String($0.id.prefix(8)) }.joined(separator: ", "))"
+            )
         }
     }
 }

@@ -54,20 +54,22 @@ struct ReceivedChangeChecks {
     /// - Parameter origin: The local number of the change's origin.
     func checkSameAsStored(_ change: Change, origin: Int64) throws {
         let stored = try Row.fetchOne(
-            db.cachedStatement(sql: """
-                SELECT id AS subject, hlc FROM articles WHERE origin = ?1 AND counter = ?2
-                UNION ALL SELECT article_id, hlc FROM article_revisions WHERE origin = ?1 AND counter = ?2
-                UNION ALL SELECT id, hlc FROM annotations WHERE origin = ?1 AND counter = ?2
-                UNION ALL SELECT annotation_id, hlc FROM changes WHERE origin = ?1 AND counter = ?2
-                LIMIT 1
-                """),
+            db.cachedStatement(
+                sql: """
+                    SELECT id AS subject, hlc FROM articles WHERE origin = ?1 AND counter = ?2
+                    UNION ALL SELECT article_id, hlc FROM article_revisions WHERE origin = ?1 AND counter = ?2
+                    UNION ALL SELECT id, hlc FROM annotations WHERE origin = ?1 AND counter = ?2
+                    UNION ALL SELECT annotation_id, hlc FROM changes WHERE origin = ?1 AND counter = ?2
+                    LIMIT 1
+                    """),
             arguments: [origin, change.id.counter])
         guard let stored else { return }
         let subject: String = stored["subject"]
         let hlc: String? = stored["hlc"]
         guard subject != change.subject || (hlc != nil && hlc != change.clock.description) else { return }
         let whose = change.id.origin == me.id ? "this replica (\(me.name))" : name(of: change.id.origin)
-        let what = change.id.origin == me.id
+        let what =
+            change.id.origin == me.id
             ? "this database or that one is a copy of the other, or a backup put back, that went on making changes"
             : "two copies of that replica's database made changes under the same ids"
         throw StoreError(

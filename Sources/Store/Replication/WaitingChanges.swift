@@ -30,11 +30,12 @@ public struct WaitingChanges: Sendable, Equatable, Codable, CustomStringConverti
 
     /// One line, as `sync import`, `status` and `check` print it: "2 changes by alice wait for annotation 2770a344".
     public var description: String {
-        let what = switch need {
-        case .annotation: "annotation \(id.prefix(8)), not received yet"
-        case .article: "article \(id.prefix(8)), not here"
-        case .articleText: "a text of article \(id.prefix(8)) not received yet"
-        }
+        let what =
+            switch need {
+            case .annotation: "annotation \(id.prefix(8)), not received yet"
+            case .article: "article \(id.prefix(8)), not here"
+            case .articleText: "a text of article \(id.prefix(8)) not received yet"
+            }
         let count = changes == 1 ? "1 change" : "\(changes) changes"
         return "\(count) by \(authors.joined(separator: ", ")) \(changes == 1 ? "waits" : "wait") for \(what)"
     }
@@ -50,15 +51,17 @@ extension NewsDatabase {
     static func waitingChanges(_ db: Database) throws -> [WaitingChanges] {
         // A change waits for an annotation (a UUID) or for an article (a 64-character digest): for the article
         // itself when it is not here, else for one of its texts.
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT p.waits_for, count(*) AS changes, EXISTS (SELECT 1 FROM articles WHERE id = p.waits_for) AS stored,
-                (SELECT group_concat(name, char(10)) FROM (
-                    SELECT DISTINCT o.name FROM pending_changes q JOIN origins o ON o.n = q.origin
-                    WHERE q.waits_for = p.waits_for ORDER BY o.name)) AS authors
-            FROM pending_changes p
-            GROUP BY p.waits_for
-            ORDER BY length(p.waits_for), p.waits_for
-            """)
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT p.waits_for, count(*) AS changes, EXISTS (SELECT 1 FROM articles WHERE id = p.waits_for) AS stored,
+                    (SELECT group_concat(name, char(10)) FROM (
+                        SELECT DISTINCT o.name FROM pending_changes q JOIN origins o ON o.n = q.origin
+                        WHERE q.waits_for = p.waits_for ORDER BY o.name)) AS authors
+                FROM pending_changes p
+                GROUP BY p.waits_for
+                ORDER BY length(p.waits_for), p.waits_for
+                """)
         return rows.map { row in
             let id: String = row["waits_for"]
             let need: WaitingChanges.Need = id.count == 64 ? (row["stored"] ? .articleText : .article) : .annotation

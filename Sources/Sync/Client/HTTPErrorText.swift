@@ -22,9 +22,11 @@ enum HTTPErrorText {
         }
         if let error = error as? HTTPClientError {
             switch error {
-            case .connectTimeout: return "cannot reach \(url): no answer within \(SyncClient.connectTimeout) s (is the address right?)"
+            case .connectTimeout:
+                return "cannot reach \(url): no answer within \(SyncClient.connectTimeout) s (is the address right?)"
             case .readTimeout, .deadlineExceeded: return "\(url) stopped answering (timed out); try again"
-            case .remoteConnectionClosed: return "\(url) closed the connection mid-request (was the server stopped?); sync again to continue"
+            case .remoteConnectionClosed:
+                return "\(url) closed the connection mid-request (was the server stopped?); sync again to continue"
             case .invalidURL, .emptyHost, .emptyScheme: return "'\(url)' is not a server address"
             default: return "cannot sync with \(url): \(error)"
             }

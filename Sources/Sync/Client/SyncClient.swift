@@ -78,25 +78,31 @@ private struct Session {
     /// Asks the server who it is, and checks that this newsdb can sync with it.
     private func serverInfo() async throws -> ServerInfo {
         let (data, _) = try await send(.GET, SyncProtocol.info, body: nil)
-        let info = try Self.decode(ServerInfo.self, data, else: StoreError(
-            .invalidInput, "\(remote.url) is not a newsdb server (its \(SyncProtocol.info) answer is not newsdb's)"))
+        let info = try Self.decode(
+            ServerInfo.self, data,
+            else: StoreError(
+                .invalidInput, "\(remote.url) is not a newsdb server (its \(SyncProtocol.info) answer is not newsdb's)")
+        )
         guard info.format == ChangeFileFormat.name else {
             throw StoreError(.invalidInput, "\(remote.url) is not a newsdb server (it speaks \(info.format))")
         }
         guard info.version <= ChangeFileFormat.version else {
             throw StoreError(
                 .invalidInput,
-                "\(remote.url) speaks change format \(info.version), newer than this newsdb reads (\(ChangeFileFormat.version)); upgrade newsdb")
+                "\(remote.url) speaks change format \(info.version), newer than this newsdb reads (\(ChangeFileFormat.version)); upgrade newsdb"
+            )
         }
         guard info.schema <= NewsDatabase.changeSchemaVersion else {
             throw StoreError(
                 .invalidInput,
-                "\(remote.url) runs a newer newsdb (schema \(info.schema); this one has \(NewsDatabase.changeSchemaVersion)); upgrade newsdb")
+                "\(remote.url) runs a newer newsdb (schema \(info.schema); this one has \(NewsDatabase.changeSchemaVersion)); upgrade newsdb"
+            )
         }
         guard info.schema == NewsDatabase.changeSchemaVersion else {
             throw StoreError(
                 .invalidInput,
-                "\(remote.url) runs an older newsdb (schema \(info.schema); this one has \(NewsDatabase.changeSchemaVersion)); upgrade newsdb there")
+                "\(remote.url) runs an older newsdb (schema \(info.schema); this one has \(NewsDatabase.changeSchemaVersion)); upgrade newsdb there"
+            )
         }
         let me = try await blocking { [database] in try database.replica() }
         guard info.replica.id != me.id else {
@@ -135,7 +141,8 @@ private struct Session {
             pulled.add(report)
             progress?(SyncProgress(phase: .pull, done: pulled.changes, total: max(total, pulled.changes)))
             guard last || report.applied + report.waiting > 0 else {
-                throw StoreError(.io, "\(remote.url) sent a page with nothing new that is not its last; try again later")
+                throw StoreError(
+                    .io, "\(remote.url) sent a page with nothing new that is not its last; try again later")
             }
         }
         return (pulled, serverKnows)
@@ -156,7 +163,9 @@ private struct Session {
 
     /// Pushes pages of what the server lacks.
     /// - Returns: What moved, and what the server has after it.
-    private func push(_ info: ServerInfo, serverKnows: Knowledge, limit: Int) async throws -> (SyncReport.Direction, Knowledge) {
+    private func push(_ info: ServerInfo, serverKnows: Knowledge, limit: Int) async throws -> (
+        SyncReport.Direction, Knowledge
+    ) {
         let database = self.database
         let newsdbVersion = self.newsdbVersion
         var pushed = SyncReport.Direction()
@@ -175,15 +184,21 @@ private struct Session {
                 guard limit > 1 else {
                     throw StoreError(
                         .invalidInput,
-                        "a change is larger than \(remote.url) takes (\(info.maxBodyBytes) bytes); raise its `newsdb serve --max-body`")
+                        "a change is larger than \(remote.url) takes (\(info.maxBodyBytes) bytes); raise its `newsdb serve --max-body`"
+                    )
                 }
                 limit = max(1, limit / 2)
                 continue
             }
             let (data, _) = try await send(.POST, SyncProtocol.push, body: bytes)
-            let result = try Self.decode(PushResult.self, data, else: StoreError(
-                .io, "\(remote.url) answered a push with something newsdb does not read"))
-            guard result.knowledge.subtracting(serverHas).total > 0 || page.header.covers.subtracting(result.knowledge).isEmpty else {
+            let result = try Self.decode(
+                PushResult.self, data,
+                else: StoreError(
+                    .io, "\(remote.url) answered a push with something newsdb does not read"))
+            guard
+                result.knowledge.subtracting(serverHas).total > 0
+                    || page.header.covers.subtracting(result.knowledge).isEmpty
+            else {
                 throw StoreError(.io, "\(remote.url) did not take the changes pushed to it; try again later")
             }
             serverHas = result.knowledge
@@ -220,10 +235,13 @@ private struct Session {
             let message = Self.errorMessage(data)
             if response.status == .unauthorized {
                 throw StoreError(
-                    .invalidInput, "\(remote.url) refused the token (401): \(message ?? "ask its owner for a new token")")
+                    .invalidInput,
+                    "\(remote.url) refused the token (401): \(message ?? "ask its owner for a new token")")
             }
             throw StoreError(
-                .io, "\(remote.url) answered \(response.status.code) to \(path): \(message ?? "not a newsdb server's answer")")
+                .io,
+                "\(remote.url) answered \(response.status.code) to \(path): \(message ?? "not a newsdb server's answer")"
+            )
         }
         return (data, response.headers)
     }

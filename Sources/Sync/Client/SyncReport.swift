@@ -26,7 +26,8 @@ public struct SyncReport: Sendable, Equatable, Codable {
             add(result.applied, result.duplicates, result.waiting, result.released, result.conflicts)
         }
 
-        private mutating func add(_ applied: Int, _ duplicates: Int, _ waiting: Int, _ released: Int, _ conflicts: Int) {
+        private mutating func add(_ applied: Int, _ duplicates: Int, _ waiting: Int, _ released: Int, _ conflicts: Int)
+        {
             self.applied += applied
             self.duplicates += duplicates
             self.waiting += waiting

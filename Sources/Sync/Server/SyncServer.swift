@@ -65,7 +65,8 @@ public struct SyncServer: Sendable {
         if !Self.isLoopback(resolved), try database.tokens().isEmpty {
             throw StoreError(
                 .invalidInput,
-                "refusing to listen on \(configuration.host) while no teammate has a token; make one with `newsdb tokens create NAME`")
+                "refusing to listen on \(configuration.host) while no teammate has a token; make one with `newsdb tokens create NAME`"
+            )
         }
         guard let address = resolved.ipAddress else {
             throw StoreError(.invalidInput, "cannot listen on \(configuration.host): not an IP address")
@@ -109,7 +110,8 @@ public struct SyncServer: Sendable {
     /// requests in progress finish; a page is applied in one transaction either way, so none is ever half applied.
     /// - Parameter onListening: Called with the port once the server listens.
     /// - Throws: `StoreError` `.io` when the address cannot be listened on.
-    public func run(handlingSignals: Bool, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    public func run(handlingSignals: Bool, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws
+    {
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .warning)
         let http1 = HTTP1Channel.Configuration(
@@ -125,13 +127,17 @@ public struct SyncServer: Sendable {
             logger: quiet)
         // Requests in progress get 30 s to finish; then they are cancelled (a page being applied is rolled back).
         var group = ServiceGroupConfiguration(
-            services: [.init(service: application)], gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [],
+            services: [.init(service: application)],
+            gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [],
             cancellationSignals: [], logger: quiet)
         group.maximumGracefulShutdownDuration = .seconds(30)
         do {
             try await ServiceGroup(configuration: group).run()
         } catch let error as IOError {
-            throw StoreError(.io, "cannot listen on \(configuration.host):\(configuration.port): \(String(cString: strerror(error.errnoCode)))")
+            throw StoreError(
+                .io,
+                "cannot listen on \(configuration.host):\(configuration.port): \(String(cString: strerror(error.errnoCode)))"
+            )
         } catch let error as SocketAddressError {
             throw StoreError(.io, "cannot listen on \(configuration.host):\(configuration.port): \(error)")
         }
@@ -167,7 +173,8 @@ public struct SyncServer: Sendable {
         let elapsed = start.duration(to: .now)
         let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         logger.info(
-            "\(request.method) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", milliseconds))ms \(teammate ?? "-")")
+            "\(request.method) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", milliseconds))ms \(teammate ?? "-")"
+        )
         return response
     }
 
@@ -194,7 +201,8 @@ public struct SyncServer: Sendable {
                 do {
                     pull = try JSONDecoder().decode(PullRequest.self, from: Data(buffer: body))
                 } catch {
-                    throw HTTPFailure(.badRequest, "the pull request is not JSON of the form {\"knowledge\": {...}, \"limit\": N}")
+                    throw HTTPFailure(
+                        .badRequest, "the pull request is not JSON of the form {\"knowledge\": {...}, \"limit\": N}")
                 }
                 if let limit = pull.limit, limit < 1 {
                     throw HTTPFailure(.badRequest, "the pull's limit must be at least 1 (it was \(limit))")
@@ -242,11 +250,13 @@ public struct SyncServer: Sendable {
         guard let value = request.headers[.authorization], value.lowercased().hasPrefix("bearer ") else {
             throw HTTPFailure(
                 .unauthorized,
-                "a token is required: the server's owner makes one with `newsdb tokens create NAME`; add it with `newsdb peers add NAME URL --token TOKEN`")
+                "a token is required: the server's owner makes one with `newsdb tokens create NAME`; add it with `newsdb peers add NAME URL --token TOKEN`"
+            )
         }
         let token = String(value.dropFirst("Bearer ".count))
         guard let owner = try await blocking({ try self.database.tokenOwner(token) }) else {
-            throw HTTPFailure(.unauthorized, "the token was not accepted (revoked or mistyped); ask the server's owner for a new one")
+            throw HTTPFailure(
+                .unauthorized, "the token was not accepted (revoked or mistyped); ask the server's owner for a new one")
         }
         return owner
     }

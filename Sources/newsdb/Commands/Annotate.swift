@@ -20,13 +20,16 @@ struct Annotate: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The article's id or a unique prefix of it.", valueName: "article")) var article: String
+    @Argument(help: ArgumentHelp("The article's id or a unique prefix of it.", valueName: "article")) var article:
+        String
     @Option(help: "The passage to highlight, as it reads in the article.") var quote: String
-    @Option(parsing: .unconditional, help: "Which occurrence of the quote, from 1, when it occurs more than once.") var occurrence: Int?
+    @Option(parsing: .unconditional, help: "Which occurrence of the quote, from 1, when it occurs more than once.")
+    var occurrence: Int?
     @Option(help: "A note (Markdown).") var note: String?
     @Option(name: .customLong("tag"), help: "A tag; repeat for several.") var tags: [String] = []
     @Option(help: "The highlight color.") var color: AnnotationColor = .default
-    @Option(help: "Why (a W3C motivation); by default commenting with a note, tagging with tags only, else highlighting.")
+    @Option(
+        help: "Why (a W3C motivation); by default commenting with a note, tagging with tags only, else highlighting.")
     var motivation: Motivation?
     @OptionGroup var output: OutputOptions
 
@@ -37,14 +40,16 @@ struct Annotate: ParsableCommand {
     }
 
     func run() throws {
-        let annotation = try global.open().annotate(AnnotationDraft(
-            article: article, quote: quote, occurrence: occurrence, note: note, tags: tags, color: color,
-            motivation: motivation))
+        let annotation = try global.open().annotate(
+            AnnotationDraft(
+                article: article, quote: quote, occurrence: occurrence, note: note, tags: tags, color: color,
+                motivation: motivation))
         if output.json {
             try JSONOutput.print(annotation)
         } else {
-            print("annotated \(Terminal.styled(String(annotation.id.prefix(8)), .yellow)) on article "
-                + "\(annotation.articleID.prefix(8)): “\(AnnotationText.excerpt(annotation.selector.exact, 60))”")
+            print(
+                "annotated \(Terminal.styled(String(annotation.id.prefix(8)), .yellow)) on article "
+                    + "\(annotation.articleID.prefix(8)): “\(AnnotationText.excerpt(annotation.selector.exact, 60))”")
         }
     }
 }

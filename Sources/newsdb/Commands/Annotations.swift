@@ -5,8 +5,10 @@ import Store
 struct Annotations: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List, edit, delete, import and export annotations.",
-        subcommands: [ListAnnotations.self, ShowAnnotation.self, EditAnnotation.self, DeleteAnnotations.self,
-            ImportAnnotations.self, ExportAnnotations.self],
+        subcommands: [
+            ListAnnotations.self, ShowAnnotation.self, EditAnnotation.self, DeleteAnnotations.self,
+            ImportAnnotations.self, ExportAnnotations.self,
+        ],
         defaultSubcommand: ListAnnotations.self)
 }
 
@@ -35,7 +37,9 @@ struct ListAnnotations: ParsableCommand {
             return
         }
         if annotations.isEmpty {
-            print(orphans ? "no orphaned annotations" : "no annotations; add one with `newsdb annotate ARTICLE --quote TEXT`")
+            print(
+                orphans
+                    ? "no orphaned annotations" : "no annotations; add one with `newsdb annotate ARTICLE --quote TEXT`")
             return
         }
         for annotation in annotations {
@@ -70,8 +74,13 @@ struct ShowAnnotation: ParsableCommand {
             ("id", annotation.id),
             ("article", annotation.articleID),
             ("passage", "…\(selector.prefix)" + Terminal.styled(selector.exact, .bold) + "\(selector.suffix)…"),
-            ("anchor", annotation.anchor.range.map { "\(annotation.anchor.state.rawValue) at \($0.lowerBound)-\($0.upperBound) of revision \(annotation.anchor.revision)" }
-                ?? "orphan on revision \(annotation.anchor.revision) (made at \(selector.start)-\(selector.end) of revision \(annotation.revision))"),
+            (
+                "anchor",
+                annotation.anchor.range.map {
+                    "\(annotation.anchor.state.rawValue) at \($0.lowerBound)-\($0.upperBound) of revision \(annotation.anchor.revision)"
+                }
+                    ?? "orphan on revision \(annotation.anchor.revision) (made at \(selector.start)-\(selector.end) of revision \(annotation.revision))"
+            ),
             ("color", annotation.color.rawValue),
             ("motivation", annotation.motivation.rawValue),
             ("author", annotation.author),
@@ -81,8 +90,9 @@ struct ShowAnnotation: ParsableCommand {
         if !annotation.tags.isEmpty { rows.append(("tags", annotation.tags.map { "#" + $0 }.joined(separator: " "))) }
         if let deleted = annotation.deletedAt { rows.append(("deleted", deleted)) }
         for (label, value) in rows {
-            print(Terminal.styled(label.padding(toLength: 11, withPad: " ", startingAt: 0), .dim)
-                + value.split(whereSeparator: \.isNewline).joined(separator: " "))
+            print(
+                Terminal.styled(label.padding(toLength: 11, withPad: " ", startingAt: 0), .dim)
+                    + value.split(whereSeparator: \.isNewline).joined(separator: " "))
         }
         if let note = annotation.note {
             print()
@@ -105,15 +115,20 @@ struct EditAnnotation: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        let changes = AnnotationChanges(note: note, addTags: addTags, removeTags: removeTags, color: color, motivation: motivation)
-        if changes.isEmpty { throw ValidationError("nothing to change: give --note, --add-tag, --remove-tag, --color or --motivation") }
+        let changes = AnnotationChanges(
+            note: note, addTags: addTags, removeTags: removeTags, color: color, motivation: motivation)
+        if changes.isEmpty {
+            throw ValidationError("nothing to change: give --note, --add-tag, --remove-tag, --color or --motivation")
+        }
         try checkArgument { try NewsDatabase.checkAnnotationReference(id) }
         for tag in addTags + removeTags { try checkArgument { _ = try Tag.normalized(tag) } }
     }
 
     func run() throws {
         let annotation = try global.open().editAnnotation(
-            id, AnnotationChanges(note: note, addTags: addTags, removeTags: removeTags, color: color, motivation: motivation))
+            id,
+            AnnotationChanges(
+                note: note, addTags: addTags, removeTags: removeTags, color: color, motivation: motivation))
         if output.json {
             try JSONOutput.print(annotation)
         } else {

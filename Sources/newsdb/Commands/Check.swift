@@ -22,7 +22,9 @@ struct Check: ParsableCommand {
         if output.json {
             try JSONOutput.print(CheckResult(problems: problems, waiting: waiting))
         } else {
-            if problems.isEmpty { print("ok: SQLite's integrity check, foreign keys, full-text indexes and change log") }
+            if problems.isEmpty {
+                print("ok: SQLite's integrity check, foreign keys, full-text indexes and change log")
+            }
             for problem in problems { print(problem) }
             for group in waiting { print("waiting: \(group)") }
         }

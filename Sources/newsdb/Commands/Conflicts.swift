@@ -50,7 +50,9 @@ struct Resolve: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("The conflict.", valueName: "id")) var id: String
-    @Option(help: ArgumentHelp("Which value to keep: winner, other, its number, its author or its change id.", valueName: "value"))
+    @Option(
+        help: ArgumentHelp(
+            "Which value to keep: winner, other, its number, its author or its change id.", valueName: "value"))
     var keep: String?
     @Option(help: "A new note, for a conflict on a note.") var note: String?
     @OptionGroup var output: OutputOptions

@@ -29,7 +29,9 @@ struct ImportAnnotations: ParsableCommand {
         if output.json {
             try JSONOutput.print(report)
         } else {
-            print("created \(report.created), updated \(report.updated), unchanged \(report.unchanged), skipped \(report.skipped.count)")
+            print(
+                "created \(report.created), updated \(report.updated), unchanged \(report.unchanged), skipped \(report.skipped.count)"
+            )
         }
         if !report.skipped.isEmpty { throw ExitCode(ExitStatus.failure) }
     }
@@ -47,9 +49,10 @@ struct ExportAnnotations: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "w3c or markdown.") var format: AnnotationExportFormat = .w3c
-    @Option(help: ArgumentHelp(
-        "Write to this file ('-': standard output, the default); a file is replaced whole, a device or FIFO written to.",
-        valueName: "file")) var out: String?
+    @Option(
+        help: ArgumentHelp(
+            "Write to this file ('-': standard output, the default); a file is replaced whole, a device or FIFO written to.",
+            valueName: "file")) var out: String?
     @Argument(help: ArgumentHelp("Only this article's annotations (id or unique prefix).", valueName: "article"))
     var article: String?
 

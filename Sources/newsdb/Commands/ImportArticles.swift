@@ -25,7 +25,9 @@ struct Import: ParsableCommand {
 
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give at least one file or folder to import") }
-        guard paths.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("'-' (standard input) can be given once") }
+        guard paths.filter({ $0 == "-" }).count <= 1 else {
+            throw ValidationError("'-' (standard input) can be given once")
+        }
         if let revisionOf {
             try checkArgument { try NewsDatabase.checkArticleReference(revisionOf) }
             guard paths.count == 1 else { throw ValidationError("--revision-of takes exactly one file") }
@@ -56,8 +58,9 @@ struct Import: ParsableCommand {
         } else {
             if verbose {
                 for article in report.articles {
-                    print("\(article.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) "
-                        + "\(Terminal.styled(String(article.id.prefix(8)), .yellow))  \(article.title)")
+                    print(
+                        "\(article.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) "
+                            + "\(Terminal.styled(String(article.id.prefix(8)), .yellow))  \(article.title)")
                 }
             }
             var summary = "imported \(report.importedCount), unchanged \(report.unchangedCount)"

@@ -46,12 +46,18 @@ struct Migrate: ParsableCommand {
     }
 
     private func printStatus(_ status: MigrationStatus, path: String) {
-        if !status.databaseExists { print("\(path) does not exist yet; it is created at schema \(status.latestVersion) on first use") }
+        if !status.databaseExists {
+            print("\(path) does not exist yet; it is created at schema \(status.latestVersion) on first use")
+        }
         for applied in status.applied {
-            print("applied  \(String(applied.version).leftPadded(to: 4))  \(applied.name)  \(applied.checksum.prefix(12))  \(applied.appliedAt)")
+            print(
+                "applied  \(String(applied.version).leftPadded(to: 4))  \(applied.name)  \(applied.checksum.prefix(12))  \(applied.appliedAt)"
+            )
         }
         for pending in status.pending {
-            print("pending  \(String(pending.version).leftPadded(to: 4))  \(pending.name)  \(pending.checksum.prefix(12))")
+            print(
+                "pending  \(String(pending.version).leftPadded(to: 4))  \(pending.name)  \(pending.checksum.prefix(12))"
+            )
         }
         print("schema \(status.currentVersion) of \(status.latestVersion)")
     }
@@ -88,10 +94,14 @@ private struct MigrationStatusJSON: Encodable {
         exists = status.databaseExists
         schemaVersion = status.currentVersion
         latestSchemaVersion = status.latestVersion
-        migrations = status.applied.map {
-            Entry(version: $0.version, name: $0.name, checksum: $0.checksum, state: "applied", appliedAt: $0.appliedAt)
-        } + status.pending.map {
-            Entry(version: $0.version, name: $0.name, checksum: $0.checksum, state: "pending", appliedAt: nil)
-        }
+        migrations =
+            status.applied.map {
+                Entry(
+                    version: $0.version, name: $0.name, checksum: $0.checksum, state: "applied", appliedAt: $0.appliedAt
+                )
+            }
+            + status.pending.map {
+                Entry(version: $0.version, name: $0.name, checksum: $0.checksum, state: "pending", appliedAt: nil)
+            }
     }
 }

@@ -27,16 +27,19 @@ struct PeersList: ParsableCommand {
         let servers = try database.servers()
         if output.json {
             // The array of teammates as before; a teammate reached through a stored server says which.
-            try JSONOutput.print(peers.map { peer in Listed(peer: peer, server: servers.first { $0.replica == peer.id }) })
+            try JSONOutput.print(
+                peers.map { peer in Listed(peer: peer, server: servers.first { $0.replica == peer.id }) })
             return
         }
         if peers.isEmpty && servers.isEmpty {
-            print("no peers yet: import a teammate's file with `newsdb sync import FILE`, or add a server with "
-                + "`newsdb peers add NAME URL --token TOKEN`")
+            print(
+                "no peers yet: import a teammate's file with `newsdb sync import FILE`, or add a server with "
+                    + "`newsdb peers add NAME URL --token TOKEN`")
         }
         for peer in peers {
-            print("\(Terminal.styled(peer.name, .bold)) (\(peer.id.prefix(8)))  has \(peer.knowledge.total) changes, "
-                + "lacks \(peer.missing) of ours; last heard \(peer.lastHeardAt) (newsdb \(peer.newsdb))")
+            print(
+                "\(Terminal.styled(peer.name, .bold)) (\(peer.id.prefix(8)))  has \(peer.knowledge.total) changes, "
+                    + "lacks \(peer.missing) of ours; last heard \(peer.lastHeardAt) (newsdb \(peer.newsdb))")
         }
         for server in servers { print("server " + serverLine(server)) }
     }
@@ -63,7 +66,10 @@ struct PeersAdd: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("A name for the server.", valueName: "name")) var name: String
     @Argument(help: ArgumentHelp("Its address, such as http://192.168.1.20:8787.", valueName: "url")) var url: String
-    @Option(help: ArgumentHelp("The token its owner made with `newsdb tokens create` (- reads it from standard input).", valueName: "token"))
+    @Option(
+        help: ArgumentHelp(
+            "The token its owner made with `newsdb tokens create` (- reads it from standard input).", valueName: "token"
+        ))
     var token: String
 
     func validate() throws {

@@ -50,11 +50,15 @@ struct Search: ParsableCommand {
             let details = [hit.source, hit.publishedAt.map { String($0.prefix(10)) }].compactMap { $0 }
             if !details.isEmpty { heading += Terminal.styled("  (\(details.joined(separator: ", ")))", .dim) }
             print(Text.truncated(heading, to: width))
-            let snippet = (hit.matchedIn == .note ? "note: " : hit.matchedIn == .tag ? "“" : "")
+            let snippet =
+                (hit.matchedIn == .note ? "note: " : hit.matchedIn == .tag ? "“" : "")
                 + hit.snippet.replacingOccurrences(of: "\n", with: " ") + (hit.matchedIn == .tag ? "”" : "")
-            let marked = Terminal.useColor
-                ? snippet.replacingOccurrences(of: SearchHit.matchStart, with: Terminal.style(code: Terminal.Style.highlight.rawValue))
-                    .replacingOccurrences(of: SearchHit.matchEnd, with: Terminal.styleReset)
+            let marked =
+                Terminal.useColor
+                ? snippet.replacingOccurrences(
+                    of: SearchHit.matchStart, with: Terminal.style(code: Terminal.Style.highlight.rawValue)
+                )
+                .replacingOccurrences(of: SearchHit.matchEnd, with: Terminal.styleReset)
                 : snippet.replacingOccurrences(of: SearchHit.matchStart, with: "[")
                     .replacingOccurrences(of: SearchHit.matchEnd, with: "]")
             print("          " + marked)

@@ -16,9 +16,13 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp("The address to listen on.", valueName: "address")) var host = "127.0.0.1"
-    @Option(parsing: .unconditional, help: ArgumentHelp("The port to listen on (0: any free port).", valueName: "port")) var port = 8787
-    @Option(parsing: .unconditional, help: ArgumentHelp("The largest request body taken, in MiB.", valueName: "MiB")) var maxBody = 64
-    @Option(parsing: .unconditional, help: ArgumentHelp("The most changes in one page, pulled or pushed.", valueName: "changes"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The port to listen on (0: any free port).", valueName: "port"))
+    var port = 8787
+    @Option(parsing: .unconditional, help: ArgumentHelp("The largest request body taken, in MiB.", valueName: "MiB"))
+    var maxBody = 64
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("The most changes in one page, pulled or pushed.", valueName: "changes"))
     var maxPage = 10_000
 
     func validate() throws {
@@ -32,7 +36,8 @@ struct Serve: AsyncParsableCommand {
             at: global.databasePath, options: .init(backup: !global.noBackup, connections: .pool))
         GlobalOptions.reportMigration(database.migration, path: global.databasePath)
         var logger = Logger(label: "newsdb.serve")
-        logger.logLevel = ProcessInfo.processInfo.environment["NEWSDB_LOG"]
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["NEWSDB_LOG"]
             .flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
         let server = try SyncServer(
             database: database,

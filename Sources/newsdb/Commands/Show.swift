@@ -11,7 +11,8 @@ struct Show: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Option(parsing: .unconditional, help: "Show this earlier revision of the text (without highlights).") var revision: Int?
+    @Option(parsing: .unconditional, help: "Show this earlier revision of the text (without highlights).") var revision:
+        Int?
     @OptionGroup var output: OutputOptions
     @Argument(help: ArgumentHelp("The article's id or a unique prefix of it.", valueName: "article"))
     var article: String

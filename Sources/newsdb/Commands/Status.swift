@@ -15,8 +15,10 @@ struct Status: ParsableCommand {
             try JSONOutput.print(status)
             return
         }
-        let schema = status.schemaVersion == status.latestSchemaVersion
-            ? "\(status.schemaVersion) (current)" : "\(status.schemaVersion) (this newsdb knows \(status.latestSchemaVersion))"
+        let schema =
+            status.schemaVersion == status.latestSchemaVersion
+            ? "\(status.schemaVersion) (current)"
+            : "\(status.schemaVersion) (this newsdb knows \(status.latestSchemaVersion))"
         var rows = [
             ("database", status.path),
             ("schema", schema),
@@ -27,7 +29,11 @@ struct Status: ParsableCommand {
         if status.conflicts > 0 { rows.append(("conflicts", "\(status.conflicts): run `newsdb conflicts`")) }
         rows += Text.waitingLines(status.waiting).map { ("waiting", $0) }
         for peer in status.peers {
-            rows.append(("peer", "\(peer.name): \(peer.missing) of our changes not yet received (last heard \(peer.lastHeardAt))"))
+            rows.append(
+                (
+                    "peer",
+                    "\(peer.name): \(peer.missing) of our changes not yet received (last heard \(peer.lastHeardAt))"
+                ))
         }
         for (label, value) in rows {
             print(Terminal.styled(label.padding(toLength: 10, withPad: " ", startingAt: 0), .dim) + value)

@@ -30,9 +30,12 @@ struct SyncWith: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: ArgumentHelp("A server's name (`newsdb peers`) or URL.", valueName: "server")) var server: String
-    @Option(help: ArgumentHelp("The token, for a server given by URL (- reads it from standard input).", valueName: "token"))
+    @Option(
+        help: ArgumentHelp("The token, for a server given by URL (- reads it from standard input).", valueName: "token")
+    )
     var token: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp("The most changes per page.", valueName: "changes")) var pageSize: Int?
+    @Option(parsing: .unconditional, help: ArgumentHelp("The most changes per page.", valueName: "changes"))
+    var pageSize: Int?
 
     func validate() throws {
         if let pageSize, pageSize < 1 { throw ValidationError("--page-size must be positive") }
@@ -46,7 +49,8 @@ struct SyncWith: AsyncParsableCommand {
 
     func run() async throws {
         let database = try global.open()
-        let remote = try token.map { PeerServer(name: server, url: try PeerServer.checkURL(server), token: try readToken($0)) }
+        let remote =
+            try token.map { PeerServer(name: server, url: try PeerServer.checkURL(server), token: try readToken($0)) }
             ?? database.server(named: server)
         let bar = ProgressBar(label: "syncing")
         let report = try await SyncClient.sync(
@@ -70,8 +74,11 @@ struct SyncWith: AsyncParsableCommand {
         }
     }
 
-    private static func describe(_ moved: SyncReport.Direction, _ verb: String, _ preposition: String, _ report: SyncReport) -> String {
-        let head = "\(verb) \(moved.changes) change\(moved.changes == 1 ? "" : "s") \(preposition) \(report.server) (\(report.url))"
+    private static func describe(
+        _ moved: SyncReport.Direction, _ verb: String, _ preposition: String, _ report: SyncReport
+    ) -> String {
+        let head =
+            "\(verb) \(moved.changes) change\(moved.changes == 1 ? "" : "s") \(preposition) \(report.server) (\(report.url))"
         guard moved.changes > 0 else { return head }
         var parts = ["\(moved.applied) applied"]
         if moved.duplicates > 0 { parts.append("\(moved.duplicates) already there") }
@@ -91,18 +98,22 @@ struct SyncExport: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp(
-        "The file to write ('-': standard output); a file is replaced whole, a device or FIFO written to.",
-        valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "The file to write ('-': standard output); a file is replaced whole, a device or FIFO written to.",
+            valueName: "file"))
     var out: String
-    @Option(name: .customLong("for"), help: ArgumentHelp("Only what this teammate lacks (a name from `newsdb peers`).", valueName: "peer"))
+    @Option(
+        name: .customLong("for"),
+        help: ArgumentHelp("Only what this teammate lacks (a name from `newsdb peers`).", valueName: "peer"))
     var peer: String?
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard !out.isEmpty else { throw ValidationError("--out needs a file name") }
         if out == "-" && output.json {
-            throw ValidationError("--json prints on standard output, where --out - writes the changes; give a file name")
+            throw ValidationError(
+                "--json prints on standard output, where --out - writes the changes; give a file name")
         }
         try checkOutputPath(out)
     }
@@ -116,7 +127,8 @@ struct SyncExport: ParsableCommand {
             try JSONOutput.print(summary)
         } else {
             let size = ByteCountFormatter.string(fromByteCount: summary.bytes, countStyle: .file)
-            let line = "wrote \(summary.changes) change\(summary.changes == 1 ? "" : "s") to "
+            let line =
+                "wrote \(summary.changes) change\(summary.changes == 1 ? "" : "s") to "
                 + (out == "-" ? "standard output" : out) + " (\(size))" + (target.map { " for \($0.name)" } ?? "")
             // On standard output the changes are the output; what was written is a notice.
             if out == "-" { Terminal.printNotice(line) } else { print(line) }
@@ -136,7 +148,8 @@ struct SyncImport: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: ArgumentHelp("Change files written by `newsdb sync export`.", valueName: "file")) var files: [String]
+    @Argument(help: ArgumentHelp("Change files written by `newsdb sync export`.", valueName: "file")) var files:
+        [String]
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one change file") }

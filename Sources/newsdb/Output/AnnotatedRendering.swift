@@ -15,7 +15,8 @@ struct AnnotatedRendering {
         for segment in highlighted.segments {
             if !Terminal.useColor { text += String(repeating: "[", count: segment.starting.count) }
             if let top = segment.covering.last, Terminal.useColor {
-                text += Terminal.style(code: Self.background(annotations[top].color)) + segment.text + Terminal.styleReset
+                text +=
+                    Terminal.style(code: Self.background(annotations[top].color)) + segment.text + Terminal.styleReset
             } else {
                 text += segment.text
             }

@@ -11,7 +11,8 @@ enum AnnotationText {
     /// One line: id, article, anchor state, color, quote and tags.
     static func line(_ annotation: Annotation) -> String {
         let state = annotation.deletedAt == nil ? annotation.anchor.state.rawValue : "deleted"
-        var line = "\(Terminal.styled(String(annotation.id.prefix(8)), .yellow))  \(annotation.articleID.prefix(8))  "
+        var line =
+            "\(Terminal.styled(String(annotation.id.prefix(8)), .yellow))  \(annotation.articleID.prefix(8))  "
             + "\(state.padding(toLength: 7, withPad: " ", startingAt: 0))  "
             + "\(Terminal.styled(annotation.color.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0), .dim))"
             + "“\(excerpt(annotation.selector.exact, 60))”"

@@ -34,7 +34,9 @@ enum Terminal {
 
     /// Stands for ESC in the styles newsdb adds itself (``styled(_:_:)``) until the text is written by ``visible(_:)``:
     /// a private-use character and a number drawn for this process, so that text from the database cannot forge it.
-    static let styleEscape = "\u{E000}" + String(UInt64.random(in: 0...UInt64.max), radix: 16).unicodeScalars
+    static let styleEscape =
+        "\u{E000}"
+        + String(UInt64.random(in: 0...UInt64.max), radix: 16).unicodeScalars
         .map { digit in String(Character(UnicodeScalar(0xE000 + digit.value) ?? "\u{E000}")) }.joined()
 
     /// `text` as it may reach a terminal: every control character of the text (C0 but line feed and tab, DEL, C1) is

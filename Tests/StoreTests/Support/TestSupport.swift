@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 @_exported import TestSupport
+
 @testable import Store
 
 /// The clock tests inject: always the same instant.
@@ -38,7 +39,8 @@ extension NewsDatabase {
         do {
             try writer.write { db in
                 try db.execute(sql: "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
-                try db.execute(sql: "INSERT INTO annotation_notes_fts (annotation_notes_fts, rank) VALUES ('integrity-check', 1)")
+                try db.execute(
+                    sql: "INSERT INTO annotation_notes_fts (annotation_notes_fts, rank) VALUES ('integrity-check', 1)")
             }
             return true
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
