@@ -38,55 +38,61 @@ public struct ChangeCodec {
         switch change.body {
         case .article(let version):
             fields += [
-                "\"a\"", q(version.id), q(version.title), q(version.dek), q(version.byline), q(version.source),
-                q(version.url), q(version.publishedAt), q(version.body),
+                "\"a\"", quotedOrNull(version.id), quotedOrNull(version.title), quotedOrNull(version.dek),
+                quotedOrNull(version.byline), quotedOrNull(version.source),
+                quotedOrNull(version.url), quotedOrNull(version.publishedAt), quotedOrNull(version.body),
             ]
         case .create(let creation):
             let text = textReference(article: creation.articleID, hash: creation.textHash, lines: &lines)
             fields += [
-                "\"c\"", q(creation.id), text, q(creation.selector.exact), q(creation.selector.prefix),
-                q(creation.selector.suffix), String(creation.selector.start), String(creation.selector.end),
-                q(creation.note), q(creation.color.rawValue), q(creation.motivation.rawValue), q(creation.author),
-                "[" + creation.tags.map(q).joined(separator: ",") + "]",
-                creation.createdAt == change.at ? "0" : q(creation.createdAt),
+                "\"c\"", quotedOrNull(creation.id), text, quotedOrNull(creation.selector.exact),
+                quotedOrNull(creation.selector.prefix),
+                quotedOrNull(creation.selector.suffix), String(creation.selector.start), String(creation.selector.end),
+                quotedOrNull(creation.note), quotedOrNull(creation.color.rawValue),
+                quotedOrNull(creation.motivation.rawValue), quotedOrNull(creation.author),
+                "[" + creation.tags.map(quotedOrNull).joined(separator: ",") + "]",
+                creation.createdAt == change.at ? "0" : quotedOrNull(creation.createdAt),
             ]
         case .set(let annotation, let value, let seen):
             let encoded: String
             switch value {
-            case .note(let note): encoded = q(note)
-            case .color(let color): encoded = q(color.rawValue)
-            case .motivation(let motivation): encoded = q(motivation.rawValue)
+            case .note(let note): encoded = quotedOrNull(note)
+            case .color(let color): encoded = quotedOrNull(color.rawValue)
+            case .motivation(let motivation): encoded = quotedOrNull(motivation.rawValue)
             case .selector(let selector, let textHash):
                 encoded =
                     "["
                     + [
-                        q(selector.exact), q(selector.prefix), q(selector.suffix), String(selector.start),
+                        quotedOrNull(selector.exact), quotedOrNull(selector.prefix), quotedOrNull(selector.suffix),
+                        String(selector.start),
                         String(selector.end),
-                        q(textHash),
+                        quotedOrNull(textHash),
                     ].joined(separator: ",") + "]"
             }
-            fields += ["\"s\"", q(annotation), q(value.field.rawValue), encoded, try knowledge(seen)]
+            fields += [
+                "\"s\"", quotedOrNull(annotation), quotedOrNull(value.field.rawValue), encoded, try knowledge(seen),
+            ]
         case .tag(let annotation, let tag):
-            fields += ["\"+\"", q(annotation), q(tag)]
+            fields += ["\"+\"", quotedOrNull(annotation), quotedOrNull(tag)]
         case .untag(let annotation, let tag, let seen):
-            fields += ["\"-\"", q(annotation), q(tag), try knowledge(seen)]
+            fields += ["\"-\"", quotedOrNull(annotation), quotedOrNull(tag), try knowledge(seen)]
         case .delete(let annotation, let seen):
-            fields += ["\"d\"", q(annotation), try knowledge(seen)]
+            fields += ["\"d\"", quotedOrNull(annotation), try knowledge(seen)]
         case .restore(let annotation, let seen):
-            fields += ["\"r\"", q(annotation), try knowledge(seen)]
+            fields += ["\"r\"", quotedOrNull(annotation), try knowledge(seen)]
         }
         lines.append("[" + fields.joined(separator: ",") + "]")
         return lines
     }
 
     private mutating func textReference(article: String, hash: String, lines: inout [String]) -> String {
-        guard definesTexts else { return "[" + q(article) + "," + q(hash) + "]" }
+        guard definesTexts else { return "[" + quotedOrNull(article) + "," + quotedOrNull(hash) + "]" }
         let key = article + hash
         if let index = textIndex[key] { return String(index) }
         let index = texts.count
         texts.append((article, hash))
         textIndex[key] = index
-        lines.append("[\"t\"," + q(article) + "," + q(hash) + "]")
+        lines.append("[\"t\"," + quotedOrNull(article) + "," + quotedOrNull(hash) + "]")
         return String(index)
     }
 
@@ -112,7 +118,7 @@ public struct ChangeCodec {
         return "[" + triples.joined(separator: ",") + "]"
     }
 
-    private func q(_ text: String?) -> String { text.map(JSONText.quoted) ?? "null" }
+    private func quotedOrNull(_ text: String?) -> String { text.map(JSONText.quoted) ?? "null" }
 
     // MARK: - Reading
 

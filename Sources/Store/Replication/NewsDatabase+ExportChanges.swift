@@ -183,7 +183,7 @@ private final class ChangeExporter {
 
     /// Hands `change` over, unless `limit` changes (or `byteBudget` bytes of text) were; then notes that the export
     /// is `full`.
-    private func hand(_ change: () throws -> Change) throws {
+    private func emitUnlessFull(_ change: () throws -> Change) throws {
         guard count < limit, bytes < byteBudget else {
             full = true
             return
@@ -229,7 +229,7 @@ private final class ChangeExporter {
         {
             let id = ChangeID(origin: row["origin_id"], counter: row["counter"])
             guard covers.contains(id) else { continue }
-            try hand { try PendingChange.decode(row["change"], origin: id.origin) }
+            try emitUnlessFull { try PendingChange.decode(row["change"], origin: id.origin) }
             if full { break }
         }
         return count
@@ -256,7 +256,7 @@ private final class ChangeExporter {
                 guard let clock = (row["hlc"] as String?).flatMap(HLCTimestamp.init(text:)) else {
                     throw StoreError(.database, "change \(id) in \(table) has no readable clock")
                 }
-                try hand { try make(row, id, clock) }
+                try emitUnlessFull { try make(row, id, clock) }
                 if full { return }
             }
         }
