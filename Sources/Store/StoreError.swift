@@ -34,6 +34,9 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         case clockAhead
         /// Reading or writing a file failed.
         case io
+        /// The database stayed locked by another writer for longer than a writer waits (10 s); trying again later
+        /// may succeed.
+        case busy
         /// SQLite reported an error that fits none of the above.
         case database
     }
@@ -85,7 +88,7 @@ extension StoreError {
                 return StoreError(
                     .io, "\(context): the database is read-only; check its permissions", underlying: error)
             case .SQLITE_BUSY, .SQLITE_LOCKED:
-                return StoreError(.database, "\(context): the database stayed busy; try again", underlying: error)
+                return StoreError(.busy, "\(context): the database stayed busy; try again", underlying: error)
             case .SQLITE_IOERR:
                 return StoreError(
                     .io, "\(context): the disk refused a read or write (is it full or failing?); nothing was changed",

@@ -37,8 +37,33 @@ public enum ChangeFileReader {
         try apply(ChangeFileInput(data: data, name: name), to: database, maxChanges: maxChanges, progress: progress)
     }
 
+    /// Applies a page received over HTTP, checked as a file is, for an async caller (the sync server and client): it
+    /// is checked and applied on the database's writer, reached through GRDB's async access, so no thread of the
+    /// caller's waits on SQLite. The page is applied in one transaction, as by ``apply(_:named:to:maxChanges:progress:)``.
+    /// - Throws: As ``apply(_:to:progress:)``.
+    public static func applyPage(
+        _ data: Data, named name: String, to database: NewsDatabase, maxChanges: Int = .max
+    ) async throws -> ChangeSetReport {
+        let file = ChangeFileInput(data: data, name: name)
+        return try await database.async.writeWithoutTransaction("applying changes") { db in
+            try apply(file, maxChanges: maxChanges, progress: nil) { header, next in
+                try database.applyChanges(header: header, next: next, in: db)
+            }
+        }
+    }
+
     private static func apply(
         _ file: ChangeFileInput, to database: NewsDatabase, maxChanges: Int, progress: ((Double) -> Void)?
+    ) throws -> ChangeSetReport {
+        try apply(file, maxChanges: maxChanges, progress: progress) { header, next in
+            try database.applyChanges(header: header, next: next)
+        }
+    }
+
+    /// Checks `file` whole, then hands its header and its changes, one at a time, to `applying`.
+    private static func apply(
+        _ file: ChangeFileInput, maxChanges: Int, progress: ((Double) -> Void)?,
+        applying: (ChangeSetHeader, () throws -> Change?) throws -> ChangeSetReport
     ) throws -> ChangeSetReport {
         let path = file.path
         guard let (headerLine, second) = try file.line(at: 0) else { throw ChangeFileHeader.notAChangeFile(path) }
@@ -53,9 +78,9 @@ public enum ChangeFileReader {
         var taken = 0
         var applied = 0
         var reported = 0.0
-        return try database.applyChanges(
-            header: header,
-            next: {
+        return try applying(
+            header,
+            {
                 while taken == batch.count {
                     guard let next = try decoder.next() else {
                         // The count line is the sender's word, under its own SHA-256: the lines are what counts.

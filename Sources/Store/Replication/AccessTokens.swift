@@ -59,12 +59,17 @@ extension NewsDatabase {
     /// that depends neither on where a hash differs nor on which one matches.
     /// - Throws: `StoreError`.
     public func tokenOwner(_ presented: String) throws -> String? {
+        Self.owner(of: presented, among: try read("checking a token") { db in try Self.tokenHashes(db) })
+    }
+
+    /// Every token's teammate and hash.
+    static func tokenHashes(_ db: Database) throws -> [(name: String, hash: String)] {
+        try Row.fetchAll(db, sql: "SELECT name, hash FROM tokens").map { ($0["name"] as String, $0["hash"] as String) }
+    }
+
+    /// The teammate among `rows` whose hash is that of `presented`, compared in constant time.
+    static func owner(of presented: String, among rows: [(name: String, hash: String)]) -> String? {
         let hash = Array(sha256Hex(presented).utf8)
-        let rows = try read("checking a token") { db in
-            try Row.fetchAll(db, sql: "SELECT name, hash FROM tokens").map {
-                ($0["name"] as String, $0["hash"] as String)
-            }
-        }
         var owner: String?
         for (name, stored) in rows {
             let stored = Array(stored.utf8)

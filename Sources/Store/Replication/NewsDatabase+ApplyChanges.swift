@@ -30,6 +30,41 @@ extension NewsDatabase {
     public func applyChanges(
         header: ChangeSetHeader, next: () throws -> Change?, progress: ((Int) -> Void)? = nil
     ) throws -> ChangeSetReport {
+        try Self.checkReceivable(header)
+        let wallClock = clock()
+        let now = Timestamp.string(wallClock)
+        return try withCache(kibibytes: Self.changeImportCache) {
+            try write("applying changes", at: now) { db, local in
+                try Self.applyChanges(header, next, progress, wallClock, db, &local)
+            }
+        }
+    }
+
+    /// As ``applyChanges(header:next:progress:)``, on the writer's connection `db`, outside any transaction (GRDB's
+    /// `writeWithoutTransaction`, which async callers reach without holding a thread): the same checks, page cache
+    /// and single transaction.
+    func applyChanges(header: ChangeSetHeader, next: () throws -> Change?, in db: Database) throws -> ChangeSetReport {
+        try Self.checkReceivable(header)
+        let wallClock = clock()
+        let now = Timestamp.string(wallClock)
+        return try withCache(kibibytes: Self.changeImportCache, db) {
+            do {
+                var report: ChangeSetReport?
+                try db.inTransaction {
+                    var local = try LocalChanges(db, at: now, wallClock: clock)
+                    report = try Self.applyChanges(header, next, nil, wallClock, db, &local)
+                    try local.save()
+                    return .commit
+                }
+                return report!
+            } catch {
+                throw StoreError.wrap(error, "applying changes")
+            }
+        }
+    }
+
+    /// Refuses a set from a newer schema, or one claiming to cover changes its sender lacks.
+    private static func checkReceivable(_ header: ChangeSetHeader) throws {
         guard header.schemaVersion <= Self.changeSchemaVersion else {
             throw StoreError(
                 .invalidInput,
@@ -39,13 +74,6 @@ extension NewsDatabase {
         guard header.covers.subtracting(header.knowledge).isEmpty else {
             throw StoreError(
                 .invalidInput, "the changes claim to account for changes their sender does not have; they were altered")
-        }
-        let wallClock = clock()
-        let now = Timestamp.string(wallClock)
-        return try withCache(kibibytes: Self.changeImportCache) {
-            try write("applying changes", at: now) { db, local in
-                try Self.applyChanges(header, next, progress, wallClock, db, &local)
-            }
         }
     }
 
@@ -117,20 +145,37 @@ extension NewsDatabase {
 
     /// Runs `body` with a page cache of `kibibytes` on the writing connection, then goes back to its own size.
     private func withCache<T>(kibibytes: Int, _ body: () throws -> T) throws -> T {
-        let previous = try swapCacheSize(-kibibytes)
+        try Self.withCache(kibibytes: kibibytes, swap: swapCacheSize, body)
+    }
+
+    /// As ``withCache(kibibytes:_:)``, on the writer's connection `db` outside a transaction.
+    private func withCache<T>(kibibytes: Int, _ db: Database, _ body: () throws -> T) throws -> T {
+        try Self.withCache(
+            kibibytes: kibibytes,
+            swap: { size in
+                do {
+                    return try Self.swapCacheSize(size, db)
+                } catch {
+                    throw StoreError.wrap(error, "setting the page cache")
+                }
+            }, body)
+    }
+
+    private static func withCache<T>(kibibytes: Int, swap: (Int) throws -> Int, _ body: () throws -> T) throws -> T {
+        let previous = try swap(-kibibytes)
         let result: T
         do {
             result = try body()
         } catch {
             do {
-                _ = try swapCacheSize(previous)
+                _ = try swap(previous)
             } catch let restoring {
                 // The failure to report is the first; this one only leaves the connection with a smaller cache.
                 Self.logger.warning("cannot restore the page cache size: \(restoring)")
             }
             throw error
         }
-        _ = try swapCacheSize(previous)
+        _ = try swap(previous)
         return result
     }
 
@@ -138,14 +183,16 @@ extension NewsDatabase {
     /// - Returns: The size it had.
     private func swapCacheSize(_ size: Int) throws -> Int {
         do {
-            return try writer.writeWithoutTransaction { db in
-                let previous = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? size
-                try db.execute(sql: "PRAGMA cache_size = \(size)")
-                return previous
-            }
+            return try writer.writeWithoutTransaction { db in try Self.swapCacheSize(size, db) }
         } catch {
             throw StoreError.wrap(error, "setting the page cache")
         }
+    }
+
+    private static func swapCacheSize(_ size: Int, _ db: Database) throws -> Int {
+        let previous = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? size
+        try db.execute(sql: "PRAGMA cache_size = \(size)")
+        return previous
     }
 
     /// Keeps `change` until `subject` arrives.

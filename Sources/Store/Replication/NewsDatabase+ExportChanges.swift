@@ -104,28 +104,34 @@ extension NewsDatabase {
         excluding known: Knowledge, limit: Int, newsdbVersion: String, byteBudget: Int = 8 << 20
     ) throws -> ChangePage {
         try read("reading the change log") { db in
-            let mine = try Self.knowledge(db)
-            let remaining = mine.subtracting(known)
-            var changes: [Change] = []
-            let full = try withoutActuallyEscaping({ (change: Change) in changes.append(change) }) { emit in
-                let exporter = ChangeExporter(
-                    db: db, origins: try Self.origins(db), covers: remaining, limit: max(1, limit),
-                    byteBudget: byteBudget,
-                    emit: emit)
-                _ = try exporter.run()
-                return exporter.full
-            }
-            var covers = remaining
-            if full {
-                covers = Knowledge()
-                for change in changes { covers.insert(change.id.counter...change.id.counter, for: change.id.origin) }
-            }
-            let header = ChangeSetHeader(
-                sender: try Self.fetchReplica(db), knowledge: mine, covers: covers,
-                schemaVersion: Self.changeSchemaVersion,
-                newsdbVersion: newsdbVersion, names: try Self.originNames(db))
-            return ChangePage(header: header, changes: changes, isLast: !full)
+            try Self.exportPage(
+                excluding: known, limit: limit, newsdbVersion: newsdbVersion, byteBudget: byteBudget, db)
         }
+    }
+
+    /// The page of ``exportPage(excluding:limit:newsdbVersion:byteBudget:)``, read in `db`'s snapshot.
+    static func exportPage(
+        excluding known: Knowledge, limit: Int, newsdbVersion: String, byteBudget: Int, _ db: Database
+    ) throws -> ChangePage {
+        let mine = try Self.knowledge(db)
+        let remaining = mine.subtracting(known)
+        var changes: [Change] = []
+        let full = try withoutActuallyEscaping({ (change: Change) in changes.append(change) }) { emit in
+            let exporter = ChangeExporter(
+                db: db, origins: try Self.origins(db), covers: remaining, limit: max(1, limit), byteBudget: byteBudget,
+                emit: emit)
+            _ = try exporter.run()
+            return exporter.full
+        }
+        var covers = remaining
+        if full {
+            covers = Knowledge()
+            for change in changes { covers.insert(change.id.counter...change.id.counter, for: change.id.origin) }
+        }
+        let header = ChangeSetHeader(
+            sender: try Self.fetchReplica(db), knowledge: mine, covers: covers, schemaVersion: Self.changeSchemaVersion,
+            newsdbVersion: newsdbVersion, names: try Self.originNames(db))
+        return ChangePage(header: header, changes: changes, isLast: !full)
     }
 
     /// The names of the replicas this one knows by name (not those known only by their id's start).

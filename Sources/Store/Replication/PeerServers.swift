@@ -106,14 +106,22 @@ extension NewsDatabase {
     public func recordServer(_ server: Replica, knowledge: Knowledge, newsdbVersion: String, remote: String?) throws {
         let now = Timestamp.string(clock())
         try write("recording what the server has") { db in
-            let header = ChangeSetHeader(
-                sender: server, knowledge: knowledge, covers: Knowledge(), schemaVersion: Self.changeSchemaVersion,
-                newsdbVersion: newsdbVersion)
-            var applier = ChangeApplier(db)
-            try Self.remember(header, now: now, &applier, db)
-            if let remote {
-                try db.execute(sql: "UPDATE remotes SET replica = ? WHERE name = ?", arguments: [server.id, remote])
-            }
+            try Self.recordServer(
+                server, knowledge: knowledge, newsdbVersion: newsdbVersion, remote: remote, now: now, db)
+        }
+    }
+
+    /// What ``recordServer(_:knowledge:newsdbVersion:remote:)`` writes, in `db`'s transaction.
+    static func recordServer(
+        _ server: Replica, knowledge: Knowledge, newsdbVersion: String, remote: String?, now: String, _ db: Database
+    ) throws {
+        let header = ChangeSetHeader(
+            sender: server, knowledge: knowledge, covers: Knowledge(), schemaVersion: Self.changeSchemaVersion,
+            newsdbVersion: newsdbVersion)
+        var applier = ChangeApplier(db)
+        try Self.remember(header, now: now, &applier, db)
+        if let remote {
+            try db.execute(sql: "UPDATE remotes SET replica = ? WHERE name = ?", arguments: [server.id, remote])
         }
     }
 

@@ -65,13 +65,9 @@ private struct Session {
         report.pulled = pulled
         let (pushed, serverHas) = try await push(info, serverKnows: serverKnows, limit: limit)
         report.pushed = pushed
-        let database = self.database
-        let remote = self.remote
-        try await blocking {
-            try database.recordServer(
-                info.replica, knowledge: serverHas, newsdbVersion: info.newsdb,
-                remote: remote.addedAt == nil ? nil : remote.name)
-        }
+        try await database.async.recordServer(
+            info.replica, knowledge: serverHas, newsdbVersion: info.newsdb,
+            remote: remote.addedAt == nil ? nil : remote.name)
         return report
     }
 
@@ -104,7 +100,7 @@ private struct Session {
                 "\(remote.url) runs an older newsdb (schema \(info.schema); this one has \(NewsDatabase.changeSchemaVersion)); upgrade newsdb there"
             )
         }
-        let me = try await blocking { [database] in try database.replica() }
+        let me = try await database.async.replica()
         guard info.replica.id != me.id else {
             throw StoreError(.invalidInput, "\(remote.url) serves this same database; sync with a teammate's server")
         }
@@ -119,7 +115,7 @@ private struct Session {
         let database = self.database
         var pulled = SyncReport.Direction()
         var serverKnows = info.knowledge
-        var asked = try await blocking { try database.knowledge() }
+        var asked = try await database.async.knowledge()
         let total = Int(info.knowledge.subtracting(asked).total)
         var next: Task<(Data, HTTPHeaders), any Error>? = fetch(excluding: asked, limit: limit)
         defer { next?.cancel() }
@@ -134,7 +130,7 @@ private struct Session {
                 asked = asked.union(header.covers)
                 next = fetch(excluding: asked, limit: limit)
             }
-            let report = try await blocking { try ChangeFileReader.apply(data, named: name, to: database) }
+            let report = try await ChangeFileReader.applyPage(data, named: name, to: database)
             let changes = report.applied + report.duplicates + report.waiting
             pulled.pages += 1
             pulled.changes += changes
@@ -171,14 +167,13 @@ private struct Session {
         var pushed = SyncReport.Direction()
         var serverHas = serverKnows
         var limit = limit
-        let total = Int(try await blocking { try database.knowledge() }.subtracting(serverHas).total)
+        let total = Int(try await database.async.knowledge().subtracting(serverHas).total)
         while true {
             let known = serverHas
             let pageLimit = limit
-            let (page, bytes) = try await blocking {
-                let page = try database.exportPage(excluding: known, limit: pageLimit, newsdbVersion: newsdbVersion)
-                return (page, try ChangeFileWriter.encode(page))
-            }
+            let page = try await database.async.exportPage(
+                excluding: known, limit: pageLimit, newsdbVersion: newsdbVersion)
+            let bytes = try ChangeFileWriter.encode(page)
             if page.header.covers.isEmpty { break }
             if bytes.count > info.maxBodyBytes {
                 guard limit > 1 else {

@@ -120,7 +120,7 @@ public struct SyncServer: Sendable {
                 maxHeaderFieldSize: configuration.maxHeaderBytes, maxHeaderListSize: configuration.maxHeaderBytes,
                 maxHeaderFieldCount: 100))
         let application = Application(
-            responder: CallbackResponder<BasicRequestContext> { request, _ in await self.respond(to: request) },
+            router: router(),
             server: .http1(configuration: http1),
             configuration: .init(address: .hostname(address, port: configuration.port), serverName: "newsdb"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
@@ -143,130 +143,6 @@ public struct SyncServer: Sendable {
         }
     }
 
-    /// Answers one request, turning every failure into a JSON error, and logs it.
-    func respond(to request: Request) async -> Response {
-        let start = ContinuousClock.now
-        var teammate: String?
-        var response: Response
-        do {
-            response = try await route(request, teammate: &teammate)
-        } catch let failure as HTTPFailure {
-            response = Self.error(failure.status, failure.message)
-        } catch is NIOTooManyBytesError {
-            response = Self.error(
-                .contentTooLarge, "the request is larger than this server takes (\(configuration.maxBodyBytes) bytes)")
-        } catch let error as StoreError {
-            switch error.code {
-            case .invalidInput: response = Self.error(.badRequest, error.message)
-            case .replicaReused, .clockAhead: response = Self.error(.conflict, error.message)
-            case .database where error.message.hasSuffix("stayed busy; try again"):
-                response = Self.error(.serviceUnavailable, "the server's database is busy; try again shortly")
-                response.headers[.retryAfter] = "5"
-            default:
-                logger.error("\(request.method) \(request.uri.path) failed: \(error.message)")
-                response = Self.error(.internalServerError, "the server failed: \(error.message)")
-            }
-        } catch {
-            logger.error("\(request.method) \(request.uri.path) failed: \(StoreError.describe(error))")
-            response = Self.error(.internalServerError, "the server failed: \(StoreError.describe(error))")
-        }
-        let elapsed = start.duration(to: .now)
-        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
-        logger.info(
-            "\(request.method) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", milliseconds))ms \(teammate ?? "-")"
-        )
-        return response
-    }
-
-    private func route(_ request: Request, teammate: inout String?) async throws -> Response {
-        let path = request.uri.path
-        if path == SyncProtocol.health {
-            try Self.expect(.get, request)
-            return Self.json(#"{"status":"ok"}"#)
-        }
-        guard [SyncProtocol.info, SyncProtocol.pull, SyncProtocol.push].contains(path) else {
-            throw HTTPFailure(.notFound, "no such endpoint: \(path) (see docs/SYNC.md)")
-        }
-        teammate = try await authenticate(request)
-        switch path {
-        case SyncProtocol.info:
-            try Self.expect(.get, request)
-            return Self.json(try JSONEncoder().encode(try await blocking { try self.info() }))
-        case SyncProtocol.pull:
-            try Self.expect(.post, request)
-            let body = try await collectBody(request)
-            let gzip = Self.acceptsGzip(request)
-            return try await blocking {
-                let pull: PullRequest
-                do {
-                    pull = try JSONDecoder().decode(PullRequest.self, from: Data(buffer: body))
-                } catch {
-                    throw HTTPFailure(
-                        .badRequest, "the pull request is not JSON of the form {\"knowledge\": {...}, \"limit\": N}")
-                }
-                if let limit = pull.limit, limit < 1 {
-                    throw HTTPFailure(.badRequest, "the pull's limit must be at least 1 (it was \(limit))")
-                }
-                let limit = min(pull.limit ?? self.configuration.maxPageChanges, self.configuration.maxPageChanges)
-                let page = try self.database.exportPage(
-                    excluding: pull.knowledge, limit: limit, newsdbVersion: self.configuration.newsdbVersion)
-                var response = try Self.body(try ChangeFileWriter.encode(page), compressing: gzip)
-                response.headers[HTTPField.Name(SyncProtocol.pageHeader)!] = page.isLast ? "last" : "more"
-                return response
-            }
-        default:
-            try Self.expect(.post, request)
-            let body = try await collectBody(request)
-            let result = try await blocking {
-                let report = try ChangeFileReader.apply(
-                    Data(buffer: body), named: "the pushed page", to: self.database,
-                    maxChanges: self.configuration.maxPageChanges)
-                return PushResult(
-                    applied: report.applied, duplicates: report.duplicates, waiting: report.waiting,
-                    released: report.released, conflicts: report.conflicts, knowledge: try self.database.knowledge())
-            }
-            return Self.json(try JSONEncoder().encode(result))
-        }
-    }
-
-    /// The request's body, refused from its `Content-Length` alone when that is over the limit, so that a client
-    /// declaring a huge body is answered at once instead of being waited for.
-    private func collectBody(_ request: Request) async throws -> ByteBuffer {
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > configuration.maxBodyBytes {
-            throw NIOTooManyBytesError(maxBytes: configuration.maxBodyBytes)  // answered 413, as a body found too long
-        }
-        return try await request.body.collect(upTo: configuration.maxBodyBytes)
-    }
-
-    private func info() throws -> ServerInfo {
-        ServerInfo(
-            format: ChangeFileFormat.name, version: ChangeFileFormat.version, schema: NewsDatabase.changeSchemaVersion,
-            newsdb: configuration.newsdbVersion, replica: try database.replica(), knowledge: try database.knowledge(),
-            maxPageChanges: configuration.maxPageChanges, maxBodyBytes: configuration.maxBodyBytes)
-    }
-
-    /// The teammate whose bearer token the request carries.
-    private func authenticate(_ request: Request) async throws -> String {
-        guard let value = request.headers[.authorization], value.lowercased().hasPrefix("bearer ") else {
-            throw HTTPFailure(
-                .unauthorized,
-                "a token is required: the server's owner makes one with `newsdb tokens create NAME`; add it with `newsdb peers add NAME URL --token TOKEN`"
-            )
-        }
-        let token = String(value.dropFirst("Bearer ".count))
-        guard let owner = try await blocking({ try self.database.tokenOwner(token) }) else {
-            throw HTTPFailure(
-                .unauthorized, "the token was not accepted (revoked or mistyped); ask the server's owner for a new one")
-        }
-        return owner
-    }
-
-    private static func expect(_ method: HTTPRequest.Method, _ request: Request) throws {
-        guard request.method == method else {
-            throw HTTPFailure(.methodNotAllowed, "\(request.uri.path) takes \(method), not \(request.method)")
-        }
-    }
-
     /// Whether the request's `Accept-Encoding` takes gzip (`gzip` or `*`, without `q=0`).
     static func acceptsGzip(_ request: Request) -> Bool {
         guard let header = request.headers[.acceptEncoding] else { return false }
@@ -276,42 +152,5 @@ public struct SyncServer: Sendable {
             let quality = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
             return quality > 0
         }
-    }
-
-    private static func json(_ text: String) -> Response { json(Data(text.utf8)) }
-
-    private static func json(_ data: Data) -> Response {
-        Response(
-            status: .ok, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
-    }
-
-    /// A change file answer, gzip-compressed (fastest level: pages are made per request) when the client takes it.
-    private static func body(_ bytes: [UInt8], compressing: Bool) throws -> Response {
-        var buffer = ByteBuffer(bytes: bytes)
-        var headers: HTTPFields = [.contentType: "application/json"]
-        if compressing && bytes.count > 1024 {
-            buffer = try buffer.compress(with: .gzip(configuration: .init(compressionLevel: 1)))
-            headers[.contentEncoding] = "gzip"
-        }
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: buffer))
-    }
-
-    static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
-        let data = Data((#"{"error":"# + JSONText.quoted(message) + "}").utf8)
-        var headers: HTTPFields = [.contentType: "application/json"]
-        if status == .unauthorized { headers[.wwwAuthenticate] = #"Bearer realm="newsdb""# }
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
-    }
-}
-
-/// A request the server refuses, with the status and the message to answer.
-struct HTTPFailure: Error, Sendable {
-    let status: HTTPResponse.Status
-    let message: String
-
-    init(_ status: HTTPResponse.Status, _ message: String) {
-        self.status = status
-        self.message = message
     }
 }

@@ -1,0 +1,107 @@
+import CompressNIO
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOFoundationCompat
+import Store
+
+extension SyncServer {
+    /// The methods other than its own that an endpoint behind a token answers 405 to, once the token is accepted (a
+    /// method outside these is 405 too, before the token is looked at).
+    private static let otherMethods: [HTTPRequest.Method] = [
+        .get, .head, .post, .put, .delete, .patch, .options, .trace,
+    ]
+
+    /// The router of every endpoint: `/healthz` open to all, the sync endpoints in a group behind a teammate's
+    /// token. Every answer, errors included, is logged (``RequestLogging``) and every error is JSON with its status
+    /// (``ErrorResponses``). Another kind of endpoint (the reader's pages, with a cookie of their own) is another
+    /// group with its own authentication middleware.
+    func router() -> Router<SyncRequestContext> {
+        let endpoints: [(path: String, method: HTTPRequest.Method)] = [
+            (SyncProtocol.health, .get), (SyncProtocol.info, .get), (SyncProtocol.pull, .post),
+            (SyncProtocol.push, .post),
+        ]
+        let router = Router(context: SyncRequestContext.self)
+        router.add(middleware: RequestLogging(logger: logger))
+        router.add(
+            middleware: ErrorResponses(
+                logger: logger, maxBodyBytes: configuration.maxBodyBytes,
+                methods: Dictionary(uniqueKeysWithValues: endpoints.map { ($0.path, $0.method) })))
+        router.get(RouterPath(SyncProtocol.health)) { _, _ in Self.json(Data(#"{"status":"ok"}"#.utf8)) }
+
+        let sync = router.group()
+            .add(middleware: TokenAuthentication(database: database))
+            .add(middleware: BodyLimit(maxBodyBytes: configuration.maxBodyBytes))
+        sync.get(RouterPath(SyncProtocol.info)) { _, _ in try await self.info() }
+        sync.post(RouterPath(SyncProtocol.pull)) { request, _ in try await self.pull(request) }
+        sync.post(RouterPath(SyncProtocol.push)) { request, _ in try await self.push(request) }
+        for (path, method) in endpoints.dropFirst() {
+            for other in Self.otherMethods where other != method {
+                sync.on(RouterPath(path), method: other) { request, _ -> Response in
+                    throw SyncError(.methodNotAllowed, "\(path) takes \(method), not \(request.method)")
+                }
+            }
+        }
+        return router
+    }
+
+    /// `GET /v1/sync`: the server's description.
+    private func info() async throws -> Response {
+        let (replica, knowledge) = try await database.async.replicaAndKnowledge()
+        let info = ServerInfo(
+            format: ChangeFileFormat.name, version: ChangeFileFormat.version, schema: NewsDatabase.changeSchemaVersion,
+            newsdb: configuration.newsdbVersion, replica: replica, knowledge: knowledge,
+            maxPageChanges: configuration.maxPageChanges, maxBodyBytes: configuration.maxBodyBytes)
+        return Self.json(try JSONEncoder().encode(info))
+    }
+
+    /// `POST /v1/sync/pull`: the first page of the changes the client lacks.
+    private func pull(_ request: Request) async throws -> Response {
+        let body = try await request.body.collect(upTo: configuration.maxBodyBytes)
+        let pull: PullRequest
+        do {
+            pull = try JSONDecoder().decode(PullRequest.self, from: Data(buffer: body))
+        } catch {
+            throw SyncError(
+                .badRequest, "the pull request is not JSON of the form {\"knowledge\": {...}, \"limit\": N}")
+        }
+        if let limit = pull.limit, limit < 1 {
+            throw SyncError(.badRequest, "the pull's limit must be at least 1 (it was \(limit))")
+        }
+        let limit = min(pull.limit ?? configuration.maxPageChanges, configuration.maxPageChanges)
+        let page = try await database.async.exportPage(
+            excluding: pull.knowledge, limit: limit, newsdbVersion: configuration.newsdbVersion)
+        var response = try Self.body(try ChangeFileWriter.encode(page), compressing: Self.acceptsGzip(request))
+        response.headers[HTTPField.Name(SyncProtocol.pageHeader)!] = page.isLast ? "last" : "more"
+        return response
+    }
+
+    /// `POST /v1/sync/push`: a page applied in one transaction, and what the server has after it.
+    private func push(_ request: Request) async throws -> Response {
+        let body = try await request.body.collect(upTo: configuration.maxBodyBytes)
+        let report = try await ChangeFileReader.applyPage(
+            Data(buffer: body), named: "the pushed page", to: database, maxChanges: configuration.maxPageChanges)
+        let result = PushResult(
+            applied: report.applied, duplicates: report.duplicates, waiting: report.waiting, released: report.released,
+            conflicts: report.conflicts, knowledge: try await database.async.knowledge())
+        return Self.json(try JSONEncoder().encode(result))
+    }
+
+    private static func json(_ data: Data) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// A change file answer, gzip-compressed (fastest level: pages are made per request) when the client takes it.
+    private static func body(_ bytes: [UInt8], compressing: Bool) throws -> Response {
+        var buffer = ByteBuffer(bytes: bytes)
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if compressing && bytes.count > 1024 {
+            buffer = try buffer.compress(with: .gzip(configuration: .init(compressionLevel: 1)))
+            headers[.contentEncoding] = "gzip"
+        }
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: buffer))
+    }
+}
