@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import NIOHTTP1
 import Store
 import Testing
@@ -145,17 +146,15 @@ import Testing
 
     @Test("A push declaring a body over the limit is refused at once from its Content-Length: 413, logged as 413")
     func declaredLengthOverTheLimit() async throws {
-        let server = try await RunningServer.start(alice, maxBodyBytes: 4096)
+        // The idle timeout outlasts the test: a server waiting for the declared body would never answer in time.
+        let server = try await RunningServer.start(alice, maxBodyBytes: 4096, idleTimeout: .seconds(600))
         let token = try alice.database.createToken(name: "bob").token
         let connection = try RawConnection(port: server.port)
-        let start = ContinuousClock.now
         connection.send(
             "POST /v1/sync/push HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
                 + "Content-Length: 999999999999\r\n\r\n")
         let head = try #require(connection.readHead(seconds: 25))
         #expect(head.hasPrefix("HTTP/1.1 413"))
-        // Before, the server waited for the body until its 30 s idle timeout; a busy test machine may take seconds.
-        #expect(start.duration(to: .now) < .seconds(20))
         #expect(server.log.all.contains { $0.hasPrefix("info POST /v1/sync/push 413 ") })
         #expect(!server.log.all.contains { $0.contains(" 500 ") })
         try await server.stop()
@@ -174,11 +173,11 @@ import Testing
         try await server.stop()
     }
 
-    @Test("A stalled client is disconnected without holding up others, and an oversized request head is refused")
+    @Test("A stalled client does not hold up others, and an oversized request head is refused")
     func slowAndOversizedClients() async throws {
-        // Long enough that a test machine running every suite at once (which can hold this task seconds for a
-        // thread) still answers /healthz before the server gives up on the stalled connection.
-        let server = try await RunningServer.start(alice, idleTimeout: .seconds(20))
+        // When the stalled connection is closed is IdleConnectionTimeoutTests' to check, on a clock of its own;
+        // here the timeout only has to outlast the test.
+        let server = try await RunningServer.start(alice, idleTimeout: .seconds(600))
         let stalled = try RawConnection(port: server.port)
         stalled.send("POST /v1/sync/pull HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ")
         // Answered while the stalled connection is still open, not after the server gave up on it: judged by the
@@ -191,7 +190,6 @@ import Testing
         }.value
         #expect(status == 200)
         #expect(stillOpen, "the stalled connection was closed before /healthz answered")
-        #expect(stalled.readUntilClosed(seconds: 60) != nil)
 
         let huge = try RawConnection(port: server.port)
         huge.send(
@@ -238,13 +236,10 @@ import Testing
         } throws: { error in
             (error as? StoreError)?.message.contains("connection refused") == true
         }
-        await #expect {
-            try await SyncClient.sync(
-                bob.database, with: PeerServer(name: "x", url: "http://no-such-host.invalid:8787", token: "t"),
-                newsdbVersion: "test")
-        } throws: { error in
-            (error as? StoreError)?.message.contains("cannot find the server no-such-host.invalid") == true
-        }
+        // A name that does not resolve, without asking DNS: the line for what the connection came to.
+        #expect(
+            HTTPErrorText.describe(ConnectionFailure.unresolved, url: "http://no-such-host.invalid:8787")
+                .hasPrefix("cannot find the server no-such-host.invalid (the name does not resolve)"))
         for (info, expected) in [
             (
                 try serverInfoJSON(schema: 99, version: 1),
@@ -276,13 +271,26 @@ import Testing
 @Suite struct ListenAddressTests {
     @Test("Loopback is decided on the address a host resolves to, not on how it is spelled")
     func loopback() throws {
-        for host in ["127.0.0.1", "127.8.9.10", "localhost", "::1", "::ffff:127.0.0.1"] {
+        for host in ["127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1"] {
             #expect(SyncServer.isLoopback(try SyncServer.resolve(host, port: 0)), "\(host)")
         }
         for host in ["0.0.0.0", "::", "192.168.1.20", "::ffff:10.0.0.1"] {
             #expect(!SyncServer.isLoopback(try SyncServer.resolve(host, port: 0)), "\(host)")
         }
-        #expect(throws: StoreError.self) { try SyncServer.resolve("127.0.0.1.example.invalid", port: 0) }
+        // Names go through the lookup; these tests give their own, so that none asks DNS.
+        let names: @Sendable (String, Int) throws -> SocketAddress = { name, port in
+            switch name {
+            case "my-laptop": try SocketAddress(ipAddress: "127.0.1.1", port: port)
+            case "127.0.0.1.example.invalid": try SocketAddress(ipAddress: "203.0.113.7", port: port)
+            default: throw SocketAddressError.unknown(host: name, port: port)
+            }
+        }
+        #expect(SyncServer.isLoopback(try SyncServer.resolve("my-laptop", port: 0, lookup: names)))
+        #expect(!SyncServer.isLoopback(try SyncServer.resolve("127.0.0.1.example.invalid", port: 0, lookup: names)))
+        let error = try #require(throws: StoreError.self) {
+            try SyncServer.resolve("no-such-host.invalid", port: 0, lookup: names)
+        }
+        #expect(error.message.hasPrefix("cannot listen on no-such-host.invalid: it is not an address of this machine"))
     }
 }
 

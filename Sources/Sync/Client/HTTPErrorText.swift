@@ -7,18 +7,11 @@ import Store
 /// One line a person can act on for a request that got no answer.
 enum HTTPErrorText {
     static func describe(_ error: any Error, url: String) -> String {
-        let host = URLComponents(string: url)?.host ?? url
         if let error = error as? NIOConnectionError {
-            if error.dnsAError != nil || error.dnsAAAAError != nil, error.connectionErrors.isEmpty {
-                return "cannot find the server \(host) (the name does not resolve); check the URL \(url)"
-            }
-            if error.connectionErrors.contains(where: { ($0.error as? IOError)?.errnoCode == ECONNREFUSED }) {
-                return "cannot reach \(url): connection refused (is `newsdb serve` running there?)"
-            }
-            return "cannot reach \(url): \(error.connectionErrors.first.map { "\($0.error)" } ?? "no address answered")"
+            return describe(ConnectionFailure(error), url: url)
         }
         if let error = error as? IOError, error.errnoCode == ECONNREFUSED {
-            return "cannot reach \(url): connection refused (is `newsdb serve` running there?)"
+            return describe(ConnectionFailure.refused, url: url)
         }
         if let error = error as? HTTPClientError {
             switch error {
@@ -35,5 +28,38 @@ enum HTTPErrorText {
             return "\(url) sent more than newsdb takes in one answer (\(error))"
         }
         return "cannot sync with \(url): \(StoreError.describe(error))"
+    }
+
+    /// The line for a connection that could not be made.
+    static func describe(_ failure: ConnectionFailure, url: String) -> String {
+        switch failure {
+        case .unresolved:
+            let host = URLComponents(string: url)?.host ?? url
+            return "cannot find the server \(host) (the name does not resolve); check the URL \(url)"
+        case .refused:
+            return "cannot reach \(url): connection refused (is `newsdb serve` running there?)"
+        case .failed(let reason):
+            return "cannot reach \(url): \(reason)"
+        }
+    }
+}
+
+/// Why a connection could not be made, as far as the person syncing needs to know.
+enum ConnectionFailure: Equatable {
+    /// The host's name resolved to no address.
+    case unresolved
+    /// An address was reached and refused the connection: nothing listens on the port.
+    case refused
+    /// Anything else, said by the first failure.
+    case failed(String)
+
+    init(_ error: NIOConnectionError) {
+        if error.dnsAError != nil || error.dnsAAAAError != nil, error.connectionErrors.isEmpty {
+            self = .unresolved
+        } else if error.connectionErrors.contains(where: { ($0.error as? IOError)?.errnoCode == ECONNREFUSED }) {
+            self = .refused
+        } else {
+            self = .failed(error.connectionErrors.first.map { "\($0.error)" } ?? "no address answered")
+        }
     }
 }

@@ -79,9 +79,13 @@ public struct SyncServer: Sendable {
 
     /// The address `host` names.
     /// - Throws: `StoreError` `.invalidInput` when it names none.
-    static func resolve(_ host: String, port: Int) throws -> SocketAddress {
+    /// - Parameter lookup: How a name becomes an address (the system's resolver; tests give their own).
+    static func resolve(
+        _ host: String, port: Int,
+        lookup: (String, Int) throws -> SocketAddress = SocketAddress.makeAddressResolvingHost
+    ) throws -> SocketAddress {
         do {
-            return try SocketAddress.makeAddressResolvingHost(host, port: port)
+            return try lookup(host, port)
         } catch {
             throw StoreError(.invalidInput, "cannot listen on \(host): it is not an address of this machine (\(error))")
         }
@@ -114,14 +118,9 @@ public struct SyncServer: Sendable {
     {
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .warning)
-        let http1 = HTTP1Channel.Configuration(
-            idleTimeout: TimeAmount(configuration.idleTimeout),
-            httpDecoderConfiguration: .init(
-                maxHeaderFieldSize: configuration.maxHeaderBytes, maxHeaderListSize: configuration.maxHeaderBytes,
-                maxHeaderFieldCount: 100))
         let application = Application(
             router: router(),
-            server: .http1(configuration: http1),
+            server: .http1(configuration: http1Configuration),
             configuration: .init(address: .hostname(address, port: configuration.port), serverName: "newsdb"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: quiet)
@@ -141,6 +140,18 @@ public struct SyncServer: Sendable {
         } catch let error as SocketAddressError {
             throw StoreError(.io, "cannot listen on \(configuration.host):\(configuration.port): \(error)")
         }
+    }
+
+    /// How each connection is set up: the request head's limits, and the idle timeout counted on the connection's
+    /// event loop (``IdleConnectionTimeout``) in place of Hummingbird's, which reads the system clock.
+    var http1Configuration: HTTP1Channel.Configuration {
+        let timeout = TimeAmount(configuration.idleTimeout)
+        return HTTP1Channel.Configuration(
+            additionalChannelHandlers: [IdleConnectionTimeout(timeout: timeout)],
+            idleTimeout: nil,
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: configuration.maxHeaderBytes, maxHeaderListSize: configuration.maxHeaderBytes,
+                maxHeaderFieldCount: 100))
     }
 
     /// Whether the request's `Accept-Encoding` takes gzip (`gzip` or `*`, without `q=0`).
