@@ -12,6 +12,13 @@ import Testing
         (scratch, alice, bob, strike) = (team.scratch, team.alice, team.bob, team.strike)
     }
 
+    /// Points `runner`'s server `name` at `server`: a restarted server listens on a port of its own, since the port
+    /// of a killed one may have been taken by then.
+    func repoint(_ runner: CLIRunner, _ name: String, at server: ServerProcess, token: String) throws {
+        #expect(try runner.run("peers", "remove", name).status == 0)
+        #expect(try runner.run("peers", "add", name, server.url, "--token", token).status == 0)
+    }
+
     /// Gives `runner` `count` annotations in one import.
     func annotations(_ runner: CLIRunner, _ count: Int, note: String) throws {
         let lines = (0..<count).map {
@@ -77,7 +84,6 @@ import Testing
         let token = try alice.run("tokens", "create", "bob").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         // Pages of 25 changes: some 120 pages, so that each kill lands well before the end.
         var server = try ServerProcess(database: alice.database, arguments: ["--max-page", "25"])
-        let port = server.port
         #expect(try bob.run("peers", "add", "alice", server.url, "--token", token).status == 0)
 
         let first = try BackgroundCommand(bob, ["sync", "alice"])
@@ -90,7 +96,8 @@ import Testing
         let afterServerKill = try count(bob.database, "SELECT count(*) FROM annotations")
         #expect(afterServerKill >= 75 && afterServerKill < 3_000)
 
-        server = try ServerProcess(database: alice.database, port: port, arguments: ["--max-page", "25"])
+        server = try ServerProcess(database: alice.database, arguments: ["--max-page", "25"])
+        try repoint(bob, "alice", at: server, token: token)
         let second = try BackgroundCommand(bob, ["sync", "alice"])
         #expect(server.waitFor(3, linesContaining: "POST /v1/sync/pull 200"))
         second.kill(SIGKILL)
@@ -117,7 +124,6 @@ import Testing
     func gracefulStopMidPush() throws {
         let token = try alice.run("tokens", "create", "bob").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         var server = try ServerProcess(database: alice.database, arguments: ["--max-page", "25"])
-        let port = server.port
         _ = try bob.run("import", samplesFolder)
         try annotations(bob, 2_000, note: "bob")
         #expect(try bob.run("peers", "add", "alice", server.url, "--token", token).status == 0)
@@ -128,7 +134,8 @@ import Testing
         #expect(cut.status == 1 && cut.stderr.split(separator: "\n").count == 1)
         #expect(try alice.run("check").status == 0)
         #expect(try count(alice.database, "SELECT count(*) FROM annotations") < 2_000)
-        server = try ServerProcess(database: alice.database, port: port)
+        server = try ServerProcess(database: alice.database)
+        try repoint(bob, "alice", at: server, token: token)
         #expect(try bob.run("sync", "alice").status == 0)
         #expect(try count(alice.database, "SELECT count(*) FROM annotations") == 2_000)
         #expect(try alice.run("check").status == 0)

@@ -7,12 +7,13 @@ final class ServerProcess: Sendable {
     private let process: Process
     private let log: CollectedText
 
-    /// Starts `newsdb serve` on `database`, on `port` (0: a free one), and waits until it listens.
-    init(database: String, port: Int = 0, arguments: [String] = []) throws {
+    /// Starts `newsdb serve` on `database`, on a free port (never one it listened on before), and waits until it
+    /// listens.
+    init(database: String, arguments: [String] = []) throws {
         let process = Process()
         process.executableURL = CLIRunner.binary
-        process.arguments = ["serve", "--port", String(port)] + arguments
-        var environment = ProcessInfo.processInfo.environment
+        process.arguments = ["serve", "--port", "0"] + arguments
+        var environment = CLIRunner.baseEnvironment
         environment["NEWSDB_DB"] = database
         process.environment = environment
         let errors = Pipe()
