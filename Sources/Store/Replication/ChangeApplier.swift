@@ -62,7 +62,7 @@ struct ChangeApplier {
             if state.isDeleted { maybeConflicted.insert(annotation) }
             let stored = try storedValue(value)
             let winner = try register(
-                state, value.field.rawValue, change, origin: origin, hlc: hlc, kind: "set", value: stored, seen: seen)
+                state, value.field.rawValue, change, origin: origin, hlc: hlc, kind: .set, value: stored, seen: seen)
             if winner {
                 try write(value, state, annotation: annotation)
             } else {
@@ -73,7 +73,7 @@ struct ChangeApplier {
                 return .waiting(subject: annotation)
             }
             if state.isDeleted { maybeConflicted.insert(annotation) }
-            try insertChangeRow(change, origin: origin, hlc: hlc, kind: "tag", state, field: "tag:" + tag)
+            try insertChangeRow(change, origin: origin, hlc: hlc, kind: .tag, state, field: "tag:" + tag)
             try statements.execute(.addTagInstanceIfNew, annotation, tag, origin, change.id.counter)
             try statements.execute(.addTagIfNew, annotation, tag)
             try touch(state)
@@ -86,7 +86,7 @@ struct ChangeApplier {
                 try statements.execute(.removeTagInstance, annotation, tag, row[0] as Int64, row[1] as Int64)
                 try statements.execute(.dropTagChange, row[0] as Int64, row[1] as Int64)
             }
-            try insertChangeRow(change, origin: origin, hlc: hlc, kind: "untag", state, field: "tag:" + tag, seen: seen)
+            try insertChangeRow(change, origin: origin, hlc: hlc, kind: .untag, state, field: "tag:" + tag, seen: seen)
             try statements.execute(.removeTagWithoutInstances, annotation, tag)
             try touch(state)
         case .delete(let annotation, let seen), .restore(let annotation, let seen):
@@ -95,7 +95,7 @@ struct ChangeApplier {
             }
             let deletes = if case .delete = change.body { true } else { false }
             let winner = try register(
-                state, "deleted", change, origin: origin, hlc: hlc, kind: deletes ? "delete" : "restore", value: nil,
+                state, "deleted", change, origin: origin, hlc: hlc, kind: deletes ? .delete : .restore, value: nil,
                 seen: seen)
             if winner {
                 try statements.execute(
@@ -174,7 +174,7 @@ struct ChangeApplier {
     /// Records `change` as a value of the register `field` of the annotation, dropping the values it saw.
     /// - Returns: Whether it is now the value in effect (the latest of the register's values).
     private mutating func register(
-        _ state: AnnotationState, _ field: String, _ change: Change, origin: Int64, hlc: String, kind: String,
+        _ state: AnnotationState, _ field: String, _ change: Change, origin: Int64, hlc: String, kind: ChangeKind,
         value: String?, seen: Knowledge
     ) throws -> Bool {
         let annotation = state.id
@@ -191,7 +191,7 @@ struct ChangeApplier {
             }
         }
         // Concurrent values of the field, or a deletion that did not see an edit or a tag addition, make a conflict.
-        if try latestRemaining != nil || (kind == "delete" && hasChanges && hasEdits(annotation, notIn: seen)) {
+        if try latestRemaining != nil || (kind == .delete && hasChanges && hasEdits(annotation, notIn: seen)) {
             maybeConflicted.insert(annotation)
         }
         try insertChangeRow(change, origin: origin, hlc: hlc, kind: kind, state, field: field, value: value, seen: seen)
@@ -263,7 +263,7 @@ struct ChangeApplier {
     }
 
     private mutating func insertChangeRow(
-        _ change: Change, origin: Int64, hlc: String, kind: String, _ state: AnnotationState, field: String,
+        _ change: Change, origin: Int64, hlc: String, kind: ChangeKind, _ state: AnnotationState, field: String,
         value: String? = nil, seen: Knowledge? = nil
     ) throws {
         try statements.execute(

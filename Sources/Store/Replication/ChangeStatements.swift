@@ -46,7 +46,8 @@ final class ChangeStatements {
                 """
             case .removeTagInstance:
                 "DELETE FROM tag_adds WHERE annotation_id = ? AND tag = ? AND origin = ? AND counter = ?"
-            case .dropTagChange: "DELETE FROM changes WHERE origin = ? AND counter = ? AND kind = 'tag'"
+            case .dropTagChange:
+                "DELETE FROM changes WHERE origin = ? AND counter = ? AND kind = \(ChangeKind.tag.sqlLiteral)"
             case .removeTagWithoutInstances:
                 """
                 DELETE FROM annotation_tags WHERE annotation_id = ?1 AND tag = ?2
@@ -60,7 +61,7 @@ final class ChangeStatements {
             case .edits:
                 """
                 SELECT o.id, c.counter FROM changes c JOIN origins o ON o.n = c.origin
-                WHERE c.annotation_id = ? AND c.kind IN ('set', 'tag')
+                WHERE c.annotation_id = ? AND c.kind IN (\(ChangeKind.set.sqlLiteral), \(ChangeKind.tag.sqlLiteral))
                 """
             case .insertChange:
                 """

@@ -319,8 +319,8 @@ private final class ChangeExporter {
         let field: String = row["field"]
         let value: String? = row["value"]
         let body: Change.Body
-        switch row["kind"] as String {
-        case "set":
+        switch try row.changeKind(change: id.description) {
+        case .set:
             guard let name = AnnotationField(rawValue: field) else {
                 throw StoreError(.database, "change \(id) sets an unknown field \(field)")
             }
@@ -344,13 +344,12 @@ private final class ChangeExporter {
             case .deleted:
                 throw StoreError(.database, "change \(id) sets the deleted field directly")
             }
-        case "tag": body = .tag(annotation: annotation, tag: String(field.dropFirst(4)))
-        case "untag":
+        case .tag: body = .tag(annotation: annotation, tag: String(field.dropFirst(4)))
+        case .untag:
             body = .untag(
                 annotation: annotation, tag: String(field.dropFirst(4)), seen: try Knowledge(json: row["seen"] ?? "{}"))
-        case "delete": body = .delete(annotation: annotation, seen: try Knowledge(json: row["seen"] ?? "{}"))
-        case "restore": body = .restore(annotation: annotation, seen: try Knowledge(json: row["seen"] ?? "{}"))
-        default: throw StoreError(.database, "change \(id) has an unknown kind")
+        case .delete: body = .delete(annotation: annotation, seen: try Knowledge(json: row["seen"] ?? "{}"))
+        case .restore: body = .restore(annotation: annotation, seen: try Knowledge(json: row["seen"] ?? "{}"))
         }
         return Change(id: id, clock: clock, at: row["at"], body: body)
     }
