@@ -82,9 +82,10 @@ struct ChangeApplier {
                 return .waiting(subject: annotation)
             }
             let additions = try Row.fetchAll(statements.bound(.tagInstances, annotation, tag))
-            for row in additions where seen.contains(ChangeID(origin: row[2], counter: row[1])) {
-                try statements.execute(.removeTagInstance, annotation, tag, row[0] as Int64, row[1] as Int64)
-                try statements.execute(.dropTagChange, row[0] as Int64, row[1] as Int64)
+            for row in additions where seen.contains(ChangeID(origin: row["origin_id"], counter: row["counter"])) {
+                let (number, counter): (Int64, Int64) = (row["origin"], row["counter"])
+                try statements.execute(.removeTagInstance, annotation, tag, number, counter)
+                try statements.execute(.dropTagChange, number, counter)
             }
             try insertChangeRow(change, origin: origin, hlc: hlc, kind: .untag, state, field: "tag:" + tag, seen: seen)
             try statements.execute(.removeTagWithoutInstances, annotation, tag)
@@ -182,11 +183,11 @@ struct ChangeApplier {
         var latestRemaining: String?
         let rows = hasChanges ? try Row.fetchAll(statements.bound(.registerValues, annotation, field)) : []
         for row in rows {
-            let id = ChangeID(origin: row[3], counter: row[1])
+            let id = ChangeID(origin: row["origin_id"], counter: row["counter"])
             if seen.contains(id) {
-                try statements.execute(.dropChange, row[0] as Int64, id.counter)
+                try statements.execute(.dropChange, row["origin"] as Int64, id.counter)
             } else {
-                let other: String = row[2]
+                let other: String = row["hlc"]
                 if latestRemaining.map({ other > $0 }) ?? true { latestRemaining = other }
             }
         }
@@ -201,7 +202,7 @@ struct ChangeApplier {
     /// Whether the annotation has an edit or a tag addition in effect that is not in `seen`.
     private func hasEdits(_ annotation: String, notIn seen: Knowledge) throws -> Bool {
         let rows = try Row.fetchAll(statements.bound(.edits, annotation))
-        return rows.contains { !seen.contains(ChangeID(origin: $0[0], counter: $0[1])) }
+        return rows.contains { !seen.contains(ChangeID(origin: $0["origin_id"], counter: $0["counter"])) }
     }
 
     /// Writes the value in effect for a field into the annotation row, with its latest change and time.
@@ -247,7 +248,8 @@ struct ChangeApplier {
     private func annotationState(_ id: String, touchedBy change: Change, hlc: String) throws -> AnnotationState? {
         guard let row = try Row.fetchOne(statements.bound(.annotationState, id)) else { return nil }
         var state = AnnotationState(
-            id: id, seq: row[0], isDeleted: row[1], note: row[2], latestHLC: row[3], modifiedAt: row[4])
+            id: id, seq: row["seq"], isDeleted: row["is_deleted"], note: row["note"], latestHLC: row["latest_hlc"],
+            modifiedAt: row["modified_at"])
         if state.latestHLC.map({ $0 < hlc }) ?? true {
             state.latestHLC = hlc
             state.modifiedAt = change.at

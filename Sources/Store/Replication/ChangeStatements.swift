@@ -20,7 +20,10 @@ final class ChangeStatements {
             switch self {
             case .annotationSeq: "SELECT seq FROM annotations WHERE id = ?"
             case .annotationState:
-                "SELECT seq, deleted_at IS NOT NULL, note, latest_hlc, modified_at FROM annotations WHERE id = ?"
+                """
+                SELECT seq, deleted_at IS NOT NULL AS is_deleted, note, latest_hlc, modified_at FROM annotations
+                WHERE id = ?
+                """
             case .insertAnnotation:
                 """
                 INSERT INTO annotations (id, article_id, revision, exact, prefix, suffix, start, "end",
@@ -41,7 +44,7 @@ final class ChangeStatements {
             case .addTagIfNew: "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag) VALUES (?, ?)"
             case .tagInstances:
                 """
-                SELECT t.origin, t.counter, o.id FROM tag_adds t JOIN origins o ON o.n = t.origin
+                SELECT t.origin, t.counter, o.id AS origin_id FROM tag_adds t JOIN origins o ON o.n = t.origin
                 WHERE t.annotation_id = ? AND t.tag = ?
                 """
             case .removeTagInstance:
@@ -55,12 +58,12 @@ final class ChangeStatements {
                 """
             case .registerValues:
                 """
-                SELECT c.origin, c.counter, c.hlc, o.id FROM changes c JOIN origins o ON o.n = c.origin
+                SELECT c.origin, c.counter, c.hlc, o.id AS origin_id FROM changes c JOIN origins o ON o.n = c.origin
                 WHERE c.annotation_id = ? AND c.field = ?
                 """
             case .edits:
                 """
-                SELECT o.id, c.counter FROM changes c JOIN origins o ON o.n = c.origin
+                SELECT o.id AS origin_id, c.counter FROM changes c JOIN origins o ON o.n = c.origin
                 WHERE c.annotation_id = ? AND c.kind IN (\(ChangeKind.set.sqlLiteral), \(ChangeKind.tag.sqlLiteral))
                 """
             case .insertChange:
