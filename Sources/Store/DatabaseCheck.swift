@@ -16,7 +16,8 @@ extension NewsDatabase {
             let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
             if integrity != ["ok"] { problems += integrity.map { "SQLite integrity check: \($0)" } }
             for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
-                problems.append("a row of \(row[0] as String) refers to a missing row of \(row[2] as String)")
+                problems.append(
+                    "a row of \(row["table"] as String) refers to a missing row of \(row["parent"] as String)")
             }
             for (what, sql) in Self.changeLogChecks {
                 let count = try Int.fetchOne(db, sql: sql) ?? 0

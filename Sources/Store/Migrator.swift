@@ -47,7 +47,8 @@ enum Migrator {
             return try Row.fetchAll(
                 db, sql: "SELECT version, name, checksum, applied_at FROM \(bookkeepingTable) ORDER BY version"
             ).map { row in
-                AppliedMigration(version: row[0], name: row[1], checksum: row[2], appliedAt: row[3])
+                AppliedMigration(
+                    version: row["version"], name: row["name"], checksum: row["checksum"], appliedAt: row["applied_at"])
             }
         }
         let tableCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_schema") ?? 0
@@ -165,7 +166,7 @@ enum Migrator {
                         if let violation = try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") {
                             throw StoreError(
                                 .migrationFailed,
-                                "migration \(migration.fileName) leaves a broken reference in table \(violation[0] as String); "
+                                "migration \(migration.fileName) leaves a broken reference in table \(violation["table"] as String); "
                                     + "nothing was changed")
                         }
                         try db.execute(

@@ -18,13 +18,13 @@ extension NewsDatabase {
     ///   - source: The publication to record for articles whose file names none.
     ///   - revisionOf: An article (id or unique prefix) whose new text the one input holds, whatever its URL or
     ///     text says; the input must hold exactly one article.
-    ///   - progress: Called after each batch is written, with how far the import has got.
+    ///   - progress: Called after each batch is written, with how far the import has got, on the calling thread.
     /// - Returns: Every article handled and every file skipped, with the reason.
     /// - Throws: `StoreError` only for failures of the database itself (disk full, read-only); problems with a file
     ///   are reported in ``ArticleImportReport/skipped``.
     public func importArticles(
         _ inputs: [ArticleInput], source: String? = nil, revisionOf: String? = nil,
-        progress: (@Sendable (ArticleImportProgress) -> Void)? = nil
+        progress: ((ArticleImportProgress) -> Void)? = nil
     ) throws -> ArticleImportReport {
         let (files, unusable) = ArticleFile.expand(inputs)
         let target = try revisionOf.map { reference in
@@ -42,15 +42,16 @@ extension NewsDatabase {
             batches.append(Array(files[start..<min(start + size, files.count)]))
             start += size
         }
-        let reader = DispatchQueue(label: "newsdb.import.read")
-        func readBatch(_ batch: [ArticleFile]) -> Prefetch<[ParsedFile]> {
-            Prefetch(on: reader) { batch.map { ParsedFile($0, source: source, revisionOf: target) } }
+        // One batch is read and parsed while the one before it is written.
+        let parsedBatches = ReadAhead<[ParsedFile]>(capacity: 1, name: "newsdb article reader") {
+            [batches] yield in
+            for batch in batches {
+                guard yield(batch.map { ParsedFile($0, source: source, revisionOf: target) }) else { return }
+            }
         }
-        var next = batches.first.map(readBatch)
+        defer { parsedBatches.stop() }
         var done = 0
-        for index in batches.indices {
-            guard let current = next?.wait() else { break }
-            next = index + 1 < batches.count ? readBatch(batches[index + 1]) : nil
+        while let current = try parsedBatches.next() {
             var parsed: [(file: ArticleFile, articles: [PreparedArticle])] = []
             for file in current {
                 switch file.articles {

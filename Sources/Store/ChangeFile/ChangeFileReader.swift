@@ -6,7 +6,8 @@ import Foundation
 /// are decoded on a thread of their own while the changes decoded before them are applied.
 public enum ChangeFileReader {
     /// Applies the change file at `path` to `database`.
-    /// - Parameter progress: Called now and then with the fraction of the file applied.
+    /// - Parameter progress: Called now and then with the fraction of the file applied, during the call (never from
+    ///   the thread that decodes the file).
     /// - Returns: What was applied.
     /// - Throws: `StoreError` `.invalidInput` (one line naming the file) for a file that is not a change file, is
     ///   truncated, damaged or altered, or comes from a newer format or schema; `.io` when it cannot be read.

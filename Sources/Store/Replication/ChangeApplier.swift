@@ -62,7 +62,7 @@ struct ChangeApplier {
             if state.isDeleted { maybeConflicted.insert(annotation) }
             let stored = try storedValue(value)
             let winner = try register(
-                state, value.field.rawValue, change, origin: origin, hlc: hlc, kind: "set", value: stored, seen: seen)
+                state, value.field.rawValue, change, origin: origin, hlc: hlc, kind: .set, value: stored, seen: seen)
             if winner {
                 try write(value, state, annotation: annotation)
             } else {
@@ -73,7 +73,7 @@ struct ChangeApplier {
                 return .waiting(subject: annotation)
             }
             if state.isDeleted { maybeConflicted.insert(annotation) }
-            try insertChangeRow(change, origin: origin, hlc: hlc, kind: "tag", state, field: "tag:" + tag)
+            try insertChangeRow(change, origin: origin, hlc: hlc, kind: .tag, state, field: "tag:" + tag)
             try statements.execute(.addTagInstanceIfNew, annotation, tag, origin, change.id.counter)
             try statements.execute(.addTagIfNew, annotation, tag)
             try touch(state)
@@ -82,11 +82,12 @@ struct ChangeApplier {
                 return .waiting(subject: annotation)
             }
             let additions = try Row.fetchAll(statements.bound(.tagInstances, annotation, tag))
-            for row in additions where seen.contains(ChangeID(origin: row[2], counter: row[1])) {
-                try statements.execute(.removeTagInstance, annotation, tag, row[0] as Int64, row[1] as Int64)
-                try statements.execute(.dropTagChange, row[0] as Int64, row[1] as Int64)
+            for row in additions where seen.contains(ChangeID(origin: row["origin_id"], counter: row["counter"])) {
+                let (number, counter): (Int64, Int64) = (row["origin"], row["counter"])
+                try statements.execute(.removeTagInstance, annotation, tag, number, counter)
+                try statements.execute(.dropTagChange, number, counter)
             }
-            try insertChangeRow(change, origin: origin, hlc: hlc, kind: "untag", state, field: "tag:" + tag, seen: seen)
+            try insertChangeRow(change, origin: origin, hlc: hlc, kind: .untag, state, field: "tag:" + tag, seen: seen)
             try statements.execute(.removeTagWithoutInstances, annotation, tag)
             try touch(state)
         case .delete(let annotation, let seen), .restore(let annotation, let seen):
@@ -95,7 +96,7 @@ struct ChangeApplier {
             }
             let deletes = if case .delete = change.body { true } else { false }
             let winner = try register(
-                state, "deleted", change, origin: origin, hlc: hlc, kind: deletes ? "delete" : "restore", value: nil,
+                state, "deleted", change, origin: origin, hlc: hlc, kind: deletes ? .delete : .restore, value: nil,
                 seen: seen)
             if winner {
                 try statements.execute(
@@ -174,7 +175,7 @@ struct ChangeApplier {
     /// Records `change` as a value of the register `field` of the annotation, dropping the values it saw.
     /// - Returns: Whether it is now the value in effect (the latest of the register's values).
     private mutating func register(
-        _ state: AnnotationState, _ field: String, _ change: Change, origin: Int64, hlc: String, kind: String,
+        _ state: AnnotationState, _ field: String, _ change: Change, origin: Int64, hlc: String, kind: ChangeKind,
         value: String?, seen: Knowledge
     ) throws -> Bool {
         let annotation = state.id
@@ -182,16 +183,16 @@ struct ChangeApplier {
         var latestRemaining: String?
         let rows = hasChanges ? try Row.fetchAll(statements.bound(.registerValues, annotation, field)) : []
         for row in rows {
-            let id = ChangeID(origin: row[3], counter: row[1])
+            let id = ChangeID(origin: row["origin_id"], counter: row["counter"])
             if seen.contains(id) {
-                try statements.execute(.dropChange, row[0] as Int64, id.counter)
+                try statements.execute(.dropChange, row["origin"] as Int64, id.counter)
             } else {
-                let other: String = row[2]
+                let other: String = row["hlc"]
                 if latestRemaining.map({ other > $0 }) ?? true { latestRemaining = other }
             }
         }
         // Concurrent values of the field, or a deletion that did not see an edit or a tag addition, make a conflict.
-        if try latestRemaining != nil || (kind == "delete" && hasChanges && hasEdits(annotation, notIn: seen)) {
+        if try latestRemaining != nil || (kind == .delete && hasChanges && hasEdits(annotation, notIn: seen)) {
             maybeConflicted.insert(annotation)
         }
         try insertChangeRow(change, origin: origin, hlc: hlc, kind: kind, state, field: field, value: value, seen: seen)
@@ -201,7 +202,7 @@ struct ChangeApplier {
     /// Whether the annotation has an edit or a tag addition in effect that is not in `seen`.
     private func hasEdits(_ annotation: String, notIn seen: Knowledge) throws -> Bool {
         let rows = try Row.fetchAll(statements.bound(.edits, annotation))
-        return rows.contains { !seen.contains(ChangeID(origin: $0[0], counter: $0[1])) }
+        return rows.contains { !seen.contains(ChangeID(origin: $0["origin_id"], counter: $0["counter"])) }
     }
 
     /// Writes the value in effect for a field into the annotation row, with its latest change and time.
@@ -247,7 +248,8 @@ struct ChangeApplier {
     private func annotationState(_ id: String, touchedBy change: Change, hlc: String) throws -> AnnotationState? {
         guard let row = try Row.fetchOne(statements.bound(.annotationState, id)) else { return nil }
         var state = AnnotationState(
-            id: id, seq: row[0], isDeleted: row[1], note: row[2], latestHLC: row[3], modifiedAt: row[4])
+            id: id, seq: row["seq"], isDeleted: row["is_deleted"], note: row["note"], latestHLC: row["latest_hlc"],
+            modifiedAt: row["modified_at"])
         if state.latestHLC.map({ $0 < hlc }) ?? true {
             state.latestHLC = hlc
             state.modifiedAt = change.at
@@ -263,7 +265,7 @@ struct ChangeApplier {
     }
 
     private mutating func insertChangeRow(
-        _ change: Change, origin: Int64, hlc: String, kind: String, _ state: AnnotationState, field: String,
+        _ change: Change, origin: Int64, hlc: String, kind: ChangeKind, _ state: AnnotationState, field: String,
         value: String? = nil, seen: Knowledge? = nil
     ) throws {
         try statements.execute(

@@ -20,7 +20,10 @@ final class ChangeStatements {
             switch self {
             case .annotationSeq: "SELECT seq FROM annotations WHERE id = ?"
             case .annotationState:
-                "SELECT seq, deleted_at IS NOT NULL, note, latest_hlc, modified_at FROM annotations WHERE id = ?"
+                """
+                SELECT seq, deleted_at IS NOT NULL AS is_deleted, note, latest_hlc, modified_at FROM annotations
+                WHERE id = ?
+                """
             case .insertAnnotation:
                 """
                 INSERT INTO annotations (id, article_id, revision, exact, prefix, suffix, start, "end",
@@ -41,12 +44,13 @@ final class ChangeStatements {
             case .addTagIfNew: "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag) VALUES (?, ?)"
             case .tagInstances:
                 """
-                SELECT t.origin, t.counter, o.id FROM tag_adds t JOIN origins o ON o.n = t.origin
+                SELECT t.origin, t.counter, o.id AS origin_id FROM tag_adds t JOIN origins o ON o.n = t.origin
                 WHERE t.annotation_id = ? AND t.tag = ?
                 """
             case .removeTagInstance:
                 "DELETE FROM tag_adds WHERE annotation_id = ? AND tag = ? AND origin = ? AND counter = ?"
-            case .dropTagChange: "DELETE FROM changes WHERE origin = ? AND counter = ? AND kind = 'tag'"
+            case .dropTagChange:
+                "DELETE FROM changes WHERE origin = ? AND counter = ? AND kind = \(ChangeKind.tag.sqlLiteral)"
             case .removeTagWithoutInstances:
                 """
                 DELETE FROM annotation_tags WHERE annotation_id = ?1 AND tag = ?2
@@ -54,13 +58,13 @@ final class ChangeStatements {
                 """
             case .registerValues:
                 """
-                SELECT c.origin, c.counter, c.hlc, o.id FROM changes c JOIN origins o ON o.n = c.origin
+                SELECT c.origin, c.counter, c.hlc, o.id AS origin_id FROM changes c JOIN origins o ON o.n = c.origin
                 WHERE c.annotation_id = ? AND c.field = ?
                 """
             case .edits:
                 """
-                SELECT o.id, c.counter FROM changes c JOIN origins o ON o.n = c.origin
-                WHERE c.annotation_id = ? AND c.kind IN ('set', 'tag')
+                SELECT o.id AS origin_id, c.counter FROM changes c JOIN origins o ON o.n = c.origin
+                WHERE c.annotation_id = ? AND c.kind IN (\(ChangeKind.set.sqlLiteral), \(ChangeKind.tag.sqlLiteral))
                 """
             case .insertChange:
                 """

@@ -217,6 +217,12 @@ extension NewsDatabase {
         }
     }
 
+    /// The kinds of the changes that are values of a register, as an SQL list.
+    private static let registerKinds = [ChangeKind.set, .delete, .restore].map(\.sqlLiteral).joined(separator: ", ")
+    /// The kinds of the changes a conflict can show, as an SQL list.
+    private static let conflictKinds = [ChangeKind.set, .tag, .delete, .restore].map(\.sqlLiteral).joined(
+        separator: ", ")
+
     /// The conflicts of one annotation, or of all.
     static func conflicts(annotation: String?, _ db: Database) throws -> [Conflict] {
         // One annotation: its rows. All: the rows of annotations with a field of several values or a deletion.
@@ -224,9 +230,9 @@ extension NewsDatabase {
             annotation == nil
             ? """
             c.annotation_id IN (
-                SELECT annotation_id FROM changes WHERE kind IN ('set', 'delete', 'restore')
+                SELECT annotation_id FROM changes WHERE kind IN (\(registerKinds))
                 GROUP BY annotation_id, field HAVING count(*) > 1
-                UNION SELECT annotation_id FROM changes WHERE kind = 'delete')
+                UNION SELECT annotation_id FROM changes WHERE kind = \(ChangeKind.delete.sqlLiteral))
             """
             : "c.annotation_id = ?"
         let arguments: StatementArguments = annotation.map { [$0] } ?? []
@@ -237,7 +243,7 @@ extension NewsDatabase {
                     SELECT c.annotation_id, c.field, c.kind, c.value, c.hlc, c.at, c.seen, c.counter, o.id AS origin_id,
                         o.name, a.article_id, a.exact, a.deleted_at
                     FROM changes c JOIN origins o ON o.n = c.origin JOIN annotations a ON a.id = c.annotation_id
-                    WHERE c.kind IN ('set', 'tag', 'delete', 'restore') AND \(candidates)
+                    WHERE c.kind IN (\(conflictKinds)) AND \(candidates)
                     ORDER BY c.annotation_id, c.field, c.hlc DESC
                     """),
             arguments: arguments)
@@ -257,19 +263,18 @@ extension NewsDatabase {
     private static func conflicts(of rows: [Row]) throws -> [Conflict] {
         guard let first = rows.first else { return [] }
         let annotationID: String = first["annotation_id"]
-        func value(_ row: Row) -> ConflictValue {
-            let kind: String = row["kind"]
+        func change(_ row: Row) -> String { "\(row["origin_id"] as String):\(row["counter"] as Int64)" }
+        func kind(_ row: Row) throws -> ChangeKind { try row.changeKind(change: change(row)) }
+        func value(_ row: Row) throws -> ConflictValue {
             let field: String = row["field"]
             let shown: String? =
-                switch kind {
-                case "delete": "deleted"
-                case "restore": "restored"
-                case "tag": "tag added: \(field.dropFirst(4))"
-                default: row["value"]
+                switch try kind(row) {
+                case .delete: "deleted"
+                case .restore: "restored"
+                case .tag: "tag added: \(field.dropFirst(4))"
+                case .set, .untag: row["value"]
                 }
-            return ConflictValue(
-                change: "\(row["origin_id"] as String):\(row["counter"] as Int64)", value: shown, author: row["name"],
-                at: row["at"])
+            return ConflictValue(change: change(row), value: shown, author: row["name"], at: row["at"])
         }
         func conflict(_ field: AnnotationField, _ winner: ConflictValue, _ others: [ConflictValue]) -> Conflict {
             Conflict(
@@ -281,26 +286,26 @@ extension NewsDatabase {
         let byField = Dictionary(grouping: rows, by: { $0["field"] as String })
         for field in [AnnotationField.note, .color, .motivation, .selector] {
             guard let values = byField[field.rawValue], values.count > 1 else { continue }
-            let winner = value(values[0])
-            let others = values.dropFirst().map(value).filter { $0.value != winner.value }
+            let winner = try value(values[0])
+            let others = try values.dropFirst().map(value).filter { $0.value != winner.value }
             if !others.isEmpty { result.append(conflict(field, winner, others)) }
         }
         // A deletion in effect that did not see an edit (or a restoration) keeps that edit as a conflict.
-        if let deletions = byField["deleted"], let latest = deletions.first, (latest["kind"] as String) == "delete" {
+        if let deletions = byField["deleted"], let latest = deletions.first, try kind(latest) == .delete {
             let saw = try Knowledge(json: latest["seen"] ?? "{}")
-            let unseen = rows.filter { row in
-                let kind: String = row["kind"]
-                guard kind == "set" || kind == "tag" else { return kind == "restore" }
+            let unseen = try rows.filter { row in
+                let rowKind = try kind(row)
+                guard rowKind == .set || rowKind == .tag else { return rowKind == .restore }
                 return !saw.contains(ChangeID(origin: row["origin_id"], counter: row["counter"]))
             }
-            let others = unseen.map { row -> ConflictValue in
-                let shown = value(row)
-                guard (row["kind"] as String) == "set" else { return shown }
+            let others = try unseen.map { row -> ConflictValue in
+                let shown = try value(row)
+                guard try kind(row) == .set else { return shown }
                 return ConflictValue(
                     change: shown.change, value: "\(row["field"] as String): \(shown.value ?? "(none)")",
                     author: shown.author, at: shown.at)
             }
-            if !others.isEmpty { result.append(conflict(.deleted, value(latest), others)) }
+            if !others.isEmpty { result.append(conflict(.deleted, try value(latest), others)) }
         }
         return result
     }

@@ -50,11 +50,11 @@ struct LocalChanges {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT o.id, t.counter FROM tag_adds t JOIN origins o ON o.n = t.origin
+                SELECT o.id AS origin_id, t.counter FROM tag_adds t JOIN origins o ON o.n = t.origin
                 WHERE t.annotation_id = ? AND t.tag = ?
                 """,
             arguments: [annotation, tag]
-        ).map { ChangeID(origin: $0[0], counter: $0[1]) }
+        ).map { ChangeID(origin: $0["origin_id"], counter: $0["counter"]) }
     }
 }
 

@@ -56,10 +56,10 @@ extension NewsDatabase {
         for row in try Row.fetchAll(
             db,
             sql: """
-                SELECT o.id, k.first, k.last FROM knowledge k JOIN origins o ON o.n = k.origin
+                SELECT o.id AS origin_id, k.first, k.last FROM knowledge k JOIN origins o ON o.n = k.origin
                 """)
         {
-            knowledge.insert((row[1] as Int64)...(row[2] as Int64), for: row[0])
+            knowledge.insert((row["first"] as Int64)...(row["last"] as Int64), for: row["origin_id"])
         }
         return knowledge
     }
@@ -138,14 +138,14 @@ extension NewsDatabase {
     static func originNames(_ db: Database) throws -> [String: String] {
         var names: [String: String] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, name FROM origins WHERE name <> substr(id, 1, 8)") {
-            names[row[0]] = row[1]
+            names[row["id"]] = row["name"]
         }
         return names
     }
 
     private static func origins(_ db: Database) throws -> [Int64: String] {
         try Dictionary(
-            Row.fetchAll(db, sql: "SELECT n, id FROM origins").map { ($0[0] as Int64, $0[1] as String) },
+            Row.fetchAll(db, sql: "SELECT n, id FROM origins").map { ($0["n"] as Int64, $0["id"] as String) },
             uniquingKeysWith: { first, _ in first })
     }
 }
@@ -319,8 +319,8 @@ private final class ChangeExporter {
         let field: String = row["field"]
         let value: String? = row["value"]
         let body: Change.Body
-        switch row["kind"] as String {
-        case "set":
+        switch try row.changeKind(change: id.description) {
+        case .set:
             guard let name = AnnotationField(rawValue: field) else {
                 throw StoreError(.database, "change \(id) sets an unknown field \(field)")
             }
@@ -344,13 +344,12 @@ private final class ChangeExporter {
             case .deleted:
                 throw StoreError(.database, "change \(id) sets the deleted field directly")
             }
-        case "tag": body = .tag(annotation: annotation, tag: String(field.dropFirst(4)))
-        case "untag":
+        case .tag: body = .tag(annotation: annotation, tag: String(field.dropFirst(4)))
+        case .untag:
             body = .untag(
                 annotation: annotation, tag: String(field.dropFirst(4)), seen: try Knowledge(json: row["seen"] ?? "{}"))
-        case "delete": body = .delete(annotation: annotation, seen: try Knowledge(json: row["seen"] ?? "{}"))
-        case "restore": body = .restore(annotation: annotation, seen: try Knowledge(json: row["seen"] ?? "{}"))
-        default: throw StoreError(.database, "change \(id) has an unknown kind")
+        case .delete: body = .delete(annotation: annotation, seen: try Knowledge(json: row["seen"] ?? "{}"))
+        case .restore: body = .restore(annotation: annotation, seen: try Knowledge(json: row["seen"] ?? "{}"))
         }
         return Change(id: id, clock: clock, at: row["at"], body: body)
     }

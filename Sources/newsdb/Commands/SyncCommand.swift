@@ -52,12 +52,19 @@ struct SyncWith: AsyncParsableCommand {
         let remote =
             try token.map { PeerServer(name: server, url: try PeerServer.checkURL(server), token: try readToken($0)) }
             ?? database.server(named: server)
+        // The client reports progress from whichever thread runs it: the bar is drawn here, in this task.
         let bar = ProgressBar(label: "syncing")
-        let report = try await SyncClient.sync(
-            database, with: remote, newsdbVersion: NewsDB.configuration.version, pageLimit: pageSize
-        ) { progress in
-            bar.update(done: progress.done, total: progress.total)
-        }
+        let (updates, reporter) = AsyncStream.makeStream(of: SyncProgress.self)
+        async let synced = {
+            defer { reporter.finish() }
+            return try await SyncClient.sync(
+                database, with: remote, newsdbVersion: NewsDB.configuration.version, pageLimit: pageSize
+            ) { progress in
+                reporter.yield(progress)
+            }
+        }()
+        for await progress in updates { bar.update(done: progress.done, total: progress.total) }
+        let report = try await synced
         bar.finish()
         if output.json {
             try JSONOutput.print(report)

@@ -2,13 +2,14 @@ import Foundation
 
 /// A one-line progress bar on stderr (count, rate, time left), drawn only when stderr is a terminal
 /// and redrawn at most ten times a second.
-final class ProgressBar: @unchecked Sendable {
-    // @unchecked: the import calls `update` from the one thread that runs it; the lock guards against any other.
+///
+/// Not `Sendable`: a command makes it, updates it and finishes it in one task (progress reported from elsewhere
+/// reaches that task first, as `sync` does).
+final class ProgressBar {
     private let label: String
     private let enabled: Bool
     private let start = Date()
     private var lastDraw = Date.distantPast
-    private let lock = NSLock()
 
     init(label: String, enabled: Bool = Terminal.stderrIsTerminal) {
         self.label = label
@@ -17,8 +18,6 @@ final class ProgressBar: @unchecked Sendable {
 
     func update(done: Int, total: Int) {
         guard enabled, total > 1 else { return }
-        lock.lock()
-        defer { lock.unlock() }
         let now = Date()
         guard done == total || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
         lastDraw = now
