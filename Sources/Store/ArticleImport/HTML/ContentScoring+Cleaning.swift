@@ -23,16 +23,11 @@ extension ContentScoring {
         if name.count == 2, name.hasPrefix("h"), weight < 0 { return true }
         guard Self.cleaned.contains(name) else { return false }
         if weight < 0 { return true }
-        let text = tree.collapsedText(index)
-        guard text.count { $0 == "," } < 10 else { return false }
-        var counts: [String: Int] = [:]
-        for node in tree.descendants(of: index) {
-            if let element = tree[node].name { counts[element, default: 0] += 1 }
-        }
-        let paragraphs = counts["p", default: 0]
-        let images = counts["img", default: 0]
-        let items = counts["li", default: 0] - 100
-        let inputs = counts["input", default: 0]
+        guard commas[index] < 10 else { return false }
+        let paragraphs = tags[index].paragraphs
+        let images = tags[index].images
+        let items = tags[index].items - 100
+        let inputs = tags[index].inputs
         let density = linkDensity(index)
         let length = textLength[index]
         let isList = name == "ul" || name == "ol" || name == "dl"

@@ -14,6 +14,24 @@ struct ContentScoring {
     private(set) var textLength: [Int]
     /// Characters of that text inside links.
     private(set) var linkLength: [Int]
+    /// Commas in that text (`,`, and the CJK `，` and `、`).
+    private(set) var commas: [Int]
+    /// How many `p`, `img`, `li` and `input` elements are under each node, itself included.
+    private(set) var tags: [TagCounts]
+
+    /// Counts of the elements conditional cleaning weighs.
+    struct TagCounts: Sendable {
+        var paragraphs = 0
+        var images = 0
+        var items = 0
+        var inputs = 0
+
+        static func + (a: TagCounts, b: TagCounts) -> TagCounts {
+            TagCounts(
+                paragraphs: a.paragraphs + b.paragraphs, images: a.images + b.images, items: a.items + b.items,
+                inputs: a.inputs + b.inputs)
+        }
+    }
 
     init(_ tree: HTMLTree, removed: Set<Int>) {
         self.tree = tree
@@ -21,17 +39,33 @@ struct ContentScoring {
         let count = tree.nodes.count
         var text = [Int](repeating: 0, count: count)
         var links = [Int](repeating: 0, count: count)
+        var commas = [Int](repeating: 0, count: count)
+        var tags = [TagCounts](repeating: TagCounts(), count: count)
         // Children come after their parent in `nodes`, so one backward pass sums every subtree.
         for index in stride(from: count - 1, through: 1, by: -1) {
             let node = tree[index]
-            if node.name == nil { text[index] = HTMLText.collapsingWhitespace(node.text).count }
-            if node.name == "a" { links[index] = text[index] }
+            switch node.name {
+            case nil:
+                text[index] = HTMLText.collapsingWhitespace(node.text).count
+                commas[index] = node.text.unicodeScalars.count { $0 == "," || $0 == "，" || $0 == "、" }
+            case "a": links[index] = text[index]
+            case "p": tags[index].paragraphs += 1
+            case "img": tags[index].images += 1
+            case "li": tags[index].items += 1
+            case "input": tags[index].inputs += 1
+            default: break
+            }
+            // Elements are counted in removed subtrees too: an image in `noscript` is still the block's image.
+            tags[node.parent] = tags[node.parent] + tags[index]
             guard !removed.contains(index) else { continue }
             text[node.parent] += text[index]
             links[node.parent] += links[index]
+            commas[node.parent] += commas[index]
         }
         textLength = text
         linkLength = links
+        self.commas = commas
+        self.tags = tags
     }
 
     /// The share of `index`'s text that is inside links, 0 to 1.
@@ -50,9 +84,7 @@ struct ContentScoring {
                 Self.scored.contains(name) || (name == "div" && !hasBlockChild(index))
                 || (HTMLText.blocks.contains(name) && hasTextChild(index))
             guard isParagraph, textLength[index] >= 25 else { continue }
-            let text = tree.collapsedText(index)
-            let commas = text.count { $0 == "," || $0 == "，" || $0 == "、" }
-            let points = 1 + Double(commas) + Double(min(textLength[index] / 100, 3))
+            let points = 1 + Double(commas[index]) + Double(min(textLength[index] / 100, 3))
             for (level, ancestor) in tree.ancestors(of: index).prefix(5).enumerated() {
                 if scores[ancestor] == nil { scores[ancestor] = initialScore(ancestor) }
                 let divider = level == 0 ? 1.0 : level == 1 ? 2.0 : Double(level * 3)
@@ -134,10 +166,24 @@ struct ContentScoring {
         return weight
     }
 
-    /// The block to take: `top`, or an ancestor that holds it and scores higher (the story split across blocks),
-    /// or the ancestor of which it is the only child.
+    /// The block to take: `top`, or the ancestor it shares with at least 3 of the 4 next best blocks scoring 75%
+    /// of it or more, or an ancestor that holds it and scores higher (the story split across blocks), or the
+    /// ancestor of which it is the only child.
     private func climb(from start: Int, scores: [Int: Double]) -> Int {
         var top = start
+        let best = scores.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.prefix(5)
+        let alternatives = best.dropFirst().filter { $0.value >= 0.75 * (scores[top] ?? 0) }
+            .map { Set(tree.ancestors(of: $0.key)) }
+        if alternatives.count >= 3 {
+            var parent = tree[top].parent
+            while parent > 0, tree[parent].name != "body" {
+                if alternatives.count(where: { $0.contains(parent) }) >= 3 {
+                    top = parent
+                    break
+                }
+                parent = tree[parent].parent
+            }
+        }
         let threshold = (scores[top] ?? 0) / 3
         var last = scores[top] ?? 0
         var parent = tree[top].parent
