@@ -158,4 +158,37 @@ func htmlDraft(_ html: String) throws -> ArticleDraft {
             """
         #expect(try htmlDraft(page(body: body)).body == harbourStory.joined(separator: "\n\n"))
     }
+
+    @Test("A JSON-LD name is the title when the page's <title> holds it and not the headline, which is then a summary")
+    func jsonLDName() throws {
+        let head = """
+            <title>Harbour wall - Town wiki</title>
+            <script type="application/ld+json">
+            {"@type": "Article", "name": "Harbour wall", "headline": "stone breakwater built in 1820"}
+            </script>
+            """
+        #expect(try htmlDraft(page(head: head, body: storyParagraphs)).title == "Harbour wall")
+    }
+
+    @Test(
+        "The byline printed on the page is found by its class; a date or a menu of links with such a class is not one")
+    func bylineElement() throws {
+        let body = """
+            <div class="author-menu"><a href="/in">Sign in</a> <a href="/up">Sign up</a> <a href="/s">Subscribe</a>
+              <a href="/m">Menu</a></div>
+            <span class="byline-date">14 March 2026</span>
+            <p class="byline">By Marcus Ellery</p>
+            \(storyParagraphs)
+            """
+        #expect(try htmlDraft(page(body: body)).byline == "Marcus Ellery")
+    }
+
+    @Test("A page with no title anywhere whose first paragraph is long is skipped")
+    func noTitle() throws {
+        #expect {
+            try ArticleDraft.parse(Data(("<html><body>" + storyParagraphs + "</body></html>").utf8), named: "page.html")
+        } throws: { error in
+            (error as? StoreError)?.message == "no title: the page has no <title>, heading or title metadata"
+        }
+    }
 }

@@ -43,8 +43,11 @@ enum HTMLArticle {
         guard let roots = scoring.contentRoots() else { throw noArticle(tree, scoring: scoring) }
         var paragraphs = HTMLText.paragraphs(
             of: roots, in: tree, removed: removed.union(scoring.furniture(inside: roots)))
-        // A page without any title metadata or heading may still open with a short line that is its title.
-        let opening = paragraphs.first.flatMap { $0.count <= 200 && !$0.contains("\n") ? $0 : nil }
+        // A page without any title metadata or heading may still open with a short line that is its title (one
+        // that does not end like a sentence).
+        let opening = paragraphs.first.flatMap {
+            $0.count <= 150 && !$0.contains("\n") && !$0.hasSuffix(".") ? $0 : nil
+        }
         guard let title = metadata.title ?? opening else {
             throw StoreError(.invalidInput, "no title: the page has no <title>, heading or title metadata")
         }

@@ -3,12 +3,28 @@ import Foundation
 /// The article a page describes in schema.org JSON-LD (`<script type="application/ld+json">`): the first object
 /// whose `@type` is an article type, found at the top level, in arrays, or in an `@graph`.
 struct JSONLDArticle: Sendable, Equatable {
+    /// The `headline`.
     var headline: String?
+    /// The `name`, which some sites give as the title and the headline as a summary (Wikipedia).
+    var name: String?
+    /// The authors' names.
     var authors: [String] = []
+    /// The `datePublished` (else `dateCreated`) as given.
     var datePublished: String?
+    /// The publisher's name.
     var publisher: String?
+    /// The `description`.
     var description: String?
+    /// The `url`, else the `@id` of `mainEntityOfPage`.
     var url: String?
+
+    /// The title: the `headline`, or the `name` when there is no headline or when the page's `<title>` holds the
+    /// name and not the headline.
+    func title(documentTitle: String?) -> String? {
+        guard let headline else { return name }
+        guard let name, name != headline, let documentTitle else { return headline }
+        return documentTitle.contains(name) && !documentTitle.contains(headline) ? name : headline
+    }
 
     /// The schema.org types that are articles.
     static let articleTypes: Set<String> = [
@@ -72,7 +88,8 @@ struct JSONLDArticle: Sendable, Equatable {
     }
 
     private init(_ object: [String: Any]) {
-        headline = Self.text(object["headline"]) ?? Self.text(object["name"])
+        headline = Self.text(object["headline"])
+        name = Self.text(object["name"])
         authors = Self.names(object["author"]) + Self.names(object["creator"])
         datePublished = Self.text(object["datePublished"]) ?? Self.text(object["dateCreated"])
         publisher = Self.names(object["publisher"]).first

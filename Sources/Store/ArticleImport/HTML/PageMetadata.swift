@@ -28,7 +28,9 @@ struct PageMetadata: Sendable, Equatable {
         let documentTitle = tree.elements("title").first.map { tree.collapsedText($0) }.flatMap {
             $0.isEmpty ? nil : $0
         }
-        if let headline = jsonLD?.headline ?? first(["og:title", "twitter:title", "dc.title", "parsely-title"]) {
+        if let headline = jsonLD?.title(documentTitle: documentTitle)
+            ?? first(["og:title", "twitter:title", "dc.title", "parsely-title"])
+        {
             title = ArticleTitle.clean(headline, siteName: siteName, fromDocumentTitle: false)
         } else if let documentTitle {
             title = ArticleTitle.clean(documentTitle, siteName: siteName, fromDocumentTitle: true)
@@ -100,8 +102,12 @@ struct PageMetadata: Sendable, Equatable {
                 relations(tree, index).contains("author") || attributes["itemprop"]?.contains("author") == true
                 || ClassHints.matches(words, ClassHints.byline)
             guard marked else { continue }
+            // A date, or a row of links (a menu whose class says "author"), is not a byline.
             let text = tree.collapsedText(index)
-            if (1...100).contains(text.count), let name = bylineName(text) { return name }
+            guard (1...100).contains(text.count), DateLine.parse(text) == nil,
+                tree.elements("a", under: index).count <= 3
+            else { continue }
+            if let name = bylineName(text) { return name }
         }
         return nil
     }
