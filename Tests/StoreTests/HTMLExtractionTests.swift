@@ -191,4 +191,14 @@ func htmlDraft(_ html: String) throws -> ArticleDraft {
             (error as? StoreError)?.message == "no title: the page has no <title>, heading or title metadata"
         }
     }
+
+    @Test("A formula's MathML is kept as text, also in a MathJax container whose class mentions a menu")
+    func mathML() throws {
+        let body = """
+            <article>\(storyParagraphs)
+            <p>The wall rises by <span class="MathJax CtxtMenu_Attached_0"><math><mi>h</mi><mo>=</mo><mn>2</mn></math></span> metres.</p>
+            </article>
+            """
+        #expect(try htmlDraft(page(body: body)).body.hasSuffix("The wall rises by h=2 metres."))
+    }
 }

@@ -20,7 +20,7 @@ enum ClassHints {
         "social", "sponsor", "subscribe", "supplemental", "widget", "yom-remote",
     ]
     /// Words that keep a block an ``unlikely`` word would remove.
-    static let maybe = ["and", "article", "body", "column", "content", "main", "shadow"]
+    static let maybe = ["and", "article", "body", "column", "content", "main", "mathjax", "shadow"]
     /// Words of an element holding the byline.
     static let byline = ["byline", "author", "dateline", "writtenby", "p-author"]
 

@@ -11,7 +11,7 @@ enum HTMLText {
     /// Elements whose content is never text a reader sees.
     static let invisible: Set<String> = [
         "script", "style", "noscript", "template", "svg", "iframe", "head", "title", "meta", "link", "object",
-        "embed", "canvas", "select", "button", "input", "textarea", "math",
+        "embed", "canvas", "select", "button", "input", "textarea",
     ]
 
     /// The body paragraphs under `roots`, in order, skipping the nodes in `removed`.
