@@ -201,4 +201,17 @@ func htmlDraft(_ html: String) throws -> ArticleDraft {
             """
         #expect(try htmlDraft(page(body: body)).body.hasSuffix("The wall rises by h=2 metres."))
     }
+
+    @Test("The byline printed beside the story wins over a teaser's and a commenter's; a date after the name is cut")
+    func bylineNearStory() throws {
+        let body = """
+            <div class="teasers"><p class="byline">By Jenny Kutner</p><a href="/other">Another story</a></div>
+            <div class="story">
+              <div class="story-info"><span class="byline">Marcus Ellery May 20, 2026</span></div>
+              <div class="story-body">\(storyParagraphs)</div>
+            </div>
+            <div class="comments"><p class="comment-author">Alexander Petrov</p><p>First!</p></div>
+            """
+        #expect(try htmlDraft(page(body: body)).byline == "Marcus Ellery")
+    }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// Reads an article from a saved web page the way reader views do: the character set decoded, the page parsed
 /// (libxml2), the furniture left out (``PageCleaning``), the story found (``ContentScoring``) and turned into
 /// paragraphs (``HTMLText``), and the title, dek, byline, date, site and URL taken from the page's metadata
-/// (``PageMetadata``).
+/// (``PageMetadata``) or, for the byline, its text (``PrintedByline``).
 enum HTMLArticle {
     /// The largest page read (16 MiB): saved pages carry scripts and styles, but no article page is this large.
     static let maximumPageBytes = 16 << 20
@@ -65,8 +65,13 @@ enum HTMLArticle {
         {
             dek = nil
         }
+        // A byline printed near the story, else anywhere: pages list other articles' authors in their margins.
+        let furniture = removed.filter { tree[$0].name != "header" && tree[$0].name != "aside" }
+        let byline =
+            metadata.byline ?? PrintedByline.find(in: tree, under: max(tree[roots[0]].parent, 0), removed: furniture)
+            ?? PrintedByline.find(in: tree, under: 0, removed: furniture)
         return ArticleDraft(
-            title: title, dek: dek, byline: metadata.byline, source: metadata.siteName, url: metadata.url,
+            title: title, dek: dek, byline: byline, source: metadata.siteName, url: metadata.url,
             publishedAt: metadata.publishedAt, body: body)
     }
 

@@ -2,7 +2,8 @@ import Foundation
 
 /// What a page says about its article, each field from the best source present: schema.org JSON-LD, then
 /// OpenGraph and `article:` properties, then Twitter cards and plain `<meta>` names, then the page's own markup
-/// (`rel="author"` and byline elements, `<time datetime>`, `<link rel="canonical">`, `<title>`, the first `<h1>`).
+/// (`<time datetime>`, `<link rel="canonical">`, `<title>`, the first `<h1>`). The byline printed in the page,
+/// which is best looked for near the story, is ``PrintedByline``'s.
 ///
 /// The page's language and direction (`<html lang dir>`) are not read: articles have no field for them yet.
 struct PageMetadata: Sendable, Equatable {
@@ -10,6 +11,7 @@ struct PageMetadata: Sendable, Equatable {
     var title: String?
     /// The page's summary (`description`), a dek when it does not merely repeat the story's start.
     var description: String?
+    /// The author(s) the metadata names.
     var byline: String?
     /// The site's name (the article's source).
     var siteName: String?
@@ -44,7 +46,7 @@ struct PageMetadata: Sendable, Equatable {
         byline =
             authors.isEmpty
             ? first(["author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl"])
-                .flatMap(Self.bylineName) ?? Self.bylineElement(tree)
+                .flatMap(Self.bylineName)
             : Self.uniqued(authors).joined(separator: ", ")
 
         let dates =
@@ -83,37 +85,12 @@ struct PageMetadata: Sendable, Equatable {
         return values
     }
 
-    private static func relations(_ tree: HTMLTree, _ element: Int) -> [Substring] {
+    static func relations(_ tree: HTMLTree, _ element: Int) -> [Substring] {
         (tree[element].attributes["rel"] ?? "").lowercased().split(separator: " ")
     }
 
-    /// The byline printed on the page: a `rel="author"` link or an element whose class, id or `itemprop` says
-    /// author or byline, with short text, outside menus and the page's footer.
-    private static func bylineElement(_ tree: HTMLTree) -> String? {
-        var stack = [0]
-        while let index = stack.popLast() {
-            guard let name = tree[index].name ?? (index == 0 ? "" : nil),
-                !["meta", "link", "nav", "footer", "form", "script", "style", "menu"].contains(name)
-            else { continue }
-            stack.append(contentsOf: tree[index].children.reversed())
-            let attributes = tree[index].attributes
-            let words = (attributes["class"] ?? "") + " " + (attributes["id"] ?? "")
-            let marked =
-                relations(tree, index).contains("author") || attributes["itemprop"]?.contains("author") == true
-                || ClassHints.matches(words, ClassHints.byline)
-            guard marked else { continue }
-            // A date, or a row of links (a menu whose class says "author"), is not a byline.
-            let text = tree.collapsedText(index)
-            guard (1...100).contains(text.count), DateLine.parse(text) == nil,
-                tree.elements("a", under: index).count <= 3
-            else { continue }
-            if let name = bylineName(text) { return name }
-        }
-        return nil
-    }
-
     /// A byline's name: "By " and the like cut, and nil for a URL (`article:author` is often a profile link).
-    private static func bylineName(_ text: String) -> String? {
+    static func bylineName(_ text: String) -> String? {
         guard !text.hasPrefix("http://"), !text.hasPrefix("https://") else { return nil }
         let name = PlainTextArticle.bylineName(text) ?? text
         return name.isEmpty ? nil : name
