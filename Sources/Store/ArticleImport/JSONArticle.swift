@@ -89,20 +89,23 @@ enum JSONArticle {
             default: throw StoreError(.invalidInput, "\(prefix)field \"\(key)\" must be a string")
             }
         }
+        // Fields are checked in this order (title, then body) whatever the file holds, so errors name the same field.
+        let givenTitle = try string("title")
+        let givenBody = try string("body")
         var page: ArticleDraft?
-        if try string("body") == nil, let html = try string("html") {
+        if givenBody == nil, let html = try string("html") {
             do {
                 page = try HTMLArticle.parse(html: html)
             } catch let error as StoreError {
                 throw StoreError(.invalidInput, "\(prefix)field \"html\": \(error.message)")
             }
         }
-        guard let title = try string("title") ?? page?.title,
+        guard let title = givenTitle ?? page?.title,
             !title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
         else {
             throw StoreError(.invalidInput, "\(prefix)field \"title\" is missing or empty")
         }
-        guard let body = try string("body") ?? page?.body, TextScanning.containsWord(body) else {
+        guard let body = givenBody ?? page?.body, TextScanning.containsWord(body) else {
             throw StoreError(.invalidInput, "\(prefix)the article has no body (field \"body\" is missing or empty)")
         }
         guard !title.contains(where: \.isNewline) else {

@@ -45,11 +45,10 @@ enum HTMLCharset {
     static func declaredCharset(_ head: Data) -> String? {
         // Latin-1 maps every byte to one character, so offsets and ASCII stay as they are whatever the encoding.
         let text = String(head.map { Character(Unicode.Scalar($0)) }).lowercased()
+        // `charset=` stands alone (`<meta charset="…">`) or inside a Content-Type (`content="text/html; charset=…"`).
         for match in text.matches(of: /<meta\b[^>]*>/) {
-            let tag = match.output
-            if let found = tag.firstMatch(of: /charset\s*=\s*["']?\s*([a-z0-9._:\-]+)/) {
-                let isContentType = tag.contains("http-equiv") || !tag.contains("content=")
-                if tag.contains("charset=") || isContentType { return String(found.1) }
+            if let found = match.output.firstMatch(of: /charset\s*=\s*["']?\s*([a-z0-9._:\-]+)/) {
+                return String(found.1)
             }
         }
         return nil
