@@ -63,6 +63,18 @@ import Testing
         #expect(databaseBytes(cli.database) == before)
     }
 
+    @Test("A page on standard input is read as HTML by its start")
+    func standardInput() throws {
+        let html =
+            "\n<!DOCTYPE html>"
+            + page(title: "Ferry cancelled again", body: Self.story).dropFirst("<!doctype html>".count)
+        let output = try cli.run(["import", "--verbose", "-"], stdin: Data(html.utf8))
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("Ferry cancelled again"))
+        let shown = try cli.run("search", "--json", "gales")
+        #expect(shown.stdout.contains("Ferry cancelled again"))
+    }
+
     @Test("import --help names HTML pages")
     func help() throws {
         let output = try cli.run("import", "--help")
