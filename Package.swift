@@ -37,9 +37,17 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                "CLibXML2",
             ],
             swiftSettings: fuzzed,
             plugins: ["EmbedMigrations"]
+        ),
+        // libxml2's HTML parser, for importing saved web pages (ArticleImport/HTML).
+        .systemLibrary(
+            name: "CLibXML2",
+            path: "Sources/CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
         ),
         .target(
             name: "Sync",

@@ -28,7 +28,7 @@ enum FuzzTarget {
     }
 
     static func articles(_ data: Data) {
-        let name = ["fuzz.txt", "fuzz.json", "fuzz.jsonl"][Int(data.first ?? 0) % 3]
+        let name = ["fuzz.txt", "fuzz.json", "fuzz.jsonl", "fuzz.html"][Int(data.first ?? 0) % 4]
         do {
             _ = try ArticleDraft.parse(data.dropFirst(), named: name).map(\.id)
         } catch {

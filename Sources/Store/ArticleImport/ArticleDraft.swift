@@ -14,8 +14,8 @@ public struct ArticleDraft: Sendable, Equatable {
     public var url: String?
     /// The publication date (`2026-03-14`) or instant in UTC (`2026-03-14T09:30:00Z`).
     public var publishedAt: String?
-    /// Parses an article file's bytes as `import` would, without importing them: plain text, a JSON document or
-    /// JSON Lines, by `name`'s extension (or the content, for other names).
+    /// Parses an article file's bytes as `import` would, without importing them: plain text, a JSON document,
+    /// JSON Lines or an HTML page, by `name`'s extension (or the content, for other names).
     /// - Throws: `StoreError` `.invalidInput` with the reason `import` gives for skipping such a file.
     public static func parse(_ data: Data, named name: String) throws -> [ArticleDraft] {
         try ArticleFile(name: name, data: data).read(source: nil)

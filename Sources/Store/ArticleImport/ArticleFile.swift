@@ -3,8 +3,9 @@ import Foundation
 /// One input to read articles from, and the rules for finding and decoding such inputs.
 struct ArticleFile: Sendable {
     /// The extensions newsdb reads when it searches a folder (case-insensitive).
-    static let folderExtensions: Set<String> = ["txt", "text", "md", "json", "jsonl", "ndjson"]
-    private static let listedExtensions = ".txt, .text, .md, .json, .jsonl, .ndjson"
+    static let folderExtensions: Set<String> = ["txt", "text", "md", "json", "jsonl", "ndjson", "html", "htm"]
+    private static let listedExtensions = ".txt, .text, .md, .json, .jsonl, .ndjson, .html, .htm"
+    private static let htmlExtensions: Set<String> = ["html", "htm"]
     private static let jsonLinesExtensions: Set<String> = ["jsonl", "ndjson"]
 
     /// The path or name shown in messages.
@@ -12,8 +13,8 @@ struct ArticleFile: Sendable {
     /// The file's bytes, when they came from somewhere other than a path.
     let data: Data?
 
-    /// Expands inputs into files: folders recursively (article extensions only, hidden entries skipped,
-    /// in name order), files as given.
+    /// Expands inputs into files: folders recursively (article extensions, and other files that are HTML by their
+    /// content; hidden entries skipped; in name order), files as given.
     /// - Returns: The files, and the inputs that could not be used (missing paths, folders with no articles).
     static func expand(_ inputs: [ArticleInput]) -> (files: [ArticleFile], skipped: [SkippedFile]) {
         var files: [ArticleFile] = []
@@ -84,12 +85,41 @@ struct ArticleFile: Sendable {
             }
             if kind == Int32(DT_DIR) {
                 walk(path, into: &paths, unreadable: &unreadable)
-            } else if kind == Int32(DT_REG), let dot = name.lastIndex(of: "."),
-                folderExtensions.contains(name[name.index(after: dot)...].lowercased())
-            {
-                paths.append(path)
+            } else if kind == Int32(DT_REG) {
+                let dot = name.lastIndex(of: ".")
+                if let dot, folderExtensions.contains(name[name.index(after: dot)...].lowercased()) {
+                    paths.append(path)
+                    continue
+                }
+                // Pages saved without an extension (or with another one) are read when their start says HTML.
+                switch startOfFile(path) {
+                case .success(let head): if Self.looksLikeHTML(head) { paths.append(path) }
+                case .failure(let error): unreadable.append(SkippedFile(path: path, reason: error.message))
+                }
             }
         }
+    }
+
+    /// The first 1,024 bytes of the file at `path`, enough to tell HTML by.
+    private static func startOfFile(_ path: String) -> Result<Data, StoreError> {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            return .failure(StoreError(.io, "cannot read it: \(String(cString: strerror(errno)))"))
+        }
+        defer { handle.closeFile() }
+        do {
+            return .success(try handle.read(upToCount: 1024) ?? Data())
+        } catch {
+            return .failure(StoreError(.io, "cannot read it: \(StoreError.describe(error))", underlying: error))
+        }
+    }
+
+    /// Whether `bytes` start, after a byte order mark and white space, with `<!doctype html` or `<html` (case
+    /// ignored).
+    static func looksLikeHTML(_ bytes: Data) -> Bool {
+        var head = bytes.prefix(1024)
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { head = head.dropFirst(3) }
+        let start = head.drop { TextScanning.isSpace($0) }.prefix(14).map { $0 | 0x20 }
+        return start.starts(with: Array("<!doctype html".utf8)) || start.starts(with: Array("<html".utf8))
     }
 
     /// Reads and parses the file's articles.
@@ -99,6 +129,15 @@ struct ArticleFile: Sendable {
         let bytes = try data ?? load()
         let fileExtension = URL(fileURLWithPath: name).pathExtension.lowercased()
         let plain = ["txt", "text", "md"].contains(fileExtension)
+        let known = plain || Self.jsonLinesExtensions.contains(fileExtension) || fileExtension == "json"
+        if Self.htmlExtensions.contains(fileExtension) || (!known && Self.looksLikeHTML(bytes)) {
+            var draft = try HTMLArticle.parse(bytes)
+            if draft.body.utf8.count > ArticleDraft.maxBodyBytes {
+                throw Self.tooLarge(draft.body.utf8.count, what: "its body")
+            }
+            if draft.source == nil { draft.source = source }
+            return [draft]
+        }
         // A plain-text file is one article: one too large to be an article is refused before it is read.
         if plain && bytes.count > ArticleDraft.maxBodyBytes {
             throw Self.tooLarge(bytes.count, what: "it")

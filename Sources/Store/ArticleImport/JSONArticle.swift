@@ -3,7 +3,9 @@ import Foundation
 /// Reads articles from JSON: one object, an array of objects, or JSON Lines (one object per line).
 ///
 /// Fields: `title` and `body` (required strings), and optional strings `url`, `author` (or `byline`), `source`,
-/// `published` (ISO 8601 or a date as articles print it) and `dek`. Other fields are ignored.
+/// `published` (ISO 8601 or a date as articles print it) and `dek`. In place of `body`, an article may carry `html`,
+/// the saved page, read as an HTML file is (``HTMLArticle``): `title` may then be left out, and the fields given
+/// win over what the page says. Other fields are ignored.
 enum JSONArticle {
     /// Parses every article in `data`.
     /// - Parameter lines: Read the data as JSON Lines even when it also parses as one JSON document.
@@ -87,16 +89,29 @@ enum JSONArticle {
             default: throw StoreError(.invalidInput, "\(prefix)field \"\(key)\" must be a string")
             }
         }
-        guard let title = try string("title"), !title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        // Fields are checked in this order (title, then body) whatever the file holds, so errors name the same field.
+        let givenTitle = try string("title")
+        let givenBody = try string("body")
+        var page: ArticleDraft?
+        if givenBody == nil, let html = try string("html") {
+            do {
+                page = try HTMLArticle.parse(html: html)
+            } catch let error as StoreError {
+                throw StoreError(.invalidInput, "\(prefix)field \"html\": \(error.message)")
+            }
+        }
+        guard let title = givenTitle ?? page?.title,
+            !title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        else {
             throw StoreError(.invalidInput, "\(prefix)field \"title\" is missing or empty")
         }
-        guard let body = try string("body"), TextScanning.containsWord(body) else {
+        guard let body = givenBody ?? page?.body, TextScanning.containsWord(body) else {
             throw StoreError(.invalidInput, "\(prefix)the article has no body (field \"body\" is missing or empty)")
         }
         guard !title.contains(where: \.isNewline) else {
             throw StoreError(.invalidInput, "\(prefix)field \"title\" must be one line")
         }
-        let url = try string("url")
+        let url = try string("url") ?? page?.url
         if let url, !url.isEmpty, CanonicalURL.string(url) == nil {
             throw StoreError(.invalidInput, "\(prefix)field \"url\" is not an absolute http(s) URL: \(url.prefix(80))")
         }
@@ -107,11 +122,14 @@ enum JSONArticle {
                     .invalidInput, "\(prefix)field \"published\" is not a date newsdb can read: \(text.prefix(40))")
             }
             published = date
+        } else {
+            published = page?.publishedAt
         }
         let paragraphs = PlainTextArticle.paragraphsOf(body).map { $0.joined(separator: "\n") }
         return ArticleDraft(
-            title: title, dek: try string("dek"), byline: try string("author") ?? string("byline"),
-            source: try string("source"), url: url, publishedAt: published,
+            title: title, dek: try string("dek") ?? page?.dek,
+            byline: try string("author") ?? string("byline") ?? page?.byline,
+            source: try string("source") ?? page?.source, url: url, publishedAt: published,
             body: paragraphs.joined(separator: "\n\n"))
     }
 }

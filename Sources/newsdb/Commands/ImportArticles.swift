@@ -7,9 +7,13 @@ struct Import: ParsableCommand {
         abstract: "Import articles from files, folders and standard input.",
         discussion: """
             Reads plain text (.txt, .text, .md: title on the first line, then an optional dek, byline, date line and \
-            the body), JSON (.json: one article object or an array) and JSON Lines (.jsonl, .ndjson). Folders are \
-            searched recursively for those extensions; '-' reads standard input. See docs/IMPORT.md. Each file imports atomically; a file that \
-            cannot be read is reported and skipped, the others still import, and the exit status is then 1.
+            the body), JSON (.json: one article object or an array; an article may carry the saved page in "html" \
+            in place of "body") and JSON Lines (.jsonl, .ndjson), and saved web pages (.html, .htm, or any file \
+            that starts with <!doctype html or <html): the story is extracted as a reader view does, with its \
+            title, byline, date, site and canonical URL from the page's metadata. Folders are searched \
+            recursively for those files; '-' reads standard input. See docs/IMPORT.md. Each file imports \
+            atomically; a file that cannot be read, or a page that holds no article, is reported and skipped, the \
+            others still import, and the exit status is then 1.
             """)
 
     @OptionGroup var global: GlobalOptions

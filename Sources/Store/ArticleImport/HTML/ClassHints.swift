@@ -1,0 +1,35 @@
+/// What the words in an element's `class` and `id` say about it: reader views' lists of words that mark a story's
+/// blocks, and those that mark the furniture around it (Mozilla Readability's, with news sites' usual additions).
+enum ClassHints {
+    /// Words of the story's blocks.
+    static let positive = [
+        "article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "pagination", "post", "text",
+        "blog", "story",
+    ]
+    /// Words of the blocks around the story, which lower a block's score.
+    static let negative = [
+        "-ad-", "advert", "banner", "combx", "comment", "com-", "contact", "foot", "footer", "footnote", "masthead",
+        "media", "menu", "meta", "most-read", "nav", "newsletter", "outbrain", "promo", "related", "scroll", "share",
+        "shoutbox", "sidebar", "skyscraper", "social", "sponsor", "shopping", "subscribe", "tags", "tool", "widget",
+    ]
+    /// Words of blocks removed before the story is looked for, unless a word of ``maybe`` is there too.
+    static let unlikely = [
+        "-ad-", "advert", "agegate", "banner", "breadcrumb", "combx", "comment", "community", "cookie", "disqus",
+        "extra", "footer", "gdpr", "header", "legends", "menu", "most-read", "newsletter", "pager", "pagination",
+        "popup", "promo", "related", "remark", "replies", "rss", "share", "shoutbox", "sidebar", "skyscraper",
+        "social", "sponsor", "subscribe", "supplemental", "widget", "yom-remote",
+    ]
+    /// Words that keep a block an ``unlikely`` word would remove.
+    static let maybe = ["and", "article", "body", "column", "content", "main", "mathjax", "shadow"]
+    /// Words of an element holding the byline.
+    static let byline = ["byline", "author", "dateline", "writtenby", "p-author"]
+
+    /// Whether `value` (a class or id) holds one of `words`, case ignored; a class word starting `ad-` counts as
+    /// `-ad-`.
+    static func matches(_ value: String, _ words: [String]) -> Bool {
+        guard !value.isEmpty else { return false }
+        let lowered = value.lowercased()
+        if words.contains(where: { lowered.contains($0) }) { return true }
+        return words.contains("-ad-") && lowered.split(separator: " ").contains { $0.hasPrefix("ad-") }
+    }
+}

@@ -1,0 +1,65 @@
+/// Finds what a reader view leaves out of a page before it looks for the story: scripts, styles, embedded frames,
+/// forms, navigation, page headers and footers, asides, hidden elements, and blocks whose class or id says they are
+/// comments, sidebars, share buttons, related links, promotions, ads or newsletter sign-ups (``ClassHints``).
+enum PageCleaning {
+    /// Elements never part of a story.
+    static let furniture: Set<String> = [
+        "script", "style", "noscript", "template", "svg", "iframe", "nav", "header", "footer", "aside", "object",
+        "embed", "canvas", "button", "select", "textarea", "input", "dialog", "menu",
+    ]
+    /// Elements never part of a story, whatever they hold.
+    static let code: Set<String> = ["script", "style", "noscript", "template", "svg", "iframe", "object", "embed"]
+
+    /// The nodes to leave out, each the root of a subtree removed whole.
+    ///
+    /// A block that holds most of the page's prose is kept even when its tag or class says furniture: broken
+    /// markup, or an HTML5 page read by libxml2's HTML4 parser, can put the whole story inside a header or footer.
+    static func removedNodes(_ tree: HTMLTree) -> Set<Int> {
+        let code = Set(tree.descendants(of: 0).filter { tree[$0].name.map(Self.code.contains) ?? false })
+        let prose = ContentScoring(tree, removed: code)
+        let storyShare = Double(prose.proseLength(0)) / 2
+        var removed: Set<Int> = []
+        var stack = tree[0].children
+        while let index = stack.popLast() {
+            let node = tree[index]
+            guard let name = node.name else { continue }
+            if code.contains(index) || isHidden(node)
+                || (shouldRemove(index, name: name, in: tree) && Double(prose.proseLength(index)) < storyShare)
+            {
+                removed.insert(index)
+                continue
+            }
+            stack.append(contentsOf: node.children)
+        }
+        return removed
+    }
+
+    private static func isHidden(_ node: HTMLTree.Node) -> Bool {
+        let attributes = node.attributes
+        if attributes["hidden"] != nil || attributes["aria-hidden"]?.lowercased() == "true" { return true }
+        guard let style = attributes["style"]?.lowercased().filter({ !$0.isWhitespace }) else { return false }
+        return style.contains("display:none") || style.contains("visibility:hidden")
+    }
+
+    private static func shouldRemove(_ index: Int, name: String, in tree: HTMLTree) -> Bool {
+        let attributes = tree[index].attributes
+        if furniture.contains(name) { return true }
+        if name == "form" {
+            // Whole pages sit in one form on some sites (ASP.NET): a form is furniture unless it holds a story.
+            return !tree.elements("p", under: index).contains { tree.collapsedText($0).count >= 80 }
+        }
+        if name == "body" || name == "html" || name == "article" || name == "main" || name == "a" { return false }
+        if attributes["itemprop"]?.contains("articleBody") == true { return false }
+        let words = (attributes["class"] ?? "") + " " + (attributes["id"] ?? "")
+        if ClassHints.matches(words, ClassHints.unlikely) && !ClassHints.matches(words, ClassHints.maybe) {
+            return true
+        }
+        if let role = attributes["role"]?.lowercased(),
+            ["menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog", "banner"].contains(
+                role)
+        {
+            return true
+        }
+        return false
+    }
+}

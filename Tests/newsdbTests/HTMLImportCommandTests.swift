@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+/// `newsdb import` of saved web pages, through the real binary: what it prints and its exit status.
+@Suite struct HTMLImportCommandTests {
+    let scratch: TemporaryDirectory
+    let cli: CLIRunner
+
+    init() throws {
+        scratch = try TemporaryDirectory()
+        cli = CLIRunner(database: scratch.path("news.sqlite"))
+    }
+
+    static let story = """
+        <p>The ferry to the islands was cancelled on Friday for the third time this month, as gales closed the harbour mouth.</p>
+        <p>The operator said the boat would sail on Saturday morning if the wind dropped below forty knots overnight.</p>
+        """
+
+    func page(title: String, body: String) -> String {
+        "<!doctype html><html><head><title>\(title)</title></head><body>\(body)</body></html>"
+    }
+
+    @Test("Pages that hold no article, or cannot be read, are one line each; the good page imports; exit status 1")
+    func badPagesSkipped() throws {
+        _ = try cli.run("init")
+        _ = try scratch.write("pages/good.html", page(title: "Ferry cancelled again", body: Self.story))
+        let login = try scratch.write(
+            "pages/login.html",
+            page(title: "Sign in", body: #"<form><input name="user"><input type="password" name="pass"></form>"#))
+        let binary = try scratch.write("pages/photo.html", Data([0x89, 0x50, 0x4E, 0x47, 0x00, 0x00, 0x1A]))
+        let deep = try scratch.write(
+            "pages/deep.html", page(title: "Deep", body: String(repeating: "<span>", count: 100_000) + Self.story))
+        let output = try cli.run("import", scratch.path("pages"))
+        #expect(output.status == 1)
+        #expect(
+            output.stderrLines == [
+                "newsdb: skipped \(deep): it nests elements more than 256 deep; it is not a saved article page",
+                "newsdb: skipped \(login): no article found: it is a sign-in form",
+                "newsdb: skipped \(binary): contains NUL bytes; it is not a web page",
+            ])
+        #expect(output.stdout == "imported 1, unchanged 0, skipped 3\n")
+        let list = try cli.run("list")
+        #expect(list.stdout.contains("Ferry cancelled again"))
+    }
+
+    @Test("A page refused alone leaves the database as it was, byte for byte")
+    func refusedPageChangesNothing() throws {
+        _ = try cli.run("init")
+        _ = try cli.run("status")
+        let before = databaseBytes(cli.database)
+        let index = try scratch.write(
+            "index.html",
+            page(
+                title: "All stories",
+                body: "<ul>" + (1...30).map { #"<li><a href="/s\#($0)">Ferry story number \#($0)</a></li>"# }.joined()
+                    + "</ul>"))
+        let output = try cli.run("import", index)
+        #expect(output.status == 1)
+        #expect(
+            output.stderrLines == [
+                "newsdb: skipped \(index): no article found: the page is mostly links (an index or a list of articles?)"
+            ])
+        #expect(databaseBytes(cli.database) == before)
+    }
+
+    @Test("A page on standard input is read as HTML by its start")
+    func standardInput() throws {
+        let html =
+            "\n<!DOCTYPE html>"
+            + page(title: "Ferry cancelled again", body: Self.story).dropFirst("<!doctype html>".count)
+        let output = try cli.run(["import", "--verbose", "-"], stdin: Data(html.utf8))
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("Ferry cancelled again"))
+        let shown = try cli.run("search", "--json", "gales")
+        #expect(shown.stdout.contains("Ferry cancelled again"))
+    }
+
+    @Test("import --help names HTML pages")
+    func help() throws {
+        let output = try cli.run("import", "--help")
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("saved web pages (.html, .htm"))
+    }
+}
