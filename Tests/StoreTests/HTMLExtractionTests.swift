@@ -215,3 +215,27 @@ func htmlDraft(_ html: String) throws -> ArticleDraft {
         #expect(try htmlDraft(page(body: body)).byline == "Marcus Ellery")
     }
 }
+
+@Suite struct HTMLTextPrimitiveTests {
+    @Test("Runs of white space, no-break spaces among them, become one space; other characters stay as they are")
+    func collapsingRuns() {
+        #expect(HTMLText.collapsingRuns("a \t\n\r\u{0C}b\u{A0}\u{A0} c") == "a b c")
+        #expect(HTMLText.collapsingRuns("  Zoë’s 日本語  ") == " Zoë’s 日本語 ")
+        #expect(HTMLText.collapsingRuns("Â\u{A0}é") == "Â é")
+        #expect(HTMLText.collapsingRuns("") == "")
+    }
+
+    @Test("Commas are counted in ASCII, fullwidth and ideographic forms, and nothing else is taken for one")
+    func commas() {
+        #expect(ContentScoring.commas(in: "one, two，three、four") == 3)
+        #expect(ContentScoring.commas(in: "no commas here: 。；“”") == 0)
+    }
+
+    @Test("Class hints match within a class or id, case ignored, and an ad- class word counts as -ad-")
+    func classHints() {
+        #expect(ClassHints.matches("Site-SIDEBAR left", ClassHints.unlikely))
+        #expect(!ClassHints.matches("story-body", ClassHints.unlikely))
+        #expect(ClassHints.matches("wide ad-slot", ["-ad-"]))
+        #expect(!ClassHints.matches("", ClassHints.unlikely))
+    }
+}

@@ -28,8 +28,17 @@ enum ClassHints {
     /// `-ad-`.
     static func matches(_ value: String, _ words: [String]) -> Bool {
         guard !value.isEmpty else { return false }
-        let lowered = value.lowercased()
-        if words.contains(where: { lowered.contains($0) }) { return true }
-        return words.contains("-ad-") && lowered.split(separator: " ").contains { $0.hasPrefix("ad-") }
+        let lowered = Array(value.lowercased().utf8)
+        if words.contains(where: { contains(lowered, $0.utf8) }) { return true }
+        return words.contains("-ad-") && lowered.split(separator: 0x20).contains { $0.starts(with: "ad-".utf8) }
+    }
+
+    /// Whether `word`'s bytes occur in `text`'s (the words are short; Foundation's search is far slower here).
+    private static func contains(_ text: [UInt8], _ word: String.UTF8View) -> Bool {
+        guard let first = word.first, word.count <= text.count else { return word.isEmpty }
+        for start in 0...(text.count - word.count) where text[start] == first {
+            if text[start...].starts(with: word) { return true }
+        }
+        return false
     }
 }

@@ -47,7 +47,7 @@ struct ContentScoring {
             switch node.name {
             case nil:
                 text[index] = HTMLText.collapsingWhitespace(node.text).count
-                commas[index] = node.text.unicodeScalars.count { $0 == "," || $0 == "，" || $0 == "、" }
+                commas[index] = Self.commas(in: node.text)
             case "a": links[index] = text[index]
             case "p": tags[index].paragraphs += 1
             case "img": tags[index].images += 1
@@ -230,5 +230,22 @@ struct ContentScoring {
             let text = tree.collapsedText(sibling)
             return length > 0 && density == 0 && (text.contains(". ") || text.hasSuffix("."))
         }
+    }
+}
+
+extension ContentScoring {
+    /// The commas in `text`: ASCII ones and the fullwidth and ideographic ones (U+FF0C, U+3001), counted on the
+    /// UTF-8 bytes (EF BC 8C and E3 80 81).
+    static func commas(in text: String) -> Int {
+        var count = 0
+        var previous: (UInt8, UInt8) = (0, 0)
+        for byte in text.utf8 {
+            if byte == 0x2C || (byte == 0x8C && previous == (0xEF, 0xBC)) || (byte == 0x81 && previous == (0xE3, 0x80))
+            {
+                count += 1
+            }
+            previous = (previous.1, byte)
+        }
+        return count
     }
 }

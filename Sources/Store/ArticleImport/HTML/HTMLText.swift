@@ -62,21 +62,36 @@ enum HTMLText {
         String(TextScanning.trimmed(collapsingRuns(text)))
     }
 
-    /// `text` with every run of white space (no-break spaces included) made one space.
+    /// `text` with every run of white space (no-break spaces included) made one space. Works on the UTF-8 bytes:
+    /// the spaces are ASCII but for U+00A0 (C2 A0), and no other character's bytes contain those.
     static func collapsingRuns(_ text: String) -> String {
-        var result = String.UnicodeScalarView()
-        var inSpace = false
-        for scalar in text.unicodeScalars {
-            if scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{0C}"
-                || scalar == "\u{A0}"
-            {
-                if !inSpace { result.append(" ") }
-                inSpace = true
-            } else {
-                result.append(scalar)
-                inSpace = false
+        var text = text
+        return text.withUTF8 { bytes in
+            String(unsafeUninitializedCapacity: bytes.count) { out in
+                var count = 0
+                var inSpace = false
+                var index = 0
+                while index < bytes.count {
+                    let byte = bytes[index]
+                    let width =
+                        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C
+                        ? 1 : (byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0xA0 ? 2 : 0)
+                    if width > 0 {
+                        if !inSpace {
+                            out[count] = 0x20
+                            count += 1
+                        }
+                        inSpace = true
+                        index += width
+                    } else {
+                        out[count] = byte
+                        count += 1
+                        inSpace = false
+                        index += 1
+                    }
+                }
+                return count
             }
         }
-        return String(result)
     }
 }
