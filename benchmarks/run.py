@@ -48,6 +48,15 @@ holds the 100,000 annotations (each with an id), then edits the notes of 50,000 
           new 10 notes each run; `newsdb --version` as informational floor). Target: median < 150 ms. Last, wrk
           (2 threads, 32 connections, 10 s) POSTs an up-to-date peer's pull to the server. Target: >= 2,000 req/s.
 
+The web-page workload uses the saved pages of <repo>/../shared/corpus/readability (--html-corpus), each with the
+text and metadata Mozilla's Readability extracts from it (benchmarks/html_pages.py says how each is scored):
+
+  html-import  `newsdb import --json DIR` of every page as a whole process (median of --runs), and what it stored:
+          title (exact), byline (contains or is contained), body token F1 against Readability's text (mean and 10th
+          percentile). Peers on the same pages in the same run, each one Python process over every page:
+          trafilatura and readability-lxml (`pip install trafilatura readability-lxml`). Targets: each of the four
+          figures at or above the better peer's; the import at most 0.1 x trafilatura's process.
+
 To add a workload, write a function `(Context) -> Result` (or `-> list[Result]`, one row per target) and decorate
 it with @workload("name").
 Exit status: 0 when every target passes, 1 when one fails, 2 when the benchmark could not run.
@@ -77,11 +86,16 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import html_pages  # noqa: E402  (beside this file)
+
 REPO = Path(__file__).resolve().parent.parent
 BINARY = REPO / ".build" / "release" / "newsdb"
 MIGRATIONS = REPO / "migrations"
 SCHEMA = MIGRATIONS / "0001_create_articles.sql"
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "bbc"
+DEFAULT_HTML_CORPUS = REPO.parent / "shared" / "corpus" / "readability"
+HTML_MAX_TIME_RATIO = 0.1  # newsdb's import of the pages against trafilatura's process
 CATEGORIES = ("business", "entertainment", "politics", "sport", "tech")
 COPIES = 4
 IMPORTED_AT = "2026-01-01T00:00:00Z"
@@ -153,6 +167,7 @@ class Context:
     runs: int
     search_runs: int
     floor_only: bool
+    html_corpus: Path = DEFAULT_HTML_CORPUS
     _db_counter: int = 0
     _imported_db: Path | None = None
     _one_copy_db: Path | None = None
@@ -1241,6 +1256,65 @@ def urllib_request(url: str, token: str):
     import urllib.request
     return urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"}), timeout=30)
 
+@workload("html-import")
+def html_import_workload(ctx: Context) -> list[Result]:
+    if not ctx.html_corpus.is_dir():
+        raise BenchError(f"the html-import workload needs the saved pages at {ctx.html_corpus} (--html-corpus)")
+    pages = html_pages.load_pages(ctx.html_corpus)
+    folder = ctx.tmp / "html-pages"
+    folder.mkdir(exist_ok=True)
+    listing = ctx.tmp / "html-pages.txt"
+    with listing.open("w", encoding="utf-8") as out:
+        for page in pages:
+            copy = folder / f"{page.name}.html"
+            shutil.copyfile(page.source, copy)
+            out.write(f"{page.name}\t{copy}\n")
+
+    peers: dict[str, tuple[html_pages.Scores, float]] = {}
+    for peer in ("trafilatura", "readability-lxml"):
+        output = ctx.tmp / f"html-{peer}.json"
+        elapsed, proc = run_process([sys.executable, "-c", html_pages.PEER_SCRIPT, peer, str(listing), str(output)])
+        if proc.returncode != 0:
+            raise BenchError(f"{peer} failed (pip install trafilatura readability-lxml):\n{tail(proc.stderr)}")
+        peers[peer] = (html_pages.score(pages, html_pages.read_peer_output(output)), elapsed)
+    details = {"pages": len(pages), **{f"{name}_s": round(t, 3) for name, (_, t) in peers.items()},
+               **{f"{name}_skipped": sc.skipped for name, (sc, _) in peers.items()}}
+    figures = [("title", "title exact"), ("byline", "byline"), ("f1_mean", "body F1 mean"),
+               ("f1_p10", "body F1 p10")]
+    if ctx.floor_only:
+        return [Result("html-import", "-", f"{max(getattr(sc, key) for sc, _ in peers.values()):.3f}", "-",
+                       f"{label} >= better peer", None, details) for key, label in figures]
+
+    times, extracted = [], {}
+    for _ in range(ctx.runs):
+        db = ctx.fresh_db("html")
+        elapsed, proc = run_process([str(BINARY), "--db", str(db), "import", "--json", str(folder)])
+        if proc.returncode not in (0, 1):  # 1: some pages had no article, each reported
+            raise BenchError(f"`newsdb import` of the pages exited {proc.returncode}:\n{tail(proc.stderr)}")
+        times.append(elapsed)
+        report = json.loads(proc.stdout)
+        with closing(sqlite3.connect(db)) as conn:
+            rows = {row[0]: row[1:] for row in conn.execute("SELECT id, title, byline, body FROM articles")}
+        extracted = {}
+        for article in report["articles"]:
+            title, byline, body = rows[article["id"]]
+            extracted[Path(article["file"]).stem] = html_pages.Extracted(title, byline or "", body)
+        remove_db(db)
+    mine = html_pages.score(pages, extracted)
+    details.update(newsdb_skipped=mine.skipped, runs=ctx.runs)
+    results = []
+    for key, label in figures:
+        best_name, (best, _) = max(peers.items(), key=lambda item: getattr(item[1][0], key))
+        value, floor = getattr(mine, key), getattr(best, key)
+        results.append(Result("html-import", f"{label} {value:.3f}", f"{floor:.3f} ({best_name})",
+                              f"{value - floor:+.3f}", f"{label} >= better peer", value >= floor, details))
+    newsdb_s, peer_s = statistics.median(times), peers["trafilatura"][1]
+    results.append(Result("html-import", f"{newsdb_s:.2f} s import", f"{peer_s:.2f} s (trafilatura)",
+                          f"{newsdb_s / peer_s:.3f}x", f"<= {HTML_MAX_TIME_RATIO} x trafilatura",
+                          newsdb_s <= HTML_MAX_TIME_RATIO * peer_s, details))
+    return results
+
+
 # ------------------------------------------------------------------------------------------------ main
 
 def machine_info() -> dict:
@@ -1296,6 +1370,12 @@ def print_table(info: dict, results: list[Result]) -> None:
                   "newsdb on a fresh copy of bob per run; sqlite3 floor = the final rows + tags + note index in one "
                   f"transaction; Yjs floor = pycrdt, best of {len(d['yjs_apply_runs_s'])} in-process runs (encoding "
                   f"took {d['yjs_encode_s']:.2f} s){export}")
+        elif r.workload == "html-import" and r.newsdb.endswith(" s import"):
+            d = r.details
+            print(f"html-import: {d['pages']} saved pages; newsdb's import median of {d['runs']} runs, pages it skipped "
+                  f"(no article) {d['newsdb_skipped']}; peers one Python process each over every page: trafilatura "
+                  f"{d['trafilatura_s']:.2f} s ({d['trafilatura_skipped']} pages without a result), readability-lxml "
+                  f"{d['readability-lxml_s']:.2f} s ({d['readability-lxml_skipped']})")
         elif r.workload == "sync-delta" and r.details:
             d = r.details
             print(f"sync-delta: {d['edits']} notes edited on alice, delta {d['delta_bytes']} bytes; {d['runs']} runs "
@@ -1308,6 +1388,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: %(default)s)")
     parser.add_argument("--only", action="append", choices=sorted(WORKLOADS), metavar="NAME",
                         help=f"run only this workload (repeatable): {', '.join(WORKLOADS)}")
+    parser.add_argument("--html-corpus", type=Path, default=DEFAULT_HTML_CORPUS,
+                        help="saved web pages for html-import (default: %(default)s)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per import-like workload (median)")
     parser.add_argument("--search-runs", type=int, default=30, help="timed runs of each search command")
     parser.add_argument("--no-build", action="store_true", help="skip `swift build`, use the existing binary")
@@ -1344,7 +1426,8 @@ def main() -> int:
     try:
         corpus = tmp / "corpus"
         files, invalid, rows = prepare_corpus(args.corpus, corpus)
-        ctx = Context(tmp, corpus, args.corpus, files, invalid, rows, args.runs, args.search_runs, args.floor_only)
+        ctx = Context(tmp, corpus, args.corpus, files, invalid, rows, args.runs, args.search_runs, args.floor_only,
+                      args.html_corpus)
         info = machine_info() | {"corpus": str(args.corpus), "files": files, "invalid_utf8": invalid,
                                  "megabytes": sum(p.stat().st_size for p in corpus.rglob("*.txt")) / 1e6}
         results = []
