@@ -5,7 +5,7 @@ import Synchronization
 public struct SyncRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The teammate whose token the request carries; set by ``TokenAuthentication`` for the routes behind it.
-    public internal(set) var teammate: String?
+    public var teammate: String? { logEntry.teammate }
     /// The request's line in the log, which the middlewares inside the logging one fill in.
     let logEntry = RequestLogEntry()
 

@@ -23,8 +23,6 @@ struct TokenAuthentication: RouterMiddleware {
             throw SyncError(
                 .unauthorized, "the token was not accepted (revoked or mistyped); ask the server's owner for a new one")
         }
-        var context = context
-        context.teammate = owner
         context.logEntry.teammate = owner
         return try await next(request, context)
     }
