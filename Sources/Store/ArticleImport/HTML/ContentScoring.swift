@@ -33,7 +33,8 @@ struct ContentScoring {
         }
     }
 
-    init(_ tree: HTMLTree, removed: Set<Int>) {
+    /// - Parameter counts: The tree's text nodes, counted once for every scoring made of the tree.
+    init(_ tree: HTMLTree, counts: TextCounts, removed: Set<Int>) {
         self.tree = tree
         self.removed = removed
         let count = tree.nodes.count
@@ -46,8 +47,8 @@ struct ContentScoring {
             let node = tree[index]
             switch node.name {
             case nil:
-                text[index] = HTMLText.collapsingWhitespace(node.text).count
-                commas[index] = Self.commas(in: node.text)
+                text[index] = counts.characters[index]
+                commas[index] = counts.commas[index]
             case "a": links[index] = text[index]
             case "p": tags[index].paragraphs += 1
             case "img": tags[index].images += 1
@@ -230,22 +231,5 @@ struct ContentScoring {
             let text = tree.collapsedText(sibling)
             return length > 0 && density == 0 && (text.contains(". ") || text.hasSuffix("."))
         }
-    }
-}
-
-extension ContentScoring {
-    /// The commas in `text`: ASCII ones and the fullwidth and ideographic ones (U+FF0C, U+3001), counted on the
-    /// UTF-8 bytes (EF BC 8C and E3 80 81).
-    static func commas(in text: String) -> Int {
-        var count = 0
-        var previous: (UInt8, UInt8) = (0, 0)
-        for byte in text.utf8 {
-            if byte == 0x2C || (byte == 0x8C && previous == (0xEF, 0xBC)) || (byte == 0x81 && previous == (0xE3, 0x80))
-            {
-                count += 1
-            }
-            previous = (previous.1, byte)
-        }
-        return count
     }
 }

@@ -38,8 +38,9 @@ enum HTMLArticle {
     ///   text) or has no title.
     static func extract(from tree: HTMLTree) throws -> ArticleDraft {
         let metadata = PageMetadata(tree)
-        let removed = PageCleaning.removedNodes(tree)
-        let scoring = ContentScoring(tree, removed: removed)
+        let counts = ContentScoring.TextCounts(tree)
+        let removed = PageCleaning.removedNodes(tree, counts: counts)
+        let scoring = ContentScoring(tree, counts: counts, removed: removed)
         guard let roots = scoring.contentRoots() else { throw noArticle(tree, scoring: scoring) }
         var paragraphs = HTMLText.paragraphs(
             of: roots, in: tree, removed: removed.union(scoring.furniture(inside: roots)))
@@ -83,7 +84,7 @@ enum HTMLArticle {
             reason = "it is a sign-in form"
         } else if tree.elements("body").allSatisfy({ scoring.textLength[$0] == 0 }) {
             reason = "the page has no text"
-        } else if scoring.linkDensity(0) > 0.5 {
+        } else if scoring.linkDensity(0) > maximumLinkDensity {
             reason = "the page is mostly links (an index or a list of articles?)"
         } else {
             reason = "the page has too little text outside menus and links"

@@ -14,9 +14,9 @@ enum PageCleaning {
     ///
     /// A block that holds most of the page's prose is kept even when its tag or class says furniture: broken
     /// markup, or an HTML5 page read by libxml2's HTML4 parser, can put the whole story inside a header or footer.
-    static func removedNodes(_ tree: HTMLTree) -> Set<Int> {
+    static func removedNodes(_ tree: HTMLTree, counts: ContentScoring.TextCounts) -> Set<Int> {
         let code = Set(tree.descendants(of: 0).filter { tree[$0].name.map(Self.code.contains) ?? false })
-        let prose = ContentScoring(tree, removed: code)
+        let prose = ContentScoring(tree, counts: counts, removed: code)
         let storyShare = Double(prose.proseLength(0)) / 2
         var removed: Set<Int> = []
         var stack = tree[0].children
