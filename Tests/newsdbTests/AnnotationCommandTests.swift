@@ -106,6 +106,42 @@ import Testing
         #expect(skipped.stderrLines.first?.hasPrefix("newsdb: skipped line 2: the quote does not occur") == true)
     }
 
+    @Test("annotations import reads a Hypothesis export, attaches it by URL and places it by context or fuzzily")
+    func importHypothesis() throws {
+        let article = try scratch.write(
+            "ferry.json",
+            #"{"title": "Ferry fares", "url": "https://news.example/ferry", "body": "Fares rise in May. Fares rise again in June, the operator said."}"#
+        )
+        #expect(try cli.run("import", article).status == 0)
+        func item(_ id: String, _ exact: String, prefix: String = "", target: Bool = true) -> String {
+            let selector =
+                #"{"type": "TextQuoteSelector", "exact": "\#(exact)", "prefix": "\#(prefix)", "suffix": ""}"#
+            return #"{"id": "\#(id)", "uri": "https://news.example/ferry#comments", "text": "", "tags": ["fares"], "#
+                + #""user": "acct:sam@hypothes.is", "created": "2025-01-02T03:04:05.678+00:00", "#
+                + #""updated": "2025-01-02T03:04:05.678+00:00", "target": [\#(target ? #"{"selector": [\#(selector)]}"# : #"{}"#)]}"#
+        }
+        let note = try scratch.write("note.json", #"{"annotations": [\#(item("h0", "", target: false))]}"#)
+        let before = databaseBytes(cli.database)
+        let refused = try cli.run("annotations", "import", note)
+        #expect(refused.status == 1)
+        #expect(
+            refused.stderrLines.last
+                == "  item 1: a page note, with no quoted passage; newsdb annotates passages of an article")
+        #expect(databaseBytes(cli.database) == before)
+
+        let export = try scratch.write(
+            "hypothesis.json",
+            #"{"annotations": [\#(item("h1", "Fares rise", prefix: "in May. ")), \#(item("h2", "the operatr said"))]}"#)
+        let imported = try cli.run("annotations", "import", export)
+        #expect(imported.stdout == "created 2, updated 0, unchanged 0, skipped 0\n")
+        let listed = try #require(try json(try cli.run("annotations", "--json")) as? [[String: Any]])
+        let ferry = listed.filter { ($0["author"] as? String) == "sam@hypothes.is" }
+        #expect(ferry.count == 2)
+        let anchors = ferry.compactMap { $0["anchor"] as? [String: Any] }
+        #expect(Set(anchors.compactMap { $0["state"] as? String }) == ["exact", "fuzzy"])
+        #expect(anchors.contains { $0["state"] as? String == "exact" && $0["start"] as? Int == 19 })
+    }
+
     @Test("annotations export writes W3C JSON-LD and Markdown; the orphan list and --orphans follow a revision")
     func exportAndOrphans() throws {
         _ = try cli.run("annotate", strike, "--quote", "Three days we can just about absorb", "--note", "Good quote")

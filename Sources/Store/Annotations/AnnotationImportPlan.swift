@@ -25,7 +25,7 @@ struct AnnotationImportPlan {
     /// the same article.
     /// - Throws: `StoreError` saying what is wrong with the record.
     mutating func plan(_ record: AnnotationRecord) throws -> PlannedAnnotation {
-        let article = try self.article(record.article)
+        let article = try self.article(record.article, alternatives: record.alternateArticles)
         if let id = record.id,
             let existing = try Row.fetchOne(
                 db,
@@ -122,14 +122,20 @@ struct AnnotationImportPlan {
         return hash
     }
 
-    /// The article a record names: by id or unique prefix, by URL, or by `urn:newsdb:article:ID`.
-    private mutating func article(_ reference: String) throws -> (id: String, revision: Int, text: AnchoringText) {
+    /// The article a record names: by id or unique prefix, by URL (or one of `alternatives`, other URLs of the
+    /// same page), or by `urn:newsdb:article:ID`.
+    private mutating func article(_ reference: String, alternatives: [String] = []) throws -> (
+        id: String, revision: Int, text: AnchoringText
+    ) {
         if let cached = articles[reference] { return cached }
         let id: String
         if reference.contains("://") {
-            let url = CanonicalURL.string(reference) ?? reference
-            guard let found = try String.fetchOne(db, sql: "SELECT id FROM articles WHERE url = ?", arguments: [url])
-            else {
+            var found: String?
+            for url in [reference] + alternatives where found == nil {
+                found = try String.fetchOne(
+                    db, sql: "SELECT id FROM articles WHERE url = ?", arguments: [CanonicalURL.string(url) ?? url])
+            }
+            guard let found else {
                 throw StoreError(.notFound, "no article has the URL \(reference); import the article first")
             }
             id = found
@@ -145,19 +151,30 @@ struct AnnotationImportPlan {
         return entry
     }
 
-    /// Where the record's passage is. With a position or context (a W3C export), found as a revision would find
-    /// it, orphans allowed; otherwise the quote must occur once, or `occurrence` picks one.
+    /// Where the record's passage is. With selectors made by a tool (a W3C or Hypothesis export), placed as
+    /// ``SelectorAnchoring`` places it, orphans allowed; otherwise the quote must occur once, or `occurrence` picks one.
     private func locate(
         _ record: AnnotationRecord, in article: (id: String, revision: Int, text: AnchoringText)
     ) throws -> (selector: TextSelector, state: AnchorState, range: Range<Int>?) {
         let text = article.text
-        if let position = record.position {
+        if record.anchorsBySelector {
+            // An orphan made without a position keeps 0 to the quote's length as its own.
+            let made = record.position ?? 0..<record.quote.unicodeScalars.count
             let given = TextSelector(
                 exact: record.quote, prefix: record.prefix ?? "", suffix: record.suffix ?? "",
-                start: position.lowerBound, end: position.upperBound)
-            let (state, range) = Reanchoring.anchor(given, stored: position, storedLength: text.scalars.count, in: text)
+                start: made.lowerBound, end: made.upperBound)
+            let (state, range) = SelectorAnchoring.anchor(given, position: record.position, in: text)
             guard let range else { return (given, .orphan, nil) }
-            return (TextSelector.make(range, in: text), state, range)
+            let placed = TextSelector.make(range, in: text)
+            // Placed approximately, it keeps the quote it was made with, which is what makes it fuzzy on every
+            // replica (ChangeApplier); the context and offsets are those of the passage found.
+            guard state == .fuzzy else { return (placed, state, range) }
+            return (
+                TextSelector(
+                    exact: record.quote, prefix: placed.prefix, suffix: placed.suffix, start: range.lowerBound,
+                    end: range.upperBound),
+                state, range
+            )
         }
         // One search serves the usual case (a quote that occurs once); the locator explains the others.
         let found = text.wholeOccurrences(of: AnchoringText.folded(record.quote)).whole

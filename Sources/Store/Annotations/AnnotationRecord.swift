@@ -15,6 +15,13 @@ struct AnnotationRecord: Sendable {
     var suffix: String?
     /// Offsets of the passage in the article's body (W3C TextPositionSelector).
     var position: Range<Int>?
+    /// Whether the record came with selectors made by a tool (a W3C or Hypothesis export): it is then placed by its
+    /// quote, context and position, approximately if need be, and kept as an orphan rather than refused
+    /// (``SelectorAnchoring``). A JSON Lines quote, typed by a person, must occur as typed.
+    var anchorsBySelector = false
+    /// Other URLs of the same page (a Hypothesis target's source, its document's links), tried in order when no
+    /// article has `article`'s.
+    var alternateArticles: [String] = []
     var occurrence: Int?
     /// The note; nil when the record says nothing about it (an update then keeps the stored note).
     var note: String?
@@ -52,8 +59,9 @@ public struct AnnotationImportReport: Sendable, Equatable, Codable {
 /// Reads the annotation import formats.
 enum AnnotationRecordReader {
     static func records(from data: Data) throws -> [Result<AnnotationRecord, InvalidAnnotation>] {
-        if let document = jsonDocument(data), W3CAnnotations.isW3C(document) {
-            return try W3CAnnotations.records(from: document)
+        if let document = jsonDocument(data) {
+            if W3CAnnotations.isW3C(document) { return try W3CAnnotations.records(from: document) }
+            if let items = HypothesisAnnotations.items(document) { return HypothesisAnnotations.records(items) }
         }
         // Lines are parsed on every core: for a large file, JSON parsing is much of an import's time.
         let lines = lineRanges(data)
@@ -81,6 +89,22 @@ enum AnnotationRecordReader {
             return .failure(InvalidAnnotation(place: place, reason: error.message))
         } catch {
             return .failure(InvalidAnnotation(place: place, reason: "not valid JSON"))
+        }
+    }
+
+    /// The records of an export's items (`item 1`, `item 2`, …), each read by `read` or refused with its reason.
+    static func items(_ items: [Any], _ read: (Any, String) throws -> AnnotationRecord) -> [Result<
+        AnnotationRecord, InvalidAnnotation
+    >] {
+        items.enumerated().map { index, item in
+            let place = "item \(index + 1)"
+            do {
+                return .success(try read(item, place))
+            } catch let error as StoreError {
+                return .failure(InvalidAnnotation(place: place, reason: error.message))
+            } catch {
+                return .failure(InvalidAnnotation(place: place, reason: StoreError.describe(error)))
+            }
         }
     }
 

@@ -79,6 +79,15 @@ enum Reanchoring {
 
     /// How well the text around `range` agrees with the selector's prefix and suffix, from 0 to 1.
     static func contextScore(_ selector: TextSelector, at range: Range<Int>, in text: AnchoringText) -> Double {
+        let scores = contextScores(selector, at: range, in: text)
+        return (scores.prefix + scores.suffix) / 2
+    }
+
+    /// How well the text before `range` agrees with the selector's prefix, and the text after it with its suffix,
+    /// each from 0 to 1 (an empty side agrees only with an end of the text).
+    static func contextScores(_ selector: TextSelector, at range: Range<Int>, in text: AnchoringText) -> (
+        prefix: Double, suffix: Double
+    ) {
         let prefix = AnchoringText.folded(selector.prefix)
         let suffix = AnchoringText.folded(selector.suffix)
         func around(_ slice: ArraySlice<Unicode.Scalar>) -> [UInt32] {
@@ -89,8 +98,7 @@ enum Reanchoring {
         let before = around(text.scalars[max(0, range.lowerBound - TextSelector.contextLength)..<range.lowerBound])
         let after = around(
             text.scalars[range.upperBound..<min(text.scalars.count, range.upperBound + TextSelector.contextLength)])
-        let scores = [similarity(prefix, before, alignEnd: true), similarity(suffix, after, alignEnd: false)]
-        return (scores[0] + scores[1]) / 2
+        return (similarity(prefix, before, alignEnd: true), similarity(suffix, after, alignEnd: false))
     }
 
     /// 1 minus the normalized edit distance of `a` and `b`, compared from their ends (prefixes) or starts.

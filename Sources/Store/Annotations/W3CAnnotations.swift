@@ -110,16 +110,7 @@ enum W3CAnnotations {
         } else if let list = document as? [Any] {
             items = list
         }
-        return items.enumerated().map { index, item in
-            let place = "item \(index + 1)"
-            do {
-                return .success(try record(item, place: place))
-            } catch let error as StoreError {
-                return .failure(InvalidAnnotation(place: place, reason: error.message))
-            } catch {
-                return .failure(InvalidAnnotation(place: place, reason: StoreError.describe(error)))
-            }
-        }
+        return AnnotationRecordReader.items(items, record)
     }
 
     private static func record(_ item: Any, place: String) throws -> AnnotationRecord {
@@ -136,13 +127,10 @@ enum W3CAnnotations {
         else { throw StoreError(.invalidInput, "the target has no TextQuoteSelector") }
         let article = source.hasPrefix(articleURNPrefix) ? String(source.dropFirst(articleURNPrefix.count)) : source
         var record = AnnotationRecord(place: place, article: article, quote: exact)
+        record.anchorsBySelector = true
         record.prefix = quote["prefix"] as? String
         record.suffix = quote["suffix"] as? String
-        if let position = selectors.first(where: { $0["type"] as? String == "TextPositionSelector" }),
-            let start = position["start"] as? Int, let end = position["end"] as? Int, start >= 0, end > start
-        {
-            record.position = start..<end
-        }
+        record.position = position(in: selectors)
         if let id = object["id"] as? String {
             record.id = try NewsDatabase.checkedAnnotationID(id.hasPrefix("urn:uuid:") ? String(id.dropFirst(9)) : id)
         }
@@ -182,14 +170,28 @@ enum W3CAnnotations {
         return record
     }
 
-    /// An ISO 8601 instant, in newsdb's form; nil when absent.
-    private static func instant(_ value: Any?, _ key: String) throws -> String? {
-        guard let value else { return nil }
+    /// The range of the first TextPositionSelector among `selectors` that names one.
+    static func position(in selectors: [[String: Any]]) -> Range<Int>? {
+        guard let position = selectors.first(where: { $0["type"] as? String == "TextPositionSelector" }),
+            let start = position["start"] as? Int, let end = position["end"] as? Int, start >= 0, end > start
+        else { return nil }
+        return start..<end
+    }
+
+    /// An ISO 8601 instant, in newsdb's form (whole seconds, UTC); nil when absent. Fractions of a second, as
+    /// Hypothesis writes them (`2024-03-05T14:02:11.123456+00:00`), are dropped.
+    static func instant(_ value: Any?, _ key: String) throws -> String? {
+        guard let value, !(value is NSNull) else { return nil }
         guard let text = value as? String else {
             throw StoreError(.invalidInput, "\"\(key)\" must be a date-time string")
         }
+        var whole = text
+        if let time = whole.firstIndex(of: "T"), let dot = whole[time...].firstIndex(of: ".") {
+            let digits = whole[whole.index(after: dot)...].prefix(while: \.isNumber)
+            if !digits.isEmpty { whole.removeSubrange(dot..<digits.endIndex) }
+        }
         do {
-            return Timestamp.string(try Date(text, strategy: .iso8601))
+            return Timestamp.string(try Date(whole, strategy: .iso8601))
         } catch {
             throw StoreError(.invalidInput, "\"\(key)\" is not an ISO 8601 date-time: \(text.prefix(40))")
         }

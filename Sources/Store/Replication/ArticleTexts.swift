@@ -48,6 +48,32 @@ struct ArticleTexts {
         return earlier?[hash]
     }
 
+    /// Whether the current body's scalars in `range` are `exact`'s. A creation made on the current text holds its
+    /// quote there, unless it was placed approximately (an imported quote that differed a little from the text).
+    func holds(_ exact: String, at range: Range<Int>) -> Bool {
+        var body = body
+        var exact = exact
+        return body.withUTF8 { text in
+            exact.withUTF8 { quote in
+                // The byte where scalar `range.lowerBound` starts: scalars start at every byte that is not a
+                // UTF-8 continuation byte (10xxxxxx).
+                var scalars = 0
+                var start = 0
+                while start < text.count && scalars < range.lowerBound {
+                    start += 1
+                    while start < text.count && text[start] & 0xC0 == 0x80 { start += 1 }
+                    scalars += 1
+                }
+                guard !quote.isEmpty, start + quote.count <= text.count,
+                    memcmp(text.baseAddress! + start, quote.baseAddress!, quote.count) == 0
+                else { return false }
+                let end = start + quote.count
+                let after = end == text.count || text[end] & 0xC0 != 0x80
+                return after && quote.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } == range.count
+            }
+        }
+    }
+
     /// The body hash of revision `revision`.
     mutating func hash(revision wanted: Int, _ db: Database) throws -> String {
         if wanted == revision { return currentHash }

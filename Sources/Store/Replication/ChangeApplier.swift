@@ -130,7 +130,11 @@ struct ChangeApplier {
                 if try isDuplicate(creation, change) { return .applied }
                 throw StoreError(.invalidInput, "annotation \(creation.id.prefix(8)) lies outside its article's text")
             }
-            (made, state, range) = (article.revision, .exact, selector.start..<selector.end)
+            // An imported quote placed approximately is fuzzy here as on the replica that placed it.
+            let placed = selector.start..<selector.end
+            (made, state, range) = (
+                article.revision, article.holds(selector.exact, at: placed) ? .exact : .fuzzy, placed
+            )
         } else {
             guard let madeOn = try article.text(hash: creation.textHash, db) else {
                 if try isDuplicate(creation, change) { return .applied }

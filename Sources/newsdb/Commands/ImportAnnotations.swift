@@ -13,13 +13,18 @@ struct ImportAnnotations: ParsableCommand {
             (a list), color, motivation, occurrence and id. The whole file is checked first: any bad line is \
             reported with its line number and nothing is imported, unless --skip-invalid. A line whose id already \
             exists updates that annotation, so an exported set can be corrected and imported again. A W3C export \
-            (newsdb annotations export --format w3c) is recognized and keeps ids, authors and times. See docs/ANNOTATIONS.md.
+            (newsdb annotations export --format w3c) is recognized and keeps ids, authors and times. A Hypothesis export \
+            (its annotation objects) is attached to the articles whose URLs match. Annotations from an export are \
+            placed by their quote, prefix and suffix, approximately (fuzzy) when the text differs a little, and \
+            kept as orphans when not found. See docs/ANNOTATIONS.md.
             """)
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Import the valid lines and report the others (the exit status is then 1).") var skipInvalid = false
     @OptionGroup var output: OutputOptions
-    @Argument(help: ArgumentHelp("A JSON Lines file or W3C export; '-' for standard input.", valueName: "file"))
+    @Argument(
+        help: ArgumentHelp(
+            "A JSON Lines file, a W3C or a Hypothesis export; '-' for standard input.", valueName: "file"))
     var file: String
 
     func run() throws {
