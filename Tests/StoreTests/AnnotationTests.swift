@@ -141,6 +141,11 @@ import Testing
         var view = String.UnicodeScalarView()
         view.append(contentsOf: scalars[annotation.selector.start..<annotation.selector.end])
         #expect(String(view) == "target")
+        // The replica that made it finds its quote at its offsets, after multi-byte scalars and in them.
+        #expect(annotation.anchor.state == .exact)
+        #expect(
+            try database.annotate(AnnotationDraft(article: id, quote: "e\u{0301} then שלום")).anchor.state == .exact)
+        #expect(try database.annotate(AnnotationDraft(article: id, quote: "👩🏽‍🚀")).anchor.state == .exact)
     }
 
     @Test("Tags are a normalized set; edits add and remove tags, change the note and color, and record the time")
