@@ -75,12 +75,41 @@ import Testing
                 "no article found: the page is mostly links (an index or a list of articles?)"
             ),
             ("<title>Nothing here</title>", "", "no article found: the page has no text"),
+            (
+                "<title>Short</title>",
+                #"<p>Read the whole of this story <a href="/x">soon</a>.</p>"#,
+                "no article found: the page has too little text outside menus and links"
+            ),
         ])
     func noArticle(head: String, body: String, reason: String) throws {
         let path = try folder.write("page.html", page(head: head, body: body))
         let report = try database.importArticles([.path(path)])
         #expect(report.skipped == [SkippedFile(path: path, reason: reason)])
         #expect(try database.articles().isEmpty)
+    }
+
+    @Test("A page whose only text is a short note, without links or forms, is imported as it is")
+    func shortNote() throws {
+        let path = try folder.write(
+            "note.html",
+            page(head: "<title>Lorem</title>", body: "<main><div><div>Lorem ipsum dolor sit amet.</div></div></main>"))
+        let report = try database.importArticles([.path(path)])
+        #expect(report.skipped.isEmpty)
+        #expect(try database.articles().map(\.title) == ["Lorem"])
+        #expect(try database.article(report.articles[0].id).body == "Lorem ipsum dolor sit amet.")
+    }
+
+    @Test("The header inside the story's <main> or <article> is kept; the site's header outside it is not")
+    func storyHeader() throws {
+        let body =
+            #"<header id="masthead"><a href="/">Harbour Gazette</a> Sections and weather</header>"#
+            + "<main><section><header><h1>Sea wall</h1><p>The council explains what the new sea wall will change for the harbour.</p></header>"
+            + storyParagraphs + "</section></main>"
+        let path = try folder.write("story.html", page(head: "<title>Sea wall</title>", body: body))
+        let report = try database.importArticles([.path(path)])
+        let stored = try database.article(report.articles[0].id).body
+        #expect(stored.hasPrefix("The council explains what the new sea wall will change for the harbour."))
+        #expect(!stored.contains("Sections and weather"))
     }
 
     @Test("Hostile pages are skipped with one line each; the good page beside them is imported")

@@ -57,7 +57,9 @@ enum HTMLArticle {
         let body = paragraphs.joined(separator: "\n\n")
         let linkText = roots.reduce(0) { $0 + scoring.linkLength[$1] }
         let text = roots.reduce(0) { $0 + scoring.textLength[$1] }
-        guard body.count >= minimumBodyCharacters, Double(linkText) <= maximumLinkDensity * Double(text) else {
+        guard body.count >= minimumBodyCharacters || isShortNote(body, text: text, linkText: linkText, tree, scoring),
+            Double(linkText) <= maximumLinkDensity * Double(text)
+        else {
             throw noArticle(tree, scoring: scoring)
         }
         var dek = metadata.description
@@ -74,6 +76,16 @@ enum HTMLArticle {
         return ArticleDraft(
             title: title, dek: dek, byline: byline, source: metadata.siteName, url: metadata.url,
             publishedAt: metadata.publishedAt, body: body)
+    }
+
+    /// Whether a story shorter than ``minimumBodyCharacters`` is still the page's article: a short note, at least a
+    /// few words, that is all the page says, with no links and no form around it.
+    private static func isShortNote(
+        _ body: String, text: Int, linkText: Int, _ tree: HTMLTree, _ scoring: ContentScoring
+    ) -> Bool {
+        linkText == 0 && text == tree.elements("body").reduce(0) { $0 + scoring.textLength[$1] }
+            && tree.elements("input").isEmpty
+            && body.split(whereSeparator: \.isWhitespace).count >= 4
     }
 
     /// Why a page without a story has none, as one line.

@@ -41,8 +41,26 @@ enum PageCleaning {
         return style.contains("display:none") || style.contains("visibility:hidden")
     }
 
+    /// Whether an element's class or id names furniture (``ClassHints/unlikely``, unless ``ClassHints/maybe`` too).
+    private static func classSaysFurniture(_ attributes: [String: String]) -> Bool {
+        let words = (attributes["class"] ?? "") + " " + (attributes["id"] ?? "")
+        return ClassHints.matches(words, ClassHints.unlikely) && !ClassHints.matches(words, ClassHints.maybe)
+    }
+
+    /// Whether the element `index` lies inside a <main> or an <article>.
+    private static func isInsideStory(_ index: Int, _ tree: HTMLTree) -> Bool {
+        var parent = tree[index].parent
+        while parent > 0 {
+            if tree[parent].name == "main" || tree[parent].name == "article" { return true }
+            parent = tree[parent].parent
+        }
+        return false
+    }
+
     private static func shouldRemove(_ index: Int, name: String, in tree: HTMLTree) -> Bool {
         let attributes = tree[index].attributes
+        // A header inside the story's <main> or <article> is the story's own: its headline, dek, introduction.
+        if name == "header" && isInsideStory(index, tree) { return classSaysFurniture(attributes) }
         if furniture.contains(name) { return true }
         if name == "form" {
             // Whole pages sit in one form on some sites (ASP.NET): a form is furniture unless it holds a story.
@@ -50,10 +68,7 @@ enum PageCleaning {
         }
         if name == "body" || name == "html" || name == "article" || name == "main" || name == "a" { return false }
         if attributes["itemprop"]?.contains("articleBody") == true { return false }
-        let words = (attributes["class"] ?? "") + " " + (attributes["id"] ?? "")
-        if ClassHints.matches(words, ClassHints.unlikely) && !ClassHints.matches(words, ClassHints.maybe) {
-            return true
-        }
+        if classSaysFurniture(attributes) { return true }
         if let role = attributes["role"]?.lowercased(),
             ["menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog", "banner"].contains(
                 role)
