@@ -147,6 +147,27 @@ func htmlDraft(_ html: String) throws -> ArticleDraft {
         #expect(draft.body == (expected + harbourStory).joined(separator: "\n\n"))
     }
 
+    @Test("A stream of other stories' teasers with more prose than the story is left out, its class naming it")
+    func teaserStream() throws {
+        let teasers = (1...8).map {
+            "<p>Teaser \($0): a long summary of another story, with commas, clauses, quotes and more words than the story has, to tempt a reader away.</p>"
+        }
+        let body =
+            "<div class=\"story\">\(storyParagraphs)<p>\(harbourStory[0]) \(harbourStory[1])</p></div>"
+            + "<div class=\"cover-wrap\"><ul><li>Georgia</li><li>Palatino Linotype</li><li>Courier New</li></ul></div>"
+            + "<div class=\"related-stream\">\(teasers.joined())</div>"
+        let draft = try htmlDraft(page(body: body))
+        #expect(draft.body.hasPrefix(harbourStory[0]))
+        #expect(!draft.body.contains("Teaser"))
+        #expect(!draft.body.contains("Palatino"))
+    }
+
+    @Test("A story whose own block has a furniture class is still found, the page read again with fewer rules")
+    func storyInFurnitureClass() throws {
+        let draft = try htmlDraft(page(body: "<div class=\"extra-wide\">\(storyParagraphs)</div>"))
+        #expect(draft.body == harbourStory.joined(separator: "\n\n"))
+    }
+
     @Test("An itemprop=articleBody is the story even beside a longer block of other text")
     func articleBody() throws {
         let other = (1...6).map {

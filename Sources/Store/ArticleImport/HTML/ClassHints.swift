@@ -14,10 +14,10 @@ enum ClassHints {
     ]
     /// Words of blocks removed before the story is looked for, unless a word of ``maybe`` is there too.
     static let unlikely = [
-        "-ad-", "advert", "agegate", "banner", "breadcrumb", "combx", "comment", "community", "cookie", "disqus",
-        "extra", "footer", "gdpr", "header", "legends", "menu", "most-read", "newsletter", "pager", "pagination",
-        "popup", "promo", "related", "remark", "replies", "rss", "share", "shoutbox", "sidebar", "skyscraper",
-        "social", "sponsor", "subscribe", "supplemental", "widget", "yom-remote",
+        "-ad-", "ad-break", "advert", "agegate", "ai2html", "banner", "breadcrumb", "combx", "comment", "community",
+        "cookie", "cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends", "menu", "most-read",
+        "newsletter", "pager", "pagination", "popup", "promo", "related", "remark", "replies", "rss", "share",
+        "shoutbox", "sidebar", "skyscraper", "social", "sponsor", "subscribe", "supplemental", "widget", "yom-remote",
     ]
     /// Words that keep a block an ``unlikely`` word would remove.
     static let maybe = ["and", "article", "body", "column", "content", "main", "mathjax", "shadow"]

@@ -9,6 +9,8 @@ enum HTMLArticle {
     static let maximumPageBytes = 16 << 20
     /// The fewest characters of story text a page must have to be an article.
     static let minimumBodyCharacters = 80
+    /// Story text (outside links) below which a page is read again with fewer blocks left out.
+    static let retryBelowCharacters = 500
     /// The largest share of the story's text that may be link text: more is a list of links, not an article.
     static let maximumLinkDensity = 0.5
 
@@ -39,9 +41,18 @@ enum HTMLArticle {
     static func extract(from tree: HTMLTree) throws -> ArticleDraft {
         let metadata = PageMetadata(tree)
         let counts = ContentScoring.TextCounts(tree)
-        let removed = PageCleaning.removedNodes(tree, counts: counts)
-        let scoring = ContentScoring(tree, counts: counts, removed: removed)
-        guard let roots = scoring.contentRoots() else { throw noArticle(tree, scoring: scoring) }
+        // Blocks whose class says furniture are left out whatever they hold (a stream of other stories' teasers can
+        // hold more prose than the story); when that leaves less than a short story, the page is read again keeping
+        // those that hold most of its prose, as Readability reads a page again with fewer rules.
+        var removed = PageCleaning.removedNodes(tree, counts: counts, strict: true)
+        var scoring = ContentScoring(tree, counts: counts, removed: removed)
+        var found = scoring.contentRoots()
+        if (found?.reduce(0) { $0 + scoring.proseLength($1) } ?? 0) < retryBelowCharacters {
+            removed = PageCleaning.removedNodes(tree, counts: counts, strict: false)
+            scoring = ContentScoring(tree, counts: counts, removed: removed)
+            found = scoring.contentRoots()
+        }
+        guard let roots = found else { throw noArticle(tree, scoring: scoring) }
         var paragraphs = HTMLText.paragraphs(
             of: roots, in: tree, removed: removed.union(scoring.furniture(inside: roots)))
         // A page without any title metadata or heading may still open with a short line that is its title (one

@@ -12,9 +12,11 @@ enum PageCleaning {
 
     /// The nodes to leave out, each the root of a subtree removed whole.
     ///
-    /// A block that holds most of the page's prose is kept even when its tag or class says furniture: broken
-    /// markup, or an HTML5 page read by libxml2's HTML4 parser, can put the whole story inside a header or footer.
-    static func removedNodes(_ tree: HTMLTree, counts: ContentScoring.TextCounts) -> Set<Int> {
+    /// A block that holds most of the page's prose is kept even when its tag says furniture: broken markup, or an
+    /// HTML5 page read by libxml2's HTML4 parser, can put the whole story inside a header or footer.
+    /// - Parameter strict: Whether a block whose class or id says furniture is left out whatever it holds (as
+    ///   Readability leaves it out), or kept, like a furniture tag, when it holds most of the page's prose.
+    static func removedNodes(_ tree: HTMLTree, counts: ContentScoring.TextCounts, strict: Bool) -> Set<Int> {
         let code = Set(tree.descendants(of: 0).filter { tree[$0].name.map(Self.code.contains) ?? false })
         let prose = ContentScoring(tree, counts: counts, removed: code)
         let storyShare = Double(prose.proseLength(0)) / 2
@@ -23,7 +25,7 @@ enum PageCleaning {
         while let index = stack.popLast() {
             let node = tree[index]
             guard let name = node.name else { continue }
-            if code.contains(index) || isHidden(node)
+            if code.contains(index) || isHidden(node) || (strict && classSaysFurniture(index, name: name, in: tree))
                 || (shouldRemove(index, name: name, in: tree) && Double(prose.proseLength(index)) < storyShare)
             {
                 removed.insert(index)
@@ -39,6 +41,16 @@ enum PageCleaning {
         if attributes["hidden"] != nil || attributes["aria-hidden"]?.lowercased() == "true" { return true }
         guard let style = attributes["style"]?.lowercased().filter({ !$0.isWhitespace }) else { return false }
         return style.contains("display:none") || style.contains("visibility:hidden")
+    }
+
+    /// Whether the element's class or id names furniture, whatever it holds: a stream of other stories' teasers
+    /// can hold more prose than the story. The story's own marks (`<article>`, `<main>`, `itemprop="articleBody"`)
+    /// and the page's body are never removed so.
+    private static func classSaysFurniture(_ index: Int, name: String, in tree: HTMLTree) -> Bool {
+        guard !["body", "html", "article", "main", "a"].contains(name),
+            tree[index].attributes["itemprop"]?.contains("articleBody") != true
+        else { return false }
+        return classSaysFurniture(tree[index].attributes)
     }
 
     /// Whether an element's class or id names furniture (``ClassHints/unlikely``, unless ``ClassHints/maybe`` too).
