@@ -24,21 +24,37 @@ enum ClassHints {
     /// Words of an element holding the byline.
     static let byline = ["byline", "author", "dateline", "writtenby", "p-author"]
 
-    /// Whether `value` (a class or id) holds one of `words`, case ignored; a class word starting `ad-` counts as
-    /// `-ad-`.
+    /// Whether `value` (a class or id) holds one of `words`, ASCII case ignored; a class word starting `ad-` counts
+    /// as `-ad-`. Compared on the UTF-8 bytes, without a lowercased copy: it is asked of every element of a page.
     static func matches(_ value: String, _ words: [String]) -> Bool {
         guard !value.isEmpty else { return false }
-        let lowered = Array(value.lowercased().utf8)
-        if words.contains(where: { contains(lowered, $0.utf8) }) { return true }
-        return words.contains("-ad-") && lowered.split(separator: 0x20).contains { $0.starts(with: "ad-".utf8) }
+        var value = value
+        return value.withUTF8 { text in
+            if words.contains(where: { contains(text, $0) }) { return true }
+            guard words.contains("-ad-") else { return false }
+            return text.indices.contains { start in
+                (start == 0 || text[start - 1] == 0x20) && matches(text, at: start, "ad-")
+            }
+        }
     }
 
-    /// Whether `word`'s bytes occur in `text`'s (the words are short; Foundation's search is far slower here).
-    private static func contains(_ text: [UInt8], _ word: String.UTF8View) -> Bool {
-        guard let first = word.first, word.count <= text.count else { return word.isEmpty }
-        for start in 0...(text.count - word.count) where text[start] == first {
-            if text[start...].starts(with: word) { return true }
+    /// `byte` in lower case, when it is an ASCII capital.
+    private static func lowered(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+
+    /// Whether `word` (lowercase ASCII) occurs in `text`, case ignored.
+    private static func contains(_ text: UnsafeBufferPointer<UInt8>, _ word: String) -> Bool {
+        let count = word.utf8.count
+        guard count > 0, count <= text.count else { return count == 0 }
+        return (0...(text.count - count)).contains { matches(text, at: $0, word) }
+    }
+
+    /// Whether `word` (lowercase ASCII) is at `start` in `text`, case ignored.
+    private static func matches(_ text: UnsafeBufferPointer<UInt8>, at start: Int, _ word: String) -> Bool {
+        var index = start
+        for byte in word.utf8 {
+            guard index < text.count, lowered(text[index]) == byte else { return false }
+            index += 1
         }
-        return false
+        return true
     }
 }

@@ -21,15 +21,18 @@ extension ContentScoring {
     /// The commas in `text`: ASCII ones and the fullwidth and ideographic ones (U+FF0C, U+3001), counted on the
     /// UTF-8 bytes (EF BC 8C and E3 80 81).
     static func commas(in text: String) -> Int {
-        var count = 0
-        var previous: (UInt8, UInt8) = (0, 0)
-        for byte in text.utf8 {
-            if byte == 0x2C || (byte == 0x8C && previous == (0xEF, 0xBC)) || (byte == 0x81 && previous == (0xE3, 0x80))
-            {
-                count += 1
+        var text = text
+        return text.withUTF8 { bytes in
+            var count = 0
+            for (index, byte) in bytes.enumerated() {
+                if byte == 0x2C {
+                    count += 1
+                } else if index >= 2, byte == 0x8C || byte == 0x81 {
+                    let lead = (bytes[index - 2], bytes[index - 1])
+                    if (byte == 0x8C && lead == (0xEF, 0xBC)) || (byte == 0x81 && lead == (0xE3, 0x80)) { count += 1 }
+                }
             }
-            previous = (previous.1, byte)
+            return count
         }
-        return count
     }
 }

@@ -28,7 +28,9 @@ enum HTMLArticle {
     /// The article in a page already decoded to text.
     /// - Throws: `StoreError` `.invalidInput` with one line saying why the page holds no article or cannot be read.
     static func parse(html: String) throws -> ArticleDraft {
-        guard !html.utf8.contains(0) else {
+        var html = html
+        let hasNUL = html.withUTF8 { bytes in bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false }
+        guard !hasNUL else {
             throw StoreError(.invalidInput, "contains NUL bytes; it is not a web page")
         }
         guard html.contains(where: { !$0.isWhitespace }) else { throw StoreError(.invalidInput, "the file is empty") }
