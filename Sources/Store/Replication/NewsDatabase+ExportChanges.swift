@@ -158,6 +158,13 @@ public struct ChangePage: Sendable {
     public let changes: [Change]
     /// Whether no change is left to send after this page.
     public let isLast: Bool
+
+    /// Creates a page (a store other than a ``NewsDatabase`` makes its own: the team hub's).
+    public init(header: ChangeSetHeader, changes: [Change], isLast: Bool) {
+        self.header = header
+        self.changes = changes
+        self.isLast = isLast
+    }
 }
 
 /// Reads the changes in `covers` from where they are kept (see migrations/0003_create_change_log.sql).
@@ -403,8 +410,19 @@ enum PendingChange {
 }
 
 extension Change {
+    /// The change alone, in the change file's line format with its origin named (as waiting changes are kept): what a
+    /// store that keeps changes as text (the team hub) stores, read back by ``init(storedLine:)`` byte for byte.
+    /// - Throws: `StoreError` `.invalidInput` for a change the format cannot carry.
+    public func storedLine() throws -> String { try PendingChange.encode(self) }
+
+    /// Reads a change ``storedLine()`` wrote.
+    /// - Throws: `StoreError` `.database` when the text is not such a line.
+    public init(storedLine: String, origin: String) throws {
+        self = try PendingChange.decode(storedLine, origin: origin)
+    }
+
     /// Roughly how many bytes the change takes in a change file: its texts, and a little for the rest.
-    var textBytes: Int {
+    public var textBytes: Int {
         switch body {
         case .article(let version):
             return 200 + version.title.utf8.count + version.body.utf8.count + (version.dek?.utf8.count ?? 0)
