@@ -65,7 +65,8 @@ extension NewsDatabase {
     }
 
     /// Reads, in one snapshot, the changes a teammate who has `known` lacks, and hands them to `change` one at a
-    /// time: article versions first, then creations, then edits (each group in clock order), then changes waiting
+    /// time: article versions first, then creations, then edits (each group by origin and counter, which for one
+    /// origin is its clock order), then changes waiting
     /// here for what they need. The cost grows with the changes sent, not with the whole history.
     /// - Parameters:
     ///   - known: What the receiver is known to have (empty: everything is sent).
@@ -147,6 +148,19 @@ extension NewsDatabase {
         try Dictionary(
             Row.fetchAll(db, sql: "SELECT n, id FROM origins").map { ($0["n"] as Int64, $0["id"] as String) },
             uniquingKeysWith: { first, _ in first })
+    }
+}
+
+extension NewsDatabase {
+    /// The rows of `table` holding changes of one origin between two counters, by counter: a range of the table's
+    /// index on (origin, counter), read from where the range starts, so a page costs what it holds, not what was
+    /// sent before it (pages were sorted by clock, which read and sorted the whole remainder for every page).
+    static func changeRangeQuery(table: String, columns: String) -> String {
+        let clock = table == "pending_changes" ? "NULL AS hlc" : "hlc"
+        return """
+            SELECT counter, \(clock), \(columns) FROM \(table) WHERE origin = ? AND counter BETWEEN ? AND ?
+            ORDER BY counter
+            """
     }
 }
 
@@ -233,22 +247,13 @@ private final class ChangeExporter {
         try each(table: "changes", columns: "at, kind, annotation_id, field, value, seen") { row, id, clock in
             try Self.edit(row, id: id, clock: clock)
         }
-        for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT o.id AS origin_id, p.counter, p.change FROM pending_changes p JOIN origins o ON o.n = p.origin
-                ORDER BY p.origin, p.counter
-                """)
-        {
-            let id = ChangeID(origin: row["origin_id"], counter: row["counter"])
-            guard covers.contains(id) else { continue }
-            try emitUnlessFull { try PendingChange.decode(row["change"], origin: id.origin) }
-            if full { break }
+        try each(table: "pending_changes", columns: "change") { row, id, _ in
+            try PendingChange.decode(row["change"], origin: id.origin)
         }
         return count
     }
 
-    /// Calls `make` for each row of `table` whose change is in `covers`, in clock order.
+    /// Calls `make` for each row of `table` whose change is in `covers`, by origin and counter.
     private func each(
         table: String, columns: String, make: (Row, ChangeID, HLCTimestamp) throws -> Change
     ) throws {
@@ -257,16 +262,15 @@ private final class ChangeExporter {
                 let last = ranges.last?.upperBound
             else { continue }
             let rows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT counter, hlc, \(columns) FROM \(table) WHERE origin = ? AND counter BETWEEN ? AND ?
-                    ORDER BY hlc
-                    """,
+                db, sql: NewsDatabase.changeRangeQuery(table: table, columns: columns),
                 arguments: [number, first, last])
+            let waiting = table == "pending_changes"
             while let row = try rows.next() {
                 let id = ChangeID(origin: origin, counter: row["counter"])
-                guard ranges.contains(where: { $0.contains(id.counter) }) else { continue }
-                guard let clock = (row["hlc"] as String?).flatMap(HLCTimestamp.init(text:)) else {
+                guard covers.contains(id) else { continue }
+                // A waiting change carries its clock inside it.
+                let stamp = waiting ? HLCTimestamp(milliseconds: 0, counter: 0, replica: origin) : nil
+                guard let clock = stamp ?? (row["hlc"] as String?).flatMap(HLCTimestamp.init(text:)) else {
                     throw StoreError(.database, "change \(id) in \(table) has no readable clock")
                 }
                 try emitUnlessFull { try make(row, id, clock) }
