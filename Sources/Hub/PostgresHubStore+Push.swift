@@ -15,6 +15,10 @@ extension PostgresHubStore {
     /// pushes never wait on each other in a circle), the changes already received are skipped, the others are kept
     /// or dropped as they overwrite each other (``RelayPlan``), and what the page covers is recorded as received. A
     /// push that PostgreSQL aborts for another's sake (SQLSTATE 40001, 40P01) is tried again, a few times.
+    ///
+    /// Tokens are scoped: the sender's replica belongs to the first token it pushes with (or the one its owner named,
+    /// ``createToken(name:replicas:)``), and a page carrying new changes of a replica that belongs to another token is
+    /// refused whole. `teammate` nil (the library's own use, not a request's) is not scoped.
     public func pushPage(_ page: Data, named name: String, maxChanges: Int, teammate: String?) async throws -> (
         report: ChangeSetReport, knowledge: Knowledge
     ) {
@@ -32,7 +36,7 @@ extension PostgresHubStore {
         let now = Timestamp.string(wallClock)
         let report = try await retrying("applying the pushed page") { connection in
             try await transaction(connection, isolation: "READ COMMITTED") { connection in
-                try await apply(header, changes, checks: checks, now: now, connection)
+                try await apply(header, changes, checks: checks, teammate: teammate, now: now, connection)
             }
         }
         return (report, try await knowledge())
@@ -58,8 +62,8 @@ extension PostgresHubStore {
 
     /// Applies a checked page inside the caller's transaction on `connection`.
     private func apply(
-        _ header: ChangeSetHeader, _ changes: [Change], checks: ReceivedChangeChecks, now: String,
-        _ connection: PostgresConnection
+        _ header: ChangeSetHeader, _ changes: [Change], checks: ReceivedChangeChecks, teammate: String?,
+        now: String, _ connection: PostgresConnection
     ) async throws -> ChangeSetReport {
         // 1. The subjects' rows, in id order: pushes touching the same annotation or article go one at a time.
         let subjects = Array(Set(changes.map(\.subject)))
@@ -74,14 +78,16 @@ extension PostgresHubStore {
         let origins = Array(
             Set(changes.map(\.id.origin)).union(header.covers.ranges.keys).union([header.sender.id]))
         var ranges: [String: [ClosedRange<Int64>]] = [:]
+        var owners: [String: String] = [:]
         let locked = try await connection.query(
             """
             INSERT INTO hub_origins (id) SELECT id FROM unnest(\(origins)::text[]) AS o(id) ORDER BY id COLLATE "C"
             ON CONFLICT (id) DO UPDATE SET name = hub_origins.name
-            RETURNING id, received::text
+            RETURNING id, received::text, token
             """, logger: logger)
-        for try await (id, received) in locked.decode((String, String).self) {
+        for try await (id, received, token) in locked.decode((String, String, String?).self) {
             ranges[id] = try Multirange.ranges(received)
+            if let token { owners[id] = token }
         }
         let knowledge = Knowledge(ranges: ranges)
         // 3. What the new changes compete with, then what they do.
@@ -92,6 +98,13 @@ extension PostgresHubStore {
         let live = try await liveValues(Array(Set(registers)), connection)
         let plan = try RelayPlan(changes, knowledge: knowledge, live: live) { try $0.storedLine() }
         try await checkDuplicates(plan.duplicates, checks: checks, connection)
+        if let teammate {
+            try checkScope(header, plan.new, owners: owners, teammate: teammate)
+            if owners[header.sender.id] == nil {
+                try await connection.query(
+                    "UPDATE hub_origins SET token = \(teammate) WHERE id = \(header.sender.id)", logger: logger)
+            }
+        }
         // 4. The writes.
         if !plan.dropped.isEmpty {
             let dropped = Array(plan.dropped)
@@ -130,6 +143,28 @@ extension PostgresHubStore {
         report.duplicates = plan.duplicates.count
         report.conflicts = plan.conflicts
         return report
+    }
+
+    /// Refuses a page sent by a replica that belongs to another token, or carrying new changes of one.
+    private func checkScope(_ header: ChangeSetHeader, _ new: [Change], owners: [String: String], teammate: String)
+        throws
+    {
+        func name(_ origin: String) -> String {
+            origin == header.sender.id ? header.sender.name : header.names[origin] ?? String(origin.prefix(8))
+        }
+        if let owner = owners[header.sender.id], owner != teammate {
+            throw StoreError(
+                .notAllowed,
+                "the page comes from replica \(header.sender.name) (\(header.sender.id.prefix(8))), which syncs with \(owner)'s token, not \(teammate)'s; nothing was applied. Sync each replica with its own teammate's token"
+            )
+        }
+        for change in new {
+            guard let owner = owners[change.id.origin], owner != teammate else { continue }
+            throw StoreError(
+                .notAllowed,
+                "the page carries changes of replica \(name(change.id.origin)), which only \(owner)'s token may push; nothing was applied. They reach the hub when \(owner) syncs"
+            )
+        }
     }
 
     /// The values kept in each of `registers`.

@@ -4,20 +4,50 @@ import Store
 
 extension PostgresHubStore {
     /// Makes a new random token for the teammate `name`, kept as its SHA-256 only, as `newsdb tokens create` does.
+    /// - Parameter replicas: Replica ids whose changes only this token may push (besides the replicas that first push
+    ///   with it); a replica that belongs to another token already is refused.
     /// - Returns: The token (shown once: it cannot be read back) and its record.
-    /// - Throws: `StoreError` `.invalidInput` for an empty name or one that already has a token.
-    public func createToken(name: String) async throws -> (token: String, record: AccessToken) {
+    /// - Throws: `StoreError` `.invalidInput` for an empty name, one that already has a token, or a replica that is
+    ///   another token's.
+    public func createToken(name: String, replicas: [String] = []) async throws -> (
+        token: String, record: AccessToken
+    ) {
         let name = try Replica.checkName(name, what: "a name")
+        let replicas = replicas.map { $0.lowercased() }
+        for replica in replicas where UUID(uuidString: replica) == nil {
+            throw StoreError(.invalidInput, "\(replica) is not a replica id (a UUID, as `newsdb status` shows it)")
+        }
         let token = NewsDatabase.newToken()
         let now = Timestamp.string(clock())
-        let made = try await read("making a token") { connection in
-            let rows = try await connection.query(
-                """
-                INSERT INTO hub_tokens (name, hash, created_at) VALUES (\(name), \(NewsDatabase.tokenHash(token)), \(now))
-                ON CONFLICT (name) DO NOTHING RETURNING name
-                """, logger: logger)
-            for try await _ in rows.decode(String.self) { return true }
-            return false
+        let made = try await retrying("making a token") { connection in
+            try await transaction(connection, isolation: "READ COMMITTED") { connection in
+                let rows = try await connection.query(
+                    """
+                    INSERT INTO hub_tokens (name, hash, created_at) VALUES (\(name), \(NewsDatabase.tokenHash(token)), \(now))
+                    ON CONFLICT (name) DO NOTHING RETURNING name
+                    """, logger: logger)
+                var inserted = false
+                for try await _ in rows.decode(String.self) { inserted = true }
+                guard inserted else { return false }
+                guard !replicas.isEmpty else { return true }
+                let claimed = try await connection.query(
+                    """
+                    INSERT INTO hub_origins (id, token) SELECT id, \(name) FROM unnest(\(replicas)::text[]) AS r(id)
+                    ORDER BY id COLLATE "C"
+                    ON CONFLICT (id) DO UPDATE SET token = excluded.token WHERE hub_origins.token IS NULL
+                        OR hub_origins.token = excluded.token
+                    RETURNING id
+                    """, logger: logger)
+                var done = Set<String>()
+                for try await id in claimed.decode(String.self) { done.insert(id) }
+                if let taken = replicas.first(where: { !done.contains($0) }) {
+                    throw StoreError(
+                        .invalidInput,
+                        "replica \(taken.prefix(8)) already syncs with another teammate's token, which alone may push its changes"
+                    )
+                }
+                return true
+            }
         }
         guard made else {
             throw StoreError(

@@ -172,3 +172,71 @@ import Testing
         }
     }
 }
+
+/// Tokens on the hub are scoped: a token pushes only the changes of the replicas that first pushed with it, or that
+/// its owner named.
+@Suite(.enabled(if: TestPostgres.isEnabled)) struct HubTokenScopeTests {
+    let folder: TemporaryDirectory
+    let clock = TestClock()
+    let alice: TestReplica
+    let bob: TestReplica
+
+    init() throws {
+        folder = try TemporaryDirectory()
+        alice = try TestReplica("alice", in: folder, clock: clock.read)
+        bob = try TestReplica("bob", in: folder, clock: clock.read)
+    }
+
+    @Test("Another teammate's token cannot push a replica's new changes, nor a page in its name: 403, nothing applied")
+    func scoped() async throws {
+        let (alice, bob) = (self.alice, self.bob)
+        try await TestHub.with(.postgresql, in: folder, clock: clock.read) { hub in
+            let (aliceToken, bobToken) = (try await hub.token("alice"), try await hub.token("bob"))
+            _ = try alice.database.annotate(
+                AnnotationDraft(article: try alice.articleIDs[1], quote: "main gate", note: "alice's"))
+            try await alice.sync(with: hub, token: aliceToken)
+            _ = try alice.database.annotate(
+                AnnotationDraft(article: try alice.articleIDs[1], quote: "north gate", note: "not yet sent"))
+            let held = try await hub.store.replicaAndKnowledge().1
+            // A page in alice's name, with bob's token.
+            let page = try alice.database.exportPage(excluding: held, limit: 100, newsdbVersion: "test")
+            let forged = try await request(
+                hub.url + "/v1/sync/push", .POST, token: bobToken, body: try ChangeFileWriter.encode(page))
+            #expect(forged.status == 403 && forged.body.contains("syncs with alice's token"))
+            // Alice's new change relayed by bob, from a change file: refused, while what the hub has passes.
+            try bob.apply(try alice.changes())
+            await #expect {
+                try await bob.sync(with: hub, token: bobToken)
+            } throws: { error in
+                "\(error)".contains("only alice's token may push") && "\(error)".contains("403")
+            }
+            #expect(try await hub.store.replicaAndKnowledge().1 == held)
+            try await alice.sync(with: hub, token: aliceToken)
+            try await bob.sync(with: hub, token: bobToken)
+            #expect(try bob.snapshot() == alice.snapshot())
+        }
+    }
+
+    @Test("A token made for a replica is the only one that pushes its changes, from its first push on")
+    func named() async throws {
+        let (alice, bob) = (self.alice, self.bob)
+        try await TestHub.with(.postgresql, in: folder, clock: clock.read) { hub in
+            guard let store = hub.store as? PostgresHubStore else { throw TestFailure("not a PostgreSQL hub") }
+            let aliceID = try alice.database.replica().id
+            let aliceToken = try await store.createToken(name: "alice", replicas: [aliceID]).token
+            let bobToken = try await hub.token("bob")
+            await #expect(throws: StoreError.self) {
+                try await store.createToken(name: "mallory", replicas: [aliceID])
+            }
+            _ = try alice.database.annotate(
+                AnnotationDraft(article: try alice.articleIDs[1], quote: "main gate", note: "alice's"))
+            let page = try alice.database.exportPage(excluding: Knowledge(), limit: 100, newsdbVersion: "test")
+            let forged = try await request(
+                hub.url + "/v1/sync/push", .POST, token: bobToken, body: try ChangeFileWriter.encode(page))
+            #expect(forged.status == 403)
+            try await alice.sync(with: hub, token: aliceToken)
+            try await bob.sync(with: hub, token: bobToken)
+            #expect(try bob.snapshot() == alice.snapshot())
+        }
+    }
+}

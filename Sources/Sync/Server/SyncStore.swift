@@ -18,10 +18,11 @@ public protocol SyncStore: Sendable {
     /// - Parameters:
     ///   - name: What to call the page in errors.
     ///   - maxChanges: Refuse a page of more changes than this.
-    ///   - teammate: Whose token the page came with.
+    ///   - teammate: Whose token the page came with (a store may allow a token to push only some replicas' changes).
     /// - Returns: What applying it did, and everything the server has after it.
     /// - Throws: `StoreError` `.invalidInput` for a page refused for what it holds, `.replicaReused` or
-    ///   `.clockAhead` for changes that cannot be taken, `.busy` when the store stayed busy; or the store's error.
+    ///   `.clockAhead` for changes that cannot be taken, `.notAllowed` for changes the token may not push, `.busy`
+    ///   when the store stayed busy; or the store's error.
     func pushPage(_ page: Data, named name: String, maxChanges: Int, teammate: String?) async throws -> (
         report: ChangeSetReport, knowledge: Knowledge
     )

@@ -100,7 +100,10 @@ struct HubTokens: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokens",
         abstract: "Manage the tokens teammates sync with the hub with.",
-        discussion: "Only a token's SHA-256 is kept: `hub tokens create` shows the token once.",
+        discussion: """
+            Only a token's SHA-256 is kept: `hub tokens create` shows the token once. A token pushes only the changes \
+            of the replicas that first pushed with it, or that `--replica` named (docs/SYNC.md, "Tokens on a hub").
+            """,
         subcommands: [HubTokensList.self, HubTokensCreate.self, HubTokensRevoke.self],
         defaultSubcommand: HubTokensList.self)
 }
@@ -112,10 +115,17 @@ struct HubTokensCreate: AsyncParsableCommand {
     @OptionGroup var hub: HubOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: ArgumentHelp("The teammate's name, shown in the hub's log.", valueName: "name")) var name: String
+    @Option(
+        help: ArgumentHelp(
+            "A replica id whose changes only this token may push (repeatable); a replica also belongs to the first token it pushes with.",
+            valueName: "id"))
+    var replica: [String] = []
 
     func run() async throws {
-        let name = name
-        let (token, record) = try await hub.withStore { store in try await store.createToken(name: name) }
+        let (name, replicas) = (name, replica)
+        let (token, record) = try await hub.withStore { store in
+            try await store.createToken(name: name, replicas: replicas)
+        }
         if output.json {
             try JSONOutput.print(["name": record.name, "token": token, "createdAt": record.createdAt])
         } else {
