@@ -79,6 +79,8 @@ let package = Package(
                 "Store",
                 "Sync",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // ConnectionPoolError, which the pool's failures are, to tell a person the database is unreachable.
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -111,7 +113,13 @@ let package = Package(
             capability: .buildTool(),
             dependencies: ["embed-migrations"]
         ),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Hub", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport"),
         .testTarget(
             name: "StoreTests",
             dependencies: ["Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
@@ -139,7 +147,9 @@ let package = Package(
         ),
         .testTarget(
             name: "newsdbTests",
-            dependencies: ["newsdb", "Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "newsdb", "Store", "Hub", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             exclude: ["Hostile"]
         ),
     ]

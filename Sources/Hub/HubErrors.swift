@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import Store
+import _ConnectionPoolModule
 
 /// How PostgreSQL's failures reach a person: one line, as a `StoreError` whose code the server answers by (a hub
 /// whose database cannot be reached is busy, 503, so clients try again; a refusal of what was sent keeps its code).
@@ -17,6 +18,12 @@ enum HubErrors {
     /// refused connection as busy.
     static func storeError(_ error: any Error, _ context: String, location: HubLocation) -> StoreError {
         if let error = error as? StoreError { return error }
+        if error is ConnectionPoolError {
+            return StoreError(
+                .busy,
+                "cannot reach the hub's database at \(location) (is PostgreSQL running there?); try again shortly",
+                underlying: error)
+        }
         guard let error = error as? PSQLError else {
             return StoreError(.database, "\(context): \(StoreError.describe(error))", underlying: error)
         }

@@ -189,9 +189,29 @@ public struct HubLocation: Sendable, Equatable, CustomStringConvertible {
         return fields
     }
 
-    /// The client's configuration for this location.
+    /// postgres-nio's configuration of one connection to this location, for the first one, made before the pool's.
     /// - Throws: As ``password(environment:)``.
-    func clientConfiguration(environment: [String: String]) throws -> PostgresClient.Configuration {
+    func connectionConfiguration(environment: [String: String]) throws -> PostgresConnection.Configuration {
+        let password = try password(environment: environment)
+        if isSocket {
+            return .init(
+                unixSocketPath: host + "/.s.PGSQL.\(port)", username: user, password: password, database: database)
+        }
+        let tls: PostgresConnection.Configuration.TLS =
+            switch sslMode {
+            case "disable": .disable
+            case "require": .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            default: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: user, password: password, database: database, tls: tls)
+        configuration.options.connectTimeout = .seconds(10)
+        return configuration
+    }
+
+    /// postgres-nio's client configuration for this location, the password read as ``password(environment:)`` does.
+    /// - Throws: `StoreError` `.invalidInput` when a password file named in the location cannot be read.
+    public func clientConfiguration(environment: [String: String]) throws -> PostgresClient.Configuration {
         let password = try password(environment: environment)
         var configuration: PostgresClient.Configuration
         if isSocket {

@@ -39,6 +39,17 @@ public struct PostgresHubStore: SyncStore {
         background.logLevel = max(logger.logLevel, .error)
         let client = PostgresClient(
             configuration: try location.clientConfiguration(environment: environment), backgroundLogger: background)
+        // One connection first, on its own: a server that cannot be reached, or refuses the login, is said at once
+        // (the pool would try again for a minute).
+        do {
+            let connection = try await PostgresConnection.connect(
+                on: PostgresClient.defaultEventLoopGroup.next(),
+                configuration: try location.connectionConfiguration(environment: environment), id: 0, logger: background
+            ).get()
+            try await connection.close()
+        } catch {
+            throw HubErrors.storeError(error, "connecting", location: location)
+        }
         let store = PostgresHubStore(
             client: client, location: location, logger: logger, clock: clock, betweenPullReads: nil)
         return try await withThrowingTaskGroup(of: Void.self) { group in

@@ -171,21 +171,6 @@ import Testing
             }
         }
     }
-}
-
-/// Tokens on the hub are scoped: a token pushes only the changes of the replicas that first pushed with it, or that
-/// its owner named.
-@Suite(.enabled(if: TestPostgres.isEnabled)) struct HubTokenScopeTests {
-    let folder: TemporaryDirectory
-    let clock = TestClock()
-    let alice: TestReplica
-    let bob: TestReplica
-
-    init() throws {
-        folder = try TemporaryDirectory()
-        alice = try TestReplica("alice", in: folder, clock: clock.read)
-        bob = try TestReplica("bob", in: folder, clock: clock.read)
-    }
 
     @Test("Another teammate's token cannot push a replica's new changes, nor a page in its name: 403, nothing applied")
     func scoped() async throws {
