@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "newsdb", targets: ["newsdb"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Sync", targets: ["Sync"]),
+        .library(name: "Hub", targets: ["Hub"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -26,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
@@ -69,11 +72,27 @@ let package = Package(
             ],
             swiftSettings: fuzzed
         ),
+        // The team hub's store on PostgreSQL (`newsdb serve --store postgresql://…`), its schema in hub-migrations/.
+        .target(
+            name: "Hub",
+            dependencies: [
+                "Store",
+                "Sync",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                // ConnectionPoolError, which the pool's failures are, to tell a person the database is unreachable.
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            plugins: ["EmbedMigrations"]
+        ),
         .executableTarget(
             name: "newsdb",
             dependencies: [
                 "Store",
                 "Sync",
+                "Hub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -86,14 +105,21 @@ let package = Package(
             swiftSettings: fuzzed + (fuzzing ? [.define("FUZZING")] : []),
             linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer", "-use-ld=lld"])] : []
         ),
-        // Turns migrations/*.sql into Swift source at build time, so a copied binary carries its schema.
+        // Turns migrations/*.sql (hub-migrations/*.sql for Hub) into Swift source at build time, so a copied binary
+        // carries its schema.
         .executableTarget(name: "embed-migrations", path: "Tools/embed-migrations"),
         .plugin(
             name: "EmbedMigrations",
             capability: .buildTool(),
             dependencies: ["embed-migrations"]
         ),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Hub", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport"),
         .testTarget(
             name: "StoreTests",
             dependencies: ["Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
@@ -102,7 +128,7 @@ let package = Package(
         .testTarget(
             name: "SyncTests",
             dependencies: [
-                "Sync", "Store", "TestSupport",
+                "Sync", "Store", "Hub", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -115,12 +141,15 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             exclude: ["FuzzRegressions"]
         ),
         .testTarget(
             name: "newsdbTests",
-            dependencies: ["newsdb", "Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "newsdb", "Store", "Hub", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             exclude: ["Hostile"]
         ),
     ]

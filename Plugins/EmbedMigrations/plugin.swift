@@ -1,12 +1,14 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds the package's `migrations/*.sql` files into the target that uses this plugin,
-/// byte for byte, so that a copied `newsdb` binary can migrate a database without the source tree.
+/// Embeds the package's `migrations/*.sql` files (`hub-migrations/*.sql` for the Hub target, the PostgreSQL schema)
+/// into the target that uses this plugin, byte for byte, so that a copied `newsdb` binary can migrate a database
+/// without the source tree.
 @main
 struct EmbedMigrations: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
-        let migrations = context.package.directoryURL.appending(path: "migrations", directoryHint: .isDirectory)
+        let migrations = context.package.directoryURL.appending(
+            path: target.name == "Hub" ? "hub-migrations" : "migrations", directoryHint: .isDirectory)
         let names = try FileManager.default.contentsOfDirectory(atPath: migrations.path(percentEncoded: false))
             .filter { $0.hasSuffix(".sql") }
             .sorted()

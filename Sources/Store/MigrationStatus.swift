@@ -10,6 +10,14 @@ public struct AppliedMigration: Sendable, Equatable, Codable {
     public let checksum: String
     /// When it was applied (ISO 8601, UTC).
     public let appliedAt: String
+
+    /// Creates a record (another store's bookkeeping, the team hub's, reads its own).
+    public init(version: Int, name: String, checksum: String, appliedAt: String) {
+        self.version = version
+        self.name = name
+        self.checksum = checksum
+        self.appliedAt = appliedAt
+    }
 }
 
 /// Where a database stands against the migrations built into this binary.

@@ -32,6 +32,9 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         case replicaReused
         /// A received change is stamped too far ahead of this machine's clock (docs/SYNC.md, "Clocks").
         case clockAhead
+        /// The changes are not the sender's to give: on the team hub, a token pushes only the changes of the replicas
+        /// that first pushed with it or that its owner named (docs/SYNC.md, "Tokens on a hub").
+        case notAllowed
         /// Reading or writing a file failed.
         case io
         /// The database stayed locked by another writer for longer than a writer waits (10 s); trying again later

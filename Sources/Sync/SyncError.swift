@@ -15,6 +15,8 @@ public struct SyncError: Error, HTTPResponseError, CustomStringConvertible, Send
         case unauthorized
         /// No endpoint has this path (404).
         case notFound
+        /// The token may not push what the request carries (403).
+        case forbidden
         /// The endpoint takes another method (405).
         case methodNotAllowed
         /// The changes would reuse change ids or are stamped too far ahead (409).
@@ -50,6 +52,7 @@ public struct SyncError: Error, HTTPResponseError, CustomStringConvertible, Send
         case .badRequest: .badRequest
         case .unauthorized: .unauthorized
         case .notFound: .notFound
+        case .forbidden: .forbidden
         case .methodNotAllowed: .methodNotAllowed
         case .conflict: .conflict
         case .contentTooLarge: .contentTooLarge
@@ -87,6 +90,7 @@ extension SyncError {
             switch error.code {
             case .invalidInput: self.init(.badRequest, error.message, underlying: error)
             case .replicaReused, .clockAhead: self.init(.conflict, error.message, underlying: error)
+            case .notAllowed: self.init(.forbidden, error.message, underlying: error)
             case .busy: self.init(.busy, "the server's database is busy; try again shortly", underlying: error)
             default: self.init(.failed, "the server failed: \(error.message)", underlying: error)
             }

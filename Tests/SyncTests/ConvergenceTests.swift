@@ -21,7 +21,7 @@ import Testing
             clock.advance(Double(Int.random(in: 0...2, using: &random)))
             let index = Int.random(in: 0..<replicas.count, using: &random)
             if Int.random(in: 0..<10, using: &random) < 7 {
-                try randomChange(on: replicas[index], &random)
+                try Self.randomChange(on: replicas[index], &random)
                 continue
             }
             let target = (index + Int.random(in: 1..<replicas.count, using: &random)) % replicas.count
@@ -55,7 +55,8 @@ import Testing
         }
     }
 
-    private func randomChange(on replica: TestReplica, _ random: inout SeededGenerator) throws {
+    /// One random local change on `replica`, or none when the one drawn cannot be made.
+    static func randomChange(on replica: TestReplica, _ random: inout SeededGenerator) throws {
         let database = replica.database
         let live = try database.annotations()
         let tags = ["claim", "check", "quote", "numbers"]

@@ -33,13 +33,20 @@ struct RunningServer {
                 host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes, maxPageChanges: maxPageChanges,
                 newsdbVersion: "test", idleTimeout: idleTimeout),
             logger: logger)
+        let (port, task) = try await launch(server)
+        return RunningServer(url: "http://127.0.0.1:\(port)", database: database, log: log, task: task)
+    }
+
+    /// Runs `server` on the servers' threads until the task is cancelled.
+    /// - Returns: The port it listens on, once it listens, and its task.
+    static func launch(_ server: SyncServer) async throws -> (port: Int, task: Task<Void, any Error>) {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let task = Task(executorPreference: ServerThreads.shared) {
             try await server.run(handlingSignals: false) { continuation.yield($0) }
         }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw TestFailure("the server did not start") }
-        return RunningServer(url: "http://127.0.0.1:\(port)", database: database, log: log, task: task)
+        return (port, task)
     }
 
     func stop() async throws {

@@ -53,6 +53,27 @@ public enum ChangeFileReader {
         }
     }
 
+    /// Reads a page received over HTTP, checked as a file is, into its header and its changes, for a store that
+    /// keeps changes elsewhere than in a ``NewsDatabase`` (the team hub on PostgreSQL). Nothing is applied.
+    /// - Parameters:
+    ///   - name: What to call it in errors.
+    ///   - maxChanges: Refuse a page of more changes than this (counted, not taken from its count line).
+    /// - Returns: The header and the changes, in the page's order.
+    /// - Throws: As ``apply(_:to:progress:)``.
+    public static func readPage(_ data: Data, named name: String, maxChanges: Int = .max) throws -> (
+        header: ChangeSetHeader, changes: [Change]
+    ) {
+        var read: (header: ChangeSetHeader, changes: [Change])?
+        _ = try apply(ChangeFileInput(data: data, name: name), maxChanges: maxChanges, progress: nil) { header, next in
+            var changes: [Change] = []
+            while let change = try next() { changes.append(change) }
+            read = (header, changes)
+            return ChangeSetReport(sender: header.sender.name)
+        }
+        guard let read else { throw ChangeFileHeader.notAChangeFile(name) }
+        return read
+    }
+
     private static func apply(
         _ file: ChangeFileInput, to database: NewsDatabase, maxChanges: Int, progress: ((Double) -> Void)?
     ) throws -> ChangeSetReport {

@@ -7,6 +7,12 @@ public struct AccessToken: Sendable, Equatable, Codable {
     public let name: String
     /// When the token was made (ISO 8601, UTC).
     public let createdAt: String
+
+    /// Creates a record (another store's, the team hub's, reads its own).
+    public init(name: String, createdAt: String) {
+        self.name = name
+        self.createdAt = createdAt
+    }
 }
 
 extension NewsDatabase {
@@ -68,7 +74,7 @@ extension NewsDatabase {
     }
 
     /// The teammate among `rows` whose hash is that of `presented`, compared in constant time.
-    static func owner(of presented: String, among rows: [(name: String, hash: String)]) -> String? {
+    public static func owner(of presented: String, among rows: [(name: String, hash: String)]) -> String? {
         let hash = Array(sha256Hex(presented).utf8)
         var owner: String?
         for (name, stored) in rows {
@@ -81,7 +87,7 @@ extension NewsDatabase {
     }
 
     /// A new token: `ndb_` and 32 random bytes from the system's generator (getrandom(2)), in base64url.
-    static func newToken() -> String {
+    public static func newToken() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         let base64 = Data(bytes).base64EncodedString()
@@ -89,6 +95,11 @@ extension NewsDatabase {
             .replacingOccurrences(of: "=", with: "")
         return "ndb_" + base64
     }
+}
+
+extension NewsDatabase {
+    /// The SHA-256 (hex) a token is kept as, here and on the team hub.
+    public static func tokenHash(_ token: String) -> String { sha256Hex(token) }
 }
 
 extension Bool {

@@ -15,6 +15,11 @@ public struct ChangeSetReport: Sendable, Equatable, Codable {
     public var released: Int = 0
     /// Conflicts on the annotations these changes touched, after applying them.
     public var conflicts: Int = 0
+
+    /// A report of nothing applied yet, for changes from `sender` (another store, the team hub's, fills its own).
+    public init(sender: String) {
+        self.sender = sender
+    }
 }
 
 extension NewsDatabase {
@@ -64,7 +69,8 @@ extension NewsDatabase {
     }
 
     /// Refuses a set from a newer schema, or one claiming to cover changes its sender lacks.
-    private static func checkReceivable(_ header: ChangeSetHeader) throws {
+    /// - Throws: `StoreError` `.invalidInput`.
+    public static func checkReceivable(_ header: ChangeSetHeader) throws {
         guard header.schemaVersion <= Self.changeSchemaVersion else {
             throw StoreError(
                 .invalidInput,
@@ -92,7 +98,7 @@ extension NewsDatabase {
             throw StoreError(
                 .invalidInput, "these changes were exported by this replica (\(me.name)); import a teammate's file")
         }
-        let checks = ReceivedChangeChecks(header, me: me, wallClock: wallClock, db)
+        let checks = ReceivedChangeChecks(header, me: me, wallClock: wallClock)
         try checks.checkOwnCounter(local.counter)
         var knowledge = try Self.knowledge(db)
         var applier = ChangeApplier(db)
@@ -113,7 +119,7 @@ extension NewsDatabase {
         while let change = try next() {
             try checks.checkClock(change)
             guard !knowledge.contains(change.id) else {
-                try checks.checkSameAsStored(change, origin: try applier.originNumber(change.id.origin))
+                try checks.checkSameAsStored(change, origin: try applier.originNumber(change.id.origin), db)
                 report.duplicates += 1
                 continue
             }

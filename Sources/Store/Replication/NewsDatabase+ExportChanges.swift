@@ -65,7 +65,8 @@ extension NewsDatabase {
     }
 
     /// Reads, in one snapshot, the changes a teammate who has `known` lacks, and hands them to `change` one at a
-    /// time: article versions first, then creations, then edits (each group in clock order), then changes waiting
+    /// time: article versions first, then creations, then edits (each group by origin and counter, which for one
+    /// origin is its clock order), then changes waiting
     /// here for what they need. The cost grows with the changes sent, not with the whole history.
     /// - Parameters:
     ///   - known: What the receiver is known to have (empty: everything is sent).
@@ -150,6 +151,19 @@ extension NewsDatabase {
     }
 }
 
+extension NewsDatabase {
+    /// The rows of `table` holding changes of one origin between two counters, by counter: a range of the table's
+    /// index on (origin, counter), read from where the range starts, so a page costs what it holds, not what was
+    /// sent before it (pages were sorted by clock, which read and sorted the whole remainder for every page).
+    static func changeRangeQuery(table: String, columns: String) -> String {
+        let clock = table == "pending_changes" ? "NULL AS hlc" : "hlc"
+        return """
+            SELECT counter, \(clock), \(columns) FROM \(table) WHERE origin = ? AND counter BETWEEN ? AND ?
+            ORDER BY counter
+            """
+    }
+}
+
 /// Part of the changes a teammate lacks (``NewsDatabase/exportPage(excluding:limit:newsdbVersion:)``).
 public struct ChangePage: Sendable {
     /// The sender, what it has, and what this page accounts for.
@@ -158,6 +172,13 @@ public struct ChangePage: Sendable {
     public let changes: [Change]
     /// Whether no change is left to send after this page.
     public let isLast: Bool
+
+    /// Creates a page (a store other than a ``NewsDatabase`` makes its own: the team hub's).
+    public init(header: ChangeSetHeader, changes: [Change], isLast: Bool) {
+        self.header = header
+        self.changes = changes
+        self.isLast = isLast
+    }
 }
 
 /// Reads the changes in `covers` from where they are kept (see migrations/0003_create_change_log.sql).
@@ -226,22 +247,13 @@ private final class ChangeExporter {
         try each(table: "changes", columns: "at, kind, annotation_id, field, value, seen") { row, id, clock in
             try Self.edit(row, id: id, clock: clock)
         }
-        for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT o.id AS origin_id, p.counter, p.change FROM pending_changes p JOIN origins o ON o.n = p.origin
-                ORDER BY p.origin, p.counter
-                """)
-        {
-            let id = ChangeID(origin: row["origin_id"], counter: row["counter"])
-            guard covers.contains(id) else { continue }
-            try emitUnlessFull { try PendingChange.decode(row["change"], origin: id.origin) }
-            if full { break }
+        try each(table: "pending_changes", columns: "change") { row, id, _ in
+            try PendingChange.decode(row["change"], origin: id.origin)
         }
         return count
     }
 
-    /// Calls `make` for each row of `table` whose change is in `covers`, in clock order.
+    /// Calls `make` for each row of `table` whose change is in `covers`, by origin and counter.
     private func each(
         table: String, columns: String, make: (Row, ChangeID, HLCTimestamp) throws -> Change
     ) throws {
@@ -250,16 +262,15 @@ private final class ChangeExporter {
                 let last = ranges.last?.upperBound
             else { continue }
             let rows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT counter, hlc, \(columns) FROM \(table) WHERE origin = ? AND counter BETWEEN ? AND ?
-                    ORDER BY hlc
-                    """,
+                db, sql: NewsDatabase.changeRangeQuery(table: table, columns: columns),
                 arguments: [number, first, last])
+            let waiting = table == "pending_changes"
             while let row = try rows.next() {
                 let id = ChangeID(origin: origin, counter: row["counter"])
-                guard ranges.contains(where: { $0.contains(id.counter) }) else { continue }
-                guard let clock = (row["hlc"] as String?).flatMap(HLCTimestamp.init(text:)) else {
+                guard covers.contains(id) else { continue }
+                // A waiting change carries its clock inside it.
+                let stamp = waiting ? HLCTimestamp(milliseconds: 0, counter: 0, replica: origin) : nil
+                guard let clock = stamp ?? (row["hlc"] as String?).flatMap(HLCTimestamp.init(text:)) else {
                     throw StoreError(.database, "change \(id) in \(table) has no readable clock")
                 }
                 try emitUnlessFull { try make(row, id, clock) }
@@ -403,8 +414,19 @@ enum PendingChange {
 }
 
 extension Change {
+    /// The change alone, in the change file's line format with its origin named (as waiting changes are kept): what a
+    /// store that keeps changes as text (the team hub) stores, read back by ``init(storedLine:)`` byte for byte.
+    /// - Throws: `StoreError` `.invalidInput` for a change the format cannot carry.
+    public func storedLine() throws -> String { try PendingChange.encode(self) }
+
+    /// Reads a change ``storedLine()`` wrote.
+    /// - Throws: `StoreError` `.database` when the text is not such a line.
+    public init(storedLine: String, origin: String) throws {
+        self = try PendingChange.decode(storedLine, origin: origin)
+    }
+
     /// Roughly how many bytes the change takes in a change file: its texts, and a little for the rest.
-    var textBytes: Int {
+    public var textBytes: Int {
         switch body {
         case .article(let version):
             return 200 + version.title.utf8.count + version.body.utf8.count + (version.dek?.utf8.count ?? 0)

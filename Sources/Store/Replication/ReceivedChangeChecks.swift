@@ -4,31 +4,33 @@ import GRDB
 /// The checks a teammate's changes pass before any is applied, beyond their format: that no change id is reused with
 /// other content, that this replica's own counter is not behind what teammates hold of it, and that no timestamp
 /// runs too far ahead of this machine's clock. Each refusal names the replica concerned and says what to do; the
-/// whole set is refused, so nothing is applied.
-struct ReceivedChangeChecks {
+/// whole set is refused, so nothing is applied. A store of its own (the team hub's) makes the same checks with it.
+public struct ReceivedChangeChecks: Sendable {
     /// How far ahead of this machine's clock a received timestamp may be: one day. Beyond it, one replica with a
     /// wrong clock (a dead battery, a wrong year) would win every concurrent edit for as long as it is ahead; within
     /// it, a clock some hours off (a time zone taken for UTC) still syncs, and the hybrid clock keeps later local
     /// edits after it.
     static let maximumClockLead: Int64 = 86_400_000
 
-    let header: ChangeSetHeader
-    let me: Replica
+    /// The set's header.
+    public let header: ChangeSetHeader
+    /// The receiving replica.
+    public let me: Replica
     /// The latest millisecond a received change may carry.
     let horizon: Int64
-    private let db: Database
 
-    init(_ header: ChangeSetHeader, me: Replica, wallClock: Date, _ db: Database) {
+    /// The checks of the set `header` begins, received by `me` when its clock reads `wallClock`.
+    public init(_ header: ChangeSetHeader, me: Replica, wallClock: Date) {
         self.header = header
         self.me = me
-        self.db = db
         horizon = Int64((wallClock.timeIntervalSince1970 * 1000).rounded(.down)) + Self.maximumClockLead
     }
 
     /// Refuses a set whose sender holds more of this replica's changes than it has made: the database is a copy or
     /// a backup put back, whose next changes would reuse ids teammates already hold with other content.
     /// - Parameter counter: This replica's counter.
-    func checkOwnCounter(_ counter: Int64) throws {
+    /// - Throws: `StoreError` `.replicaReused`.
+    public func checkOwnCounter(_ counter: Int64) throws {
         guard let held = header.knowledge.ranges[me.id]?.last?.upperBound, held > counter else { return }
         throw StoreError(
             .replicaReused,
@@ -38,7 +40,8 @@ struct ReceivedChangeChecks {
     }
 
     /// Refuses a change stamped too far ahead of this machine's clock.
-    func checkClock(_ change: Change) throws {
+    /// - Throws: `StoreError` `.clockAhead`.
+    public func checkClock(_ change: Change) throws {
         guard change.clock.milliseconds > horizon else { return }
         let lead = Double(change.clock.milliseconds - horizon + Self.maximumClockLead) / 1000
         throw StoreError(
@@ -52,7 +55,7 @@ struct ReceivedChangeChecks {
     /// Refuses a change whose id is already here with other content: two databases made changes under one id.
     /// A change whose effect is no longer stored (overwritten by a later one) cannot be compared, and passes.
     /// - Parameter origin: The local number of the change's origin.
-    func checkSameAsStored(_ change: Change, origin: Int64) throws {
+    func checkSameAsStored(_ change: Change, origin: Int64, _ db: Database) throws {
         let stored = try Row.fetchOne(
             db.cachedStatement(
                 sql: """
@@ -64,8 +67,15 @@ struct ReceivedChangeChecks {
                     """),
             arguments: [origin, change.id.counter])
         guard let stored else { return }
-        let subject: String = stored["subject"]
-        let hlc: String? = stored["hlc"]
+        try checkSame(change, storedSubject: stored["subject"], storedClock: stored["hlc"])
+    }
+
+    /// Refuses `change` when the change stored under its id is about another subject or has another clock.
+    /// - Parameters:
+    ///   - storedSubject: The article or annotation the stored change is about.
+    ///   - storedClock: Its hybrid clock timestamp as text, when it has one.
+    /// - Throws: `StoreError` `.replicaReused`.
+    public func checkSame(_ change: Change, storedSubject subject: String, storedClock hlc: String?) throws {
         guard subject != change.subject || (hlc != nil && hlc != change.clock.description) else { return }
         let whose = change.id.origin == me.id ? "this replica (\(me.name))" : name(of: change.id.origin)
         let what =

@@ -31,11 +31,13 @@ extension SyncServer {
         router.get(RouterPath(SyncProtocol.health)) { _, _ in Self.json(Data(#"{"status":"ok"}"#.utf8)) }
 
         let sync = router.group()
-            .add(middleware: TokenAuthentication(database: database))
+            .add(middleware: TokenAuthentication(store: store))
             .add(middleware: BodyLimit(maxBodyBytes: configuration.maxBodyBytes))
         sync.get(RouterPath(SyncProtocol.info)) { _, _ in try await self.info() }
         sync.post(RouterPath(SyncProtocol.pull)) { request, _ in try await self.pull(request) }
-        sync.post(RouterPath(SyncProtocol.push)) { request, _ in try await self.push(request) }
+        sync.post(RouterPath(SyncProtocol.push)) { request, context in
+            try await self.push(request, teammate: context.teammate)
+        }
         for (path, method) in endpoints.dropFirst() {
             for other in Self.otherMethods where other != method {
                 sync.on(RouterPath(path), method: other) { request, _ -> Response in
@@ -48,7 +50,7 @@ extension SyncServer {
 
     /// `GET /v1/sync`: the server's description.
     private func info() async throws -> Response {
-        let (replica, knowledge) = try await database.async.replicaAndKnowledge()
+        let (replica, knowledge) = try await store.replicaAndKnowledge()
         let info = ServerInfo(
             format: ChangeFileFormat.name, version: ChangeFileFormat.version, schema: NewsDatabase.changeSchemaVersion,
             newsdb: configuration.newsdbVersion, replica: replica, knowledge: knowledge,
@@ -70,7 +72,7 @@ extension SyncServer {
             throw SyncError(.badRequest, "the pull's limit must be at least 1 (it was \(limit))")
         }
         let limit = min(pull.limit ?? configuration.maxPageChanges, configuration.maxPageChanges)
-        let page = try await database.async.exportPage(
+        let page = try await store.pullPage(
             excluding: pull.knowledge, limit: limit, newsdbVersion: configuration.newsdbVersion)
         var response = try Self.body(try ChangeFileWriter.encode(page), compressing: Self.acceptsGzip(request))
         response.headers[HTTPField.Name(SyncProtocol.pageHeader)!] = page.isLast ? "last" : "more"
@@ -78,13 +80,14 @@ extension SyncServer {
     }
 
     /// `POST /v1/sync/push`: a page applied in one transaction, and what the server has after it.
-    private func push(_ request: Request) async throws -> Response {
+    private func push(_ request: Request, teammate: String?) async throws -> Response {
         let body = try await request.body.collect(upTo: configuration.maxBodyBytes)
-        let report = try await ChangeFileReader.applyPage(
-            Data(buffer: body), named: "the pushed page", to: database, maxChanges: configuration.maxPageChanges)
+        let (report, knowledge) = try await store.pushPage(
+            Data(buffer: body), named: "the pushed page", maxChanges: configuration.maxPageChanges,
+            teammate: teammate)
         let result = PushResult(
             applied: report.applied, duplicates: report.duplicates, waiting: report.waiting, released: report.released,
-            conflicts: report.conflicts, knowledge: try await database.async.knowledge())
+            conflicts: report.conflicts, knowledge: knowledge)
         return Self.json(try JSONEncoder().encode(result))
     }
 

@@ -43,26 +43,51 @@ public struct SyncServerConfiguration: Sendable {
     }
 }
 
-/// The sync server: the endpoints of ``SyncProtocol`` over one database, on Hummingbird.
+/// The sync server: the endpoints of ``SyncProtocol`` over one store (a replica's database, or the team hub's), on
+/// Hummingbird.
 public struct SyncServer: Sendable {
-    let database: NewsDatabase
+    let store: any SyncStore
     let configuration: SyncServerConfiguration
     let logger: Logger
     /// The address listened on: `configuration.host`, resolved once, so that what was checked is what is bound.
     let address: String
 
-    /// Prepares a server. Refuses to listen beyond loopback while no teammate has a token, so that a server is
-    /// never reachable from the network with nobody able to use it as intended.
+    /// Prepares a server of a replica's own database. Refuses to listen beyond loopback while no teammate has a
+    /// token, so that a server is never reachable from the network with nobody able to use it as intended.
     /// - Parameters:
     ///   - database: The database to serve, best opened with `.pool` connections.
     ///   - logger: Where each request gets its line (method, path, status, duration, teammate), at info level.
     /// - Throws: `StoreError` `.invalidInput`.
     public init(database: NewsDatabase, configuration: SyncServerConfiguration, logger: Logger) throws {
+        let address = try Self.address(configuration, hasTokens: { try !database.tokens().isEmpty })
+        self.init(store: DatabaseSyncStore(database), configuration: configuration, logger: logger, address: address)
+    }
+
+    /// Prepares a server of `store` (the team hub's, say), with the same refusal as
+    /// ``init(database:configuration:logger:)``.
+    /// - Throws: `StoreError` `.invalidInput`, or the store's error.
+    public init(store: any SyncStore, configuration: SyncServerConfiguration, logger: Logger) async throws {
+        let hasTokens = try await store.hasTokens()
+        let address = try Self.address(configuration, hasTokens: { hasTokens })
+        self.init(store: store, configuration: configuration, logger: logger, address: address)
+    }
+
+    private init(store: any SyncStore, configuration: SyncServerConfiguration, logger: Logger, address: String) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        self.address = address
+    }
+
+    /// The address to listen on, once the limits and the host are checked.
+    private static func address(_ configuration: SyncServerConfiguration, hasTokens: () throws -> Bool) throws
+        -> String
+    {
         guard configuration.maxBodyBytes > 0, configuration.maxPageChanges > 0 else {
             throw StoreError(.invalidInput, "the body and page limits must be positive")
         }
         let resolved = try Self.resolve(configuration.host, port: configuration.port)
-        if !Self.isLoopback(resolved), try database.tokens().isEmpty {
+        if !Self.isLoopback(resolved), try !hasTokens() {
             throw StoreError(
                 .invalidInput,
                 "refusing to listen on \(configuration.host) while no teammate has a token; make one with `newsdb tokens create NAME`"
@@ -71,10 +96,7 @@ public struct SyncServer: Sendable {
         guard let address = resolved.ipAddress else {
             throw StoreError(.invalidInput, "cannot listen on \(configuration.host): not an IP address")
         }
-        self.database = database
-        self.configuration = configuration
-        self.logger = logger
-        self.address = address
+        return address
     }
 
     /// The address `host` names.

@@ -7,7 +7,7 @@ import Store
 /// authentication of their own, in a group of their own.
 struct TokenAuthentication: RouterMiddleware {
     typealias Context = SyncRequestContext
-    let database: NewsDatabase
+    let store: any SyncStore
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -19,7 +19,7 @@ struct TokenAuthentication: RouterMiddleware {
             )
         }
         let token = String(value.dropFirst("Bearer ".count))
-        guard let owner = try await database.async.tokenOwner(token) else {
+        guard let owner = try await store.tokenOwner(token) else {
             throw SyncError(
                 .unauthorized, "the token was not accepted (revoked or mistyped); ask the server's owner for a new one")
         }
