@@ -17,7 +17,8 @@ struct NewsDB: AsyncParsableCommand {
         subcommands: [
             Init.self, Import.self, List.self, Show.self, Search.self, Annotate.self, Annotations.self,
             SyncCommand.self,
-            Serve.self, Peers.self, Tokens.self, Conflicts.self, Resolve.self, Status.self, Check.self, Migrate.self,
+            Serve.self, Web.self, Peers.self, Tokens.self, Conflicts.self, Resolve.self, Status.self, Check.self,
+            Migrate.self,
             Restore.self,
         ]
     )

@@ -32,13 +32,8 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let database = try NewsDatabase.open(
-            at: global.databasePath, options: .init(backup: !global.noBackup, connections: .pool))
-        GlobalOptions.reportMigration(database.migration, path: global.databasePath)
-        var logger = Logger(label: "newsdb.serve")
-        logger.logLevel =
-            ProcessInfo.processInfo.environment["NEWSDB_LOG"]
-            .flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+        let database = try global.openForServing()
+        let logger = GlobalOptions.requestLogger("newsdb.serve")
         let server = try SyncServer(
             database: database,
             configuration: SyncServerConfiguration(
