@@ -98,3 +98,30 @@ import Testing
         #expect(try team.bob.run("web", "--help").stdout.contains("127.0.0.1"))
     }
 }
+
+/// `newsdb diff`: two revisions compared word by word from the terminal.
+@Suite struct DiffCommandTests {
+    @Test("newsdb diff marks deleted and inserted words and names the annotations they touched; --json too")
+    func diff() throws {
+        let scratch = try TemporaryDirectory()
+        let cli = CLIRunner(database: scratch.path("d.sqlite"))
+        let first = try scratch.write("a.txt", "Budget\n\nThe council approved 4.5 million for the main gate.\n")
+        #expect(try cli.run("import", first).status == 0)
+        let listed = try JSONSerialization.jsonObject(with: Data(try cli.run("list", "--json").stdout.utf8))
+        let id = try #require((listed as? [[String: Any]])?.first?["id"] as? String)
+        #expect(try cli.run("annotate", id, "--quote", "4.5 million").status == 0)
+        let second = try scratch.write("b.txt", "Budget\n\nThe council approved 5.1 million for the main gate.\n")
+        #expect(try cli.run("import", second, "--revision-of", id).status == 0)
+        let text = try cli.run("diff", String(id.prefix(8)))
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("[-4.5-]{+5.1+}"))
+        #expect(text.stdout.contains("fuzzy  “4.5 million”"))
+        let json = try JSONSerialization.jsonObject(with: Data(try cli.run("diff", id, "--json").stdout.utf8))
+        let change = try #require(((json as? [String: Any])?["changes"] as? [[String: Any]])?.first)
+        #expect(change["deleted"] as? String == "4.5" && change["from_start"] as? Int != nil)
+        let missing = try cli.run("diff", id, "--from", "7")
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "newsdb: article \(id.prefix(8)) has revisions 1 to 2; there is no revision 7\n")
+        #expect(try cli.run("diff", id, "--to", "0").status == 64)
+    }
+}
