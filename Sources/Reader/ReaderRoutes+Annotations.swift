@@ -62,6 +62,36 @@ extension ReaderServer {
         }
     }
 
+    /// `POST /api/annotations/{id}/resolve`: settles a conflict on the annotation, as `newsdb resolve` does.
+    func addResolveRoute(_ api: RouterGroup<ReaderRequestContext>) {
+        api.post("annotations/:id/resolve") { request, context in
+            let id = try context.parameters.require("id")
+            let body = try await self.decode(
+                Resolution.self, from: request, shape: #"{"field", "keep"} or {"field": "note", "note"}"#)
+            let resolution: Store.Resolution
+            switch (body.keep, body.note) {
+            case (let keep?, nil): resolution = Store.Resolution(keep: keep)
+            case (nil, let note?): resolution = .note(note)
+            default: throw ReaderError(.badRequest, "give either keep (a value's number, author or change) or note")
+            }
+            let resolved = try await self.run { database in
+                let annotation = try database.annotation(id)
+                return try database.resolve("\(annotation.id)/\(body.field)", resolution)
+            }
+            return try Self.json(try await self.annotationJSON(resolved))
+        }
+    }
+
+    /// The body of `POST /api/annotations/{id}/resolve`.
+    struct Resolution: Decodable {
+        /// The field in conflict: note, color, motivation, selector or deleted.
+        let field: String
+        /// The value to keep: `winner`, `other`, its number (1 the winner), its author's name or its change id.
+        let keep: String?
+        /// A new note, for a conflict on the note.
+        let note: String?
+    }
+
     /// The annotation `id`, refused with 409 when it is deleted.
     private static func live(_ id: String, in database: NewsDatabase) throws -> Annotation {
         let annotation = try database.annotation(id)

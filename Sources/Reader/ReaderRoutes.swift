@@ -36,6 +36,7 @@ extension ReaderServer {
         }
         addArticleRoutes(api)
         addAnnotationRoutes(api)
+        addResolveRoute(api)
         return router
     }
 

@@ -251,3 +251,56 @@ extension ReaderAPITests {
         }
     }
 }
+
+extension ReaderAPITests {
+    @Test("A conflict shows on its annotation with both values and is resolved in place, as newsdb resolve does")
+    func resolveConflict() async throws {
+        let made = try annotate("main gate")
+        let bob = try NewsDatabase.open(
+            at: fixture.folder.path("bob.sqlite"),
+            options: .init(backup: false, clock: { Date(timeIntervalSince1970: 1_790_000_000) }))
+        try bob.rename(to: "bob")
+        let toBob = fixture.folder.path("to-bob.json")
+        try ChangeFileWriter.export(from: fixture.database, for: nil, to: toBob, newsdbVersion: "test")
+        _ = try ChangeFileReader.apply(toBob, to: bob)
+        try fixture.database.editAnnotation(made.id, AnnotationChanges(note: "alice's note"))
+        try bob.editAnnotation(made.id, AnnotationChanges(note: "bob's note"))
+        let toAlice = fixture.folder.path("to-alice.json")
+        try ChangeFileWriter.export(from: bob, for: nil, to: toAlice, newsdbVersion: "test")
+        _ = try ChangeFileReader.apply(toAlice, to: fixture.database)
+        #expect(try fixture.database.conflicts().count == 1)
+        try await fixture.withRouter { client in
+            let session = try await fixture.login(client)
+            try await client.execute(uri: "/api/articles/\(fixture.articleID)", method: .get, headers: session.read) {
+                response in
+                let annotation = try #require((try object(response)["annotations"] as? [[String: Any]])?.first)
+                let conflicts = try #require(annotation["conflicts"] as? [[String: Any]])
+                #expect(Set(conflicts.compactMap { $0["author"] as? String }) == ["alice", "bob"])
+                #expect(Set(conflicts.compactMap { $0["value"] as? String }) == ["alice's note", "bob's note"])
+                #expect(conflicts.allSatisfy { $0["field"] as? String == "note" && $0["time"] is String })
+            }
+            let before = try fixture.snapshot()
+            for request in [
+                ["field": "note"], ["field": "nothing", "keep": "alice"], ["field": "color", "keep": "1"],
+            ] {
+                try await client.execute(
+                    uri: "/api/annotations/\(made.id)/resolve", method: .post, headers: session.write,
+                    body: try body(request)
+                ) { response in
+                    #expect(response.status == .badRequest || response.status == .notFound, "\(request)")
+                }
+            }
+            #expect(try fixture.snapshot() == before)
+            try await client.execute(
+                uri: "/api/annotations/\(made.id)/resolve", method: .post, headers: session.write,
+                body: try body(["field": "note", "keep": "alice"])
+            ) { response in
+                #expect(response.status == .ok)
+                let annotation = try object(response)
+                #expect(annotation["note"] as? String == "alice's note")
+                #expect((annotation["conflicts"] as? [Any])?.isEmpty == true)
+            }
+        }
+        #expect(try fixture.database.conflicts().isEmpty)
+    }
+}

@@ -364,7 +364,8 @@ import Testing
             ("/api/articles/{id}", "get"), ("/api/articles/{id}/diff", "get"),
             ("/api/articles/{id}/annotations", "post"),
             ("/api/annotations/{id}", "patch"), ("/api/annotations/{id}", "delete"),
-            ("/api/annotations/{id}/restore", "post"), ("/api/tags", "get"), ("/api/authors", "get"),
+            ("/api/annotations/{id}/restore", "post"), ("/api/annotations/{id}/resolve", "post"), ("/api/tags", "get"),
+            ("/api/authors", "get"),
         ]
         for (path, method) in routes { #expect(paths[path]?[method] != nil, "\(method) \(path)") }
         #expect(paths.values.map(\.count).reduce(0, +) == routes.count)
