@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/JohnSundell/Ink", exact: "0.6.0"),
     ],
     targets: [
         .target(
@@ -87,12 +88,31 @@ let package = Package(
             ],
             plugins: ["EmbedMigrations"]
         ),
+        // The browser reader (`newsdb web`): its server, JSON API and the page's files from web/, embedded.
+        .target(
+            name: "Reader",
+            dependencies: [
+                "Store",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Ink", package: "Ink"),
+            ],
+            exclude: ["openapi.json"],
+            plugins: ["EmbedWebAssets"]
+        ),
         .executableTarget(
             name: "newsdb",
             dependencies: [
                 "Store",
                 "Sync",
                 "Hub",
+                "Reader",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -112,6 +132,13 @@ let package = Package(
             name: "EmbedMigrations",
             capability: .buildTool(),
             dependencies: ["embed-migrations"]
+        ),
+        // Turns web/ and Sources/Reader/openapi.json into Swift source at build time, so a copied binary serves the reader.
+        .executableTarget(name: "embed-web", path: "Tools/embed-web"),
+        .plugin(
+            name: "EmbedWebAssets",
+            capability: .buildTool(),
+            dependencies: ["embed-web"]
         ),
         .target(
             name: "TestSupport",
@@ -146,9 +173,23 @@ let package = Package(
             exclude: ["FuzzRegressions"]
         ),
         .testTarget(
+            name: "ReaderTests",
+            dependencies: [
+                "Reader", "Store", "TestSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "newsdbTests",
             dependencies: [
                 "newsdb", "Store", "Hub", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                // For `newsdb web`'s end-to-end test, as a browser talks to it.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             exclude: ["Hostile"]
         ),

@@ -72,9 +72,11 @@ extension NewsDatabase {
             else { throw StoreError(.notFound, "no article matches '\(draft.article)'; run `newsdb list`") }
             let body: String = article["body"]
             let text = AnchoringText(body)
-            let range = try QuoteLocator.locate(
-                draft.quote, occurrence: draft.occurrence, in: text, articleID: articleID,
-                headings: [("title", article["title"]), ("dek", article["dek"])])
+            let range =
+                try draft.position?.range(of: draft.quote, in: text, articleID: articleID)
+                ?? QuoteLocator.locate(
+                    draft.quote, occurrence: draft.occurrence, in: text, articleID: articleID,
+                    headings: [("title", article["title"]), ("dek", article["dek"])])
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM annotations WHERE id = ?)", arguments: [id])
                 == true
             {
@@ -171,6 +173,22 @@ extension NewsDatabase {
                 try local.record(.delete(annotation: id, seen: local.seen))
             }
             return try ids.map { try Self.fetchAnnotation(id: $0, db) }
+        }
+    }
+
+    /// Brings back a deleted annotation (the undo of a delete), as a new recorded change, in one transaction.
+    /// - Returns: The annotation as restored.
+    /// - Throws: `StoreError`: `.notFound`/`.ambiguous` for the id, `.invalidInput` when it is not deleted.
+    @discardableResult
+    public func restoreAnnotation(_ idOrPrefix: String) throws -> Annotation {
+        let now = Timestamp.string(clock())
+        return try write("restoring an annotation", at: now) { db, local in
+            let id = try Self.resolveAnnotationID(idOrPrefix, db)
+            guard
+                try String.fetchOne(db, sql: "SELECT deleted_at FROM annotations WHERE id = ?", arguments: [id]) != nil
+            else { throw StoreError(.invalidInput, "annotation \(id.prefix(8)) is not deleted") }
+            try local.record(.restore(annotation: id, seen: local.seen))
+            return try Self.fetchAnnotation(id: id, db)
         }
     }
 

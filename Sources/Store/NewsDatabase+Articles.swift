@@ -23,14 +23,16 @@ extension NewsDatabase {
     /// - Throws: `StoreError` `.notFound` when nothing matches, `.ambiguous` (listing the candidates) when several
     ///   do, `.invalidInput` when the prefix is too short or not hexadecimal.
     public func article(_ idOrPrefix: String) throws -> Article {
-        try read("reading an article") { db in
-            let id = try Self.resolveArticleID(idOrPrefix, db)
-            guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT \(Article.columns) FROM articles WHERE id = ?", arguments: [id])
-            else { throw StoreError(.notFound, "no article matches '\(idOrPrefix)'; run `newsdb list`") }
-            return Article(row: row)
-        }
+        try read("reading an article") { db in try Self.fetchArticle(idOrPrefix, db) }
+    }
+
+    /// The article whose id is `idOrPrefix` or starts with it, read with `db`.
+    static func fetchArticle(_ idOrPrefix: String, _ db: Database) throws -> Article {
+        let id = try resolveArticleID(idOrPrefix, db)
+        guard
+            let row = try Row.fetchOne(db, sql: "SELECT \(Article.columns) FROM articles WHERE id = ?", arguments: [id])
+        else { throw StoreError(.notFound, "no article matches '\(idOrPrefix)'; run `newsdb list`") }
+        return Article(row: row)
     }
 
     /// Checks that `reference` can name an article (long enough, hexadecimal) without opening a database, so a

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Store
 
 /// Options every command that opens the database takes.
@@ -33,6 +34,23 @@ struct GlobalOptions: ParsableArguments {
         Self.reportMigration(database.migration, path: databasePath)
         if let fork = database.fork { Self.reportFork(fork, path: databasePath) }
         return database
+    }
+
+    /// Opens the database with a pool of connections, for a server that answers while other commands use the file,
+    /// saying on stderr when it created or migrated it.
+    func openForServing() throws -> NewsDatabase {
+        let database = try NewsDatabase.open(at: databasePath, options: .init(backup: !noBackup, connections: .pool))
+        Self.reportMigration(database.migration, path: databasePath)
+        return database
+    }
+
+    /// The logger of a server's request lines: info level, or `$NEWSDB_LOG`'s.
+    static func requestLogger(_ label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["NEWSDB_LOG"]
+            .flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+        return logger
     }
 
     /// Says on stderr that opening made the database a new replica, since it is a copy.

@@ -55,29 +55,6 @@ struct RunningServer {
     }
 }
 
-/// Log lines kept in memory, to check what the server logs.
-final class LogLines: LogHandler, Sendable {
-    private let lines = Mutex<[String]>([])
-    var all: [String] { lines.withLock { $0 } }
-
-    func log(event: LogEvent) { lines.withLock { $0.append("\(event.level) \(event.message)") } }
-
-    subscript(metadataKey _: String) -> Logger.Metadata.Value? {
-        get { nil }
-        set {}
-    }
-
-    var metadata: Logger.Metadata {
-        get { [:] }
-        set {}
-    }
-
-    var logLevel: Logger.Level {
-        get { .info }
-        set {}
-    }
-}
-
 extension TestReplica {
     /// Syncs with `server`, as `newsdb sync URL --token TOKEN` does.
     @discardableResult

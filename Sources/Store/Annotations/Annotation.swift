@@ -11,8 +11,9 @@ public struct Annotation: Sendable, Equatable, Codable {
     public let revision: Int
     /// Where the annotation was made, in the manner of the W3C Web Annotation selectors.
     public let selector: TextSelector
-    /// Where the annotation stands on the article's current text.
-    public let anchor: Anchor
+    /// Where the annotation stands on the article's current text (or, from ``NewsDatabase/articleView(_:revision:)``,
+    /// on the revision shown).
+    public internal(set) var anchor: Anchor
     /// The note, in Markdown.
     public let note: String?
     /// The tags, sorted.

@@ -6,6 +6,8 @@ public struct AnnotationDraft: Sendable, Equatable {
     public var quote: String
     /// Which occurrence (from 1) when the quote occurs more than once.
     public var occurrence: Int?
+    /// Where the quote is, exactly (the reader's page); then it is checked there rather than looked for.
+    public var position: PassagePosition?
     /// The note (Markdown).
     public var note: String?
     /// The tags.
@@ -19,12 +21,14 @@ public struct AnnotationDraft: Sendable, Equatable {
 
     /// Creates a draft.
     public init(
-        article: String, quote: String, occurrence: Int? = nil, note: String? = nil, tags: [String] = [],
-        color: AnnotationColor = .default, motivation: Motivation? = nil, id: String? = nil
+        article: String, quote: String, occurrence: Int? = nil, position: PassagePosition? = nil,
+        note: String? = nil, tags: [String] = [], color: AnnotationColor = .default, motivation: Motivation? = nil,
+        id: String? = nil
     ) {
         self.article = article
         self.quote = quote
         self.occurrence = occurrence
+        self.position = position
         self.note = note
         self.tags = tags
         self.color = color

@@ -69,6 +69,12 @@ extension NewsDatabase {
         try read("listing conflicts") { db in try Self.conflicts(annotation: nil, db) }
     }
 
+    /// The conflicts on one annotation (a full id), by field.
+    /// - Throws: `StoreError`.
+    public func conflicts(onAnnotation id: String) throws -> [Conflict] {
+        try read("listing conflicts") { db in try Self.conflicts(annotation: id, db) }
+    }
+
     /// Checks that `reference` can name a conflict (`ANNOTATION/FIELD`, or an annotation id or prefix) without
     /// opening a database, so a command can refuse it before touching any file.
     /// - Throws: `StoreError` `.invalidInput` or `.notFound` saying what is wrong.

@@ -46,10 +46,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "newsdb.serve")
-        logger.logLevel =
-            ProcessInfo.processInfo.environment["NEWSDB_LOG"]
-            .flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+        let logger = GlobalOptions.requestLogger("newsdb.serve")
         let configuration = SyncServerConfiguration(
             host: host, port: port, maxBodyBytes: maxBody << 20, maxPageChanges: maxPage,
             newsdbVersion: NewsDB.configuration.version)
@@ -66,9 +63,7 @@ struct Serve: AsyncParsableCommand {
                 }
             }
         } else {
-            let database = try NewsDatabase.open(
-                at: global.databasePath, options: .init(backup: !global.noBackup, connections: .pool))
-            GlobalOptions.reportMigration(database.migration, path: global.databasePath)
+            let database = try global.openForServing()
             let server = try SyncServer(database: database, configuration: configuration, logger: logger)
             let name = try database.replica().name
             try await server.run(handlingSignals: true) { port in
