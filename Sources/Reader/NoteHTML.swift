@@ -28,6 +28,10 @@ enum NoteHTML {
         result = result.replacing(/<a data-unsafe="">((?:.|\n)*?)<\/a>/) { match in String(match.output.1) }
         result = result.replacing(/<img src="[^"]*" alt="([^"]*)"\/?>/) { match in String(match.output.1) }
         result = result.replacing(/<img [^>]*>/) { _ in "" }
+        // Ink escapes code itself: the source's characters, escaped once already, would show as `&lt;`.
+        result = result.replacing(/<code>((?:.|\n)*?)<\/code>/) { match in
+            "<code>" + String(match.output.1).replacing(/&amp;(lt|gt|amp|quot|#39);/) { "&\($0.output.1);" } + "</code>"
+        }
         return result
     }
 

@@ -139,14 +139,30 @@ extension NewsDatabase {
                     query.search?.matchExpression == nil
                     ? "a.imported_at DESC, a.seq DESC" : "m.rank IS NULL, m.rank, a.seq"
             }
-            let total =
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM articles a \(joins) \(filter)", arguments: arguments)
-                ?? 0
-            let seqs = try Int64.fetchAll(
-                db, sql: "SELECT a.seq FROM articles a \(joins) \(filter) ORDER BY \(order) LIMIT ? OFFSET ?",
-                arguments: arguments + [query.limit, query.offset])
+            let page: StatementArguments = [query.limit, query.offset]
+            let count = "SELECT count(*) FROM articles a \(joins) \(filter)"
+            var seqs: [Int64]
+            var total: Int?
+            if joins.isEmpty {
+                // Walks the index on imported_at and stops at the page's end; the count reads a covering index.
+                seqs = try Int64.fetchAll(
+                    db, sql: "SELECT a.seq FROM articles a \(filter) ORDER BY \(order) LIMIT ? OFFSET ?",
+                    arguments: arguments + page)
+            } else {
+                // A search ranks every match anyway: the count and the page in one pass, bm25 computed once.
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT a.seq, count(*) OVER () AS total FROM articles a \(joins) \(filter)
+                        ORDER BY \(order) LIMIT ? OFFSET ?
+                        """,
+                    arguments: arguments + page)
+                seqs = rows.map { $0["seq"] }
+                total = rows.first?["total"]
+            }
+            if total == nil { total = try Int.fetchOne(db, sql: count, arguments: arguments) }
             let entries = try seqs.map { seq in try Self.libraryEntry(seq: seq, search: query.search, db) }
-            return LibraryPage(total: total, entries: entries)
+            return LibraryPage(total: total ?? 0, entries: entries)
         }
     }
 

@@ -342,3 +342,30 @@ import Testing
         }
     }
 }
+
+/// The API's description is the file in the repository, served as it is, and names every API route.
+@Suite struct OpenAPITests {
+    @Test("GET /api/openapi.json serves Sources/Reader/openapi.json, an OpenAPI 3.1 file with every route")
+    func served() async throws {
+        let fixture = try ReaderFixture()
+        let file = try Data(contentsOf: repositoryRoot.appending(path: "Sources/Reader/openapi.json"))
+        try await fixture.withRouter { client in
+            let session = try await fixture.login(client)
+            try await client.execute(uri: "/api/openapi.json", method: .get, headers: session.read) { response in
+                #expect(response.status == .ok)
+                #expect(Data(buffer: response.body) == file)
+            }
+        }
+        let spec = try #require(try JSONSerialization.jsonObject(with: file) as? [String: Any])
+        #expect(spec["openapi"] as? String == "3.1.0")
+        let paths = try #require(spec["paths"] as? [String: [String: Any]])
+        let routes: [(String, String)] = [
+            ("/api/session", "get"), ("/api/version", "get"), ("/api/openapi.json", "get"), ("/api/articles", "get"),
+            ("/api/articles/{id}", "get"), ("/api/articles/{id}/annotations", "post"),
+            ("/api/annotations/{id}", "patch"), ("/api/annotations/{id}", "delete"),
+            ("/api/annotations/{id}/restore", "post"), ("/api/tags", "get"), ("/api/authors", "get"),
+        ]
+        for (path, method) in routes { #expect(paths[path]?[method] != nil, "\(method) \(path)") }
+        #expect(paths.values.map(\.count).reduce(0, +) == routes.count)
+    }
+}
