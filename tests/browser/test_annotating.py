@@ -175,3 +175,17 @@ def test_a_selection_outside_the_body_shows_no_toolbar(page, newsdb):
     """)
     time.sleep(0.4)
     assert not page.find("#toolbar").is_displayed()
+
+
+def test_double_click_selects_a_word_for_the_toolbar(page, newsdb):
+    from selenium.webdriver.common.actions.action_builder import ActionBuilder
+    article = open_tide(page, newsdb)
+    left, top, height, right, _, _ = page.text_rects("moorings")
+    actions = ActionBuilder(page.driver)
+    actions.pointer_action.move_to_location(int((left + right) / 2), int(top + height / 2))
+    actions.pointer_action.double_click()
+    actions.perform()
+    page.wait(lambda: page.find("#toolbar").is_displayed())
+    page.press("h")
+    [stored] = wait_for_annotations(newsdb, article, 1)
+    assert stored["selector"]["exact"] == "moorings"
