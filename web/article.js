@@ -177,10 +177,12 @@ export class ArticleView {
     const all = this.all();
     if (index < 0 || index >= all.length) return;
     this.current = index;
-    this.markCurrent(scrollBody);
+    this.markCurrent(true, scrollBody);
   }
 
-  markCurrent(scroll) {
+  /** Marks the chosen annotation in the text and the panel; `scroll` brings it into view (`scrollBody` false:
+   * only its panel item, when it was clicked in the text). */
+  markCurrent(scroll, scrollBody = true) {
     for (const node of this.main.querySelectorAll(".current")) node.classList.remove("current");
     const annotation = this.chosen();
     if (!annotation) return;
@@ -189,8 +191,7 @@ export class ArticleView {
     const segments = this.layout.segments.get(annotation.id) ?? [];
     for (const segment of segments) segment.classList.add("current");
     if (!scroll) return;
-    const target = segments[0] ?? item;
-    target?.scrollIntoView({ block: "center", behavior: "instant" });
+    if (scrollBody) (segments[0] ?? item)?.scrollIntoView({ block: "center", behavior: "instant" });
     item?.scrollIntoView({ block: "nearest", behavior: "instant" });
     item?.focus({ preventScroll: true });
   }

@@ -49,6 +49,18 @@ def test_clicking_an_annotation_scrolls_to_its_highlight(page, newsdb):
     assert visible
 
 
+def test_clicking_a_highlight_chooses_its_annotation(page, newsdb):
+    annotated_tide(page, newsdb)
+    highlight = [e for e in page.find_all(".article-body .hl") if e.text == "hardship fund"][0]
+    page.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", highlight)
+    highlight.click()
+    assert current_quote(page) == "hardship fund"
+    assert page.driver.execute_script("""
+        const r = document.querySelector('.panel .annotation.current').getBoundingClientRect();
+        const panel = document.querySelector('.panel').getBoundingClientRect();
+        return r.top >= panel.top && r.bottom <= panel.bottom + 1""")
+
+
 def test_slash_focuses_search_and_escape_leaves_it(page, newsdb):
     annotated_tide(page, newsdb)
     page.press("/")
