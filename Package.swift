@@ -160,7 +160,13 @@ let package = Package(
         ),
         .testTarget(
             name: "newsdbTests",
-            dependencies: ["newsdb", "Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "newsdb", "Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                // For `newsdb web`'s end-to-end test, as a browser talks to it.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             exclude: ["Hostile"]
         ),
     ]

@@ -11,14 +11,16 @@ extension ReaderServer {
         }
         api.get("articles/:id") { request, context in
             let id = try context.parameters.require("id")
-            let revision = try Self.queryParameters(request)["revision"].map { value in
-                guard let number = Int(value), number >= 1 else {
-                    throw ReaderError(.badRequest, "revision must be a whole number from 1 (it was '\(value)')")
-                }
-                return number
-            }
+            let revision = try Self.revision(Self.queryParameters(request)["revision"], named: "revision")
             let view = try await self.run { try $0.articleView(id, revision: revision) }
             return try Self.json(ReaderJSON.ArticleJSON(view: view))
+        }
+        api.get("articles/:id/diff") { request, context in
+            let id = try context.parameters.require("id")
+            let parameters = try Self.queryParameters(request)
+            let from = try Self.revision(parameters["from"], named: "from")
+            let to = try Self.revision(parameters["to"], named: "to")
+            return try Self.json(try await self.run { try $0.diff(id, from: from, to: to) })
         }
         api.get("tags") { _, _ in
             let tags = try await self.run { try $0.tagCounts() }
@@ -46,6 +48,16 @@ extension ReaderServer {
             if parameters[decoded[0]] == nil { parameters[decoded[0]] = decoded.count > 1 ? decoded[1] : "" }
         }
         return parameters
+    }
+
+    /// A revision number given as the query parameter `name`.
+    /// - Throws: ``ReaderError`` `.badRequest` when it is not a whole number from 1.
+    static func revision(_ value: String?, named name: String) throws -> Int? {
+        guard let value, !value.isEmpty else { return nil }
+        guard let number = Int(value), number >= 1 else {
+            throw ReaderError(.badRequest, "\(name) must be a whole number from 1 (it was '\(value.prefix(40))')")
+        }
+        return number
     }
 
     /// A tag and how many live annotations carry it.

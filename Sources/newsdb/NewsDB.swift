@@ -15,7 +15,7 @@ struct NewsDB: AsyncParsableCommand {
             """,
         version: "0.3.0",
         subcommands: [
-            Init.self, Import.self, List.self, Show.self, Search.self, Annotate.self, Annotations.self,
+            Init.self, Import.self, List.self, Show.self, Diff.self, Search.self, Annotate.self, Annotations.self,
             SyncCommand.self,
             Serve.self, Web.self, Peers.self, Tokens.self, Conflicts.self, Resolve.self, Status.self, Check.self,
             Migrate.self,

@@ -24,6 +24,14 @@ import Testing
             AnnotationDraft(article: article ?? fixture.articleID, quote: quote, tags: tags, color: color))
     }
 
+    /// Imports a second revision of the test article, in which the main gate is the north gate.
+    func reviseGate() throws {
+        let revised = emojiBody.replacingOccurrences(of: "main gate", with: "north gate")
+        _ = try fixture.database.importArticles(
+            [.data(Data("Port strike enters third day\n\n\(revised)\n".utf8), name: "fix.txt")],
+            revisionOf: fixture.articleID)
+    }
+
     /// The ids of the articles `GET path` lists, in order, and its total.
     func listed(_ client: any TestClientProtocol, _ session: Session, _ path: String) async throws -> (
         ids: [String], total: Int
@@ -183,10 +191,7 @@ import Testing
     @Test("An earlier revision reads with its own text and the annotations as they stood on it")
     func revisions() async throws {
         let made = try annotate("main gate")
-        let revised = emojiBody.replacingOccurrences(of: "main gate", with: "north gate")
-        _ = try fixture.database.importArticles(
-            [.data(Data("Port strike enters third day\n\n\(revised)\n".utf8), name: "fix.txt")],
-            revisionOf: fixture.articleID)
+        try reviseGate()
         try await fixture.withRouter { client in
             let session = try await fixture.login(client)
             try await client.execute(uri: "/api/articles/\(fixture.articleID)", method: .get, headers: session.read) {
@@ -207,6 +212,41 @@ import Testing
                 #expect(annotation["id"] as? String == made.id)
                 #expect(annotation["state"] as? String == "anchored")
                 #expect(annotation["start"] as? Int == made.selector.start)
+            }
+        }
+    }
+}
+
+extension ReaderAPITests {
+    @Test("GET /api/articles/{id}/diff lists the changes word by word with the annotations each touched")
+    func diff() async throws {
+        let gate = try annotate("main gate")
+        _ = try annotate("pay offer")
+        try reviseGate()
+        try await fixture.withRouter { client in
+            let session = try await fixture.login(client)
+            try await client.execute(
+                uri: "/api/articles/\(fixture.articleID)/diff", method: .get, headers: session.read
+            ) { response in
+                #expect(response.status == .ok)
+                let diff = try object(response)
+                #expect(diff["from"] as? Int == 1 && diff["to"] as? Int == 2)
+                let changes = try #require(diff["changes"] as? [[String: Any]])
+                #expect(changes.count == 1)
+                #expect(changes.first?["deleted"] as? String == "main")
+                #expect(changes.first?["inserted"] as? String == "north")
+                let touched = try #require(changes.first?["annotations"] as? [[String: Any]])
+                #expect(touched.map { $0["id"] as? String } == [gate.id])
+                #expect(touched.first?["state"] as? String == "fuzzy")
+                let segments = try #require(diff["segments"] as? [[String: Any]])
+                #expect(segments.compactMap { $0["text"] as? String }.joined().contains("northmain") == false)
+            }
+            for (query, status) in [("from=9", HTTPResponse.Status.notFound), ("to=x", .badRequest)] {
+                try await client.execute(
+                    uri: "/api/articles/\(fixture.articleID)/diff?\(query)", method: .get, headers: session.read
+                ) { response in
+                    #expect(response.status == status, "\(query)")
+                }
             }
         }
     }

@@ -361,7 +361,8 @@ import Testing
         let paths = try #require(spec["paths"] as? [String: [String: Any]])
         let routes: [(String, String)] = [
             ("/api/session", "get"), ("/api/version", "get"), ("/api/openapi.json", "get"), ("/api/articles", "get"),
-            ("/api/articles/{id}", "get"), ("/api/articles/{id}/annotations", "post"),
+            ("/api/articles/{id}", "get"), ("/api/articles/{id}/diff", "get"),
+            ("/api/articles/{id}/annotations", "post"),
             ("/api/annotations/{id}", "patch"), ("/api/annotations/{id}", "delete"),
             ("/api/annotations/{id}/restore", "post"), ("/api/tags", "get"), ("/api/authors", "get"),
         ]

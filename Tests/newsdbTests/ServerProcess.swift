@@ -1,18 +1,19 @@
 import Foundation
 import Synchronization
 
-/// `newsdb serve` running as its own process on a loopback port, with its stderr (the request log) collected.
+/// `newsdb serve` (or `newsdb web`) running as its own process on a loopback port, with its stderr (the request log)
+/// collected.
 final class ServerProcess: Sendable {
     let port: Int
     private let process: Process
     private let log: CollectedText
 
-    /// Starts `newsdb serve` on `database`, on a free port (never one it listened on before), and waits until it
-    /// listens.
-    init(database: String, arguments: [String] = []) throws {
+    /// Starts `newsdb COMMAND` (`serve` or `web`) on `database`, on a free port (never one it listened on before),
+    /// and waits until it listens.
+    init(database: String, command: String = "serve", arguments: [String] = []) throws {
         let process = Process()
         process.executableURL = CLIRunner.binary
-        process.arguments = ["serve", "--port", "0"] + arguments
+        process.arguments = [command, "--port", "0"] + arguments
         var environment = CLIRunner.baseEnvironment
         environment["NEWSDB_DB"] = database
         process.environment = environment
@@ -29,7 +30,7 @@ final class ServerProcess: Sendable {
         var found: Int?
         let deadline = Date().addingTimeInterval(20)
         while found == nil && Date() < deadline && process.isRunning {
-            found = log.value.range(of: #"on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression).flatMap {
+            found = log.value.range(of: #" http://127\.0\.0\.1:(\d+)"#, options: .regularExpression).flatMap {
                 Int(log.value[$0].split(separator: ":").last ?? "")
             }
             if found == nil { Thread.sleep(forTimeInterval: 0.02) }
