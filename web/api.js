@@ -72,6 +72,7 @@ export async function send(method, path, body) {
 export const api = {
   articles: (params) => get("/api/articles", params),
   article: (id, revision) => get(`/api/articles/${encodeURIComponent(id)}`, { revision }),
+  diff: (id, from, to) => get(`/api/articles/${encodeURIComponent(id)}/diff`, { from, to }),
   tags: () => get("/api/tags"),
   authors: () => get("/api/authors"),
   version: () => get("/api/version"),

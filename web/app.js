@@ -4,6 +4,7 @@ import { api, getSession } from "./api.js";
 import { isTyping, el, replace } from "./dom.js";
 import { editorIsOpen } from "./editor.js";
 import { ArticleView } from "./article.js";
+import { DiffView } from "./diff.js";
 import { LibraryView, libraryState } from "./library.js";
 import { hideToast, toast } from "./toast.js";
 
@@ -21,8 +22,11 @@ async function route() {
   view = null;
   const path = location.pathname;
   const article = /^\/articles\/([^/]+)\/?$/.exec(path);
+  const diff = /^\/articles\/([^/]+)\/diff\/?$/.exec(path);
   try {
-    if (article) {
+    if (diff) {
+      view = new DiffView(main, decodeURIComponent(diff[1]), location.search, navigate);
+    } else if (article) {
       const revision = new URLSearchParams(location.search).get("revision") ?? undefined;
       view = new ArticleView(main, decodeURIComponent(article[1]), revision, navigate);
     } else if (path === "/") {

@@ -150,7 +150,10 @@ export class ArticleView {
     })));
     return el("header", { className: "article-header" },
       el("nav", { className: "crumbs" }, el("a", { href: "/", dataset: { link: "" }, textContent: "← Library" }),
-        data.revisions.length > 1 ? picker : null),
+        data.revisions.length > 1
+          ? el("span", { className: "revision-tools" },
+            el("a", { href: `/articles/${encodeURIComponent(this.id)}/diff`, dataset: { link: "" }, textContent: "What changed" }), " ", picker)
+          : null),
       title,
       data.dek ? el("p", { className: "article-dek", textContent: data.dek }) : null,
       data.byline ? el("p", { className: "article-byline", textContent: data.byline }) : null,

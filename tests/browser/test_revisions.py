@@ -41,3 +41,25 @@ def test_the_picker_shows_an_earlier_text_with_its_annotations(page, newsdb, tmp
     page.wait(lambda: "revision=" not in page.driver.current_url)
     page.wait_ready()
     assert "sea wall repairs" not in page.find(".article-body").text
+
+
+def test_what_changed_marks_words_and_the_annotations_each_change_touched(page, newsdb, tmp_path):
+    article = revise_tide(newsdb, tmp_path)
+    page.open(f"/articles/{article}")
+    [link] = [a for a in page.find_all(".crumbs a") if a.text == "What changed"]
+    link.click()
+    page.wait(lambda: page.driver.current_url.endswith(f"/articles/{article}/diff"))
+    page.wait_ready()
+    assert "revision 1 to revision 2" in page.find(".article-meta").text
+    deleted = " ".join(page.texts(".diff-body del"))
+    inserted = " ".join(page.texts(".diff-body ins"))
+    assert "sea wall repairs" in deleted and "harbour" in inserted
+    touched = [c.find_element("css selector", ".touched") for c in page.find_all(".panel .change")
+               if c.find_elements("css selector", ".touched")]
+    assert len(touched) == 1
+    assert "sea wall repairs" in touched[0].text
+    assert "orphan" in touched[0].find_element("css selector", ".state").text
+    page.press("j")
+    assert page.find_all(".panel .change.current")
+    # The whole text is there, unchanged words as they were.
+    assert "hardship fund" in page.find(".diff-body").text
