@@ -80,4 +80,5 @@ export const api = {
   edit: (id, changes) => send("PATCH", `/api/annotations/${encodeURIComponent(id)}`, changes),
   remove: (id) => send("DELETE", `/api/annotations/${encodeURIComponent(id)}`),
   restore: (id) => send("POST", `/api/annotations/${encodeURIComponent(id)}/restore`),
+  resolve: (id, field, keep) => send("POST", `/api/annotations/${encodeURIComponent(id)}/resolve`, { field, keep }),
 };

@@ -120,6 +120,7 @@ export class ArticleView {
       select: (a) => this.choose(this.all().findIndex((x) => x.id === a.id)),
       edit: (a) => this.edit(a),
       remove: (a) => this.remove(a),
+      resolve: (a, field, keep) => this.resolve(a, field, keep),
     });
 
     const article = el("article", { className: "article" }, this.header(), this.revisionNotice(), body);
@@ -303,6 +304,18 @@ export class ArticleView {
     this.lastDeleted = annotation;
     await this.reloadNow();
     toast(`Deleted “${excerpt(annotation.quote)}”.`, { action: { label: "Undo (u)", run: () => this.undo() }, seconds: 10 });
+  }
+
+  /** Settles a conflict, keeping value number `keep` (from 1), as `newsdb resolve ID/FIELD --keep N` does. */
+  async resolve(annotation, field, keep) {
+    try {
+      await api.resolve(annotation.id, field, String(keep));
+    } catch (error) {
+      toast(error.message, { error: true });
+      return;
+    }
+    await this.reloadNow();
+    toast(`Kept one ${field} for “${excerpt(annotation.quote)}”.`);
   }
 
   async undo() {

@@ -77,7 +77,7 @@ function annotationItem(annotation, isOrphan, editable, handlers) {
   const state = isOrphan ? "orphan" : annotation.state;
   if (stateText[state]) meta.append(" ", el("span", { className: `state state-${state}`, textContent: stateText[state] }));
   li.append(meta);
-  if (annotation.conflicts?.length) li.append(conflictBox(annotation));
+  if (annotation.conflicts?.length) li.append(conflictBox(annotation, editable ? handlers.resolve : null));
   if (editable) {
     li.append(
       el("div", { className: "actions" },
@@ -96,9 +96,9 @@ function describe(field, value) {
 
 /**
  * Each conflicting field with all its values, the one in effect first (as `newsdb conflicts` numbers them),
- * each with who wrote it and when.
+ * each with who wrote it and when, and, on the current text, a button keeping it (`newsdb resolve --keep N`).
  */
-function conflictBox(annotation) {
+function conflictBox(annotation, resolve) {
   const fields = [...new Set(annotation.conflicts.map((c) => c.field))];
   return el("div", { className: "conflicts", attrs: { role: "group", "aria-label": "conflicts" } },
     fields.map((field) => {
@@ -109,11 +109,16 @@ function conflictBox(annotation) {
           i === 0 ? el("span", { className: "conflict-label", textContent: "in effect: " }) : null,
           el("span", { className: "conflict-value", textContent: describe(field, c.value) }),
           el("span", { className: "conflict-who" }, " — ", el("span", { className: "author", textContent: c.author }), ", ",
-            timeElement(c.time, true))))),
-      );
+            timeElement(c.time, true)),
+          resolve ? el("button", {
+            type: "button", className: "keep", textContent: "Keep",
+            title: `Keep this ${field} and settle the conflict`,
+            on: { click: (event) => { event.stopPropagation(); resolve(annotation, field, i + 1); } },
+          }) : null)),
+        ));
     }),
-    el("p", { className: "hint" },
-      "This page shows conflicts read-only; resolve one from the terminal: ",
+    resolve ? null : el("p", { className: "hint" },
+      "Conflicts on an earlier text are settled on the current one, or from the terminal: ",
       el("code", { textContent: `newsdb resolve ${annotation.id.slice(0, 8)} --keep …` })),
   );
 }

@@ -71,3 +71,26 @@ def test_a_conflict_shows_both_values_who_and_when(page, newsdb, tmp_path):
     assert "Union says 12 posts are vacant" in text and "Operator says 4 posts are vacant" in text
     assert "bob" in text or "alice" in text
     assert box.find_elements("css selector", "time")
+
+
+def test_a_conflict_resolved_in_the_page_is_resolved_for_the_cli(page, newsdb, tmp_path):
+    bob = make_teammate(newsdb, tmp_path, "bob")
+    article = newsdb.article_id("Ferry")
+    newsdb.run("annotate", article, "--quote", "shortage of crew", "--note", "Ask the union")
+    newsdb.run("sync", "export", "--out", str(tmp_path / "a2.json"))
+    bob.run("sync", "import", str(tmp_path / "a2.json"))
+    [annotation] = newsdb.annotations(article)
+    bob.run("annotations", "edit", annotation["id"], "--note", "Union says 12 posts are vacant")
+    newsdb.run("annotations", "edit", annotation["id"], "--note", "Operator says 4 posts are vacant")
+    bob.run("sync", "export", "--for", "alice", "--out", str(tmp_path / "b2.json"))
+    newsdb.run("sync", "import", str(tmp_path / "b2.json"))
+    assert "Union says 12 posts are vacant" in newsdb.run("conflicts").stdout
+    page.open(f"/articles/{article}")
+    values = page.find_all(".panel .conflict li")
+    assert len(values) == 2
+    kept = values[1].find_element("css selector", ".conflict-value").text
+    values[1].find_element("css selector", "button.keep").click()
+    page.wait(lambda: not page.find_all(".panel .conflicts"), message="the conflict is still shown")
+    [resolved] = newsdb.annotations(article)
+    assert resolved["note"] == kept
+    assert kept not in newsdb.run("conflicts").stdout

@@ -30,31 +30,40 @@ enum ClassHints {
         guard !value.isEmpty else { return false }
         var value = value
         return value.withUTF8 { text in
-            if words.contains(where: { contains(text, $0) }) { return true }
+            for word in words where contains(text, word) { return true }
             guard words.contains("-ad-") else { return false }
-            return text.indices.contains { start in
-                (start == 0 || text[start - 1] == 0x20) && matches(text, at: start, "ad-")
+            var start = 0
+            while start + 3 <= text.count {
+                if (start == 0 || text[start - 1] == 0x20) && lowered(text[start]) == 0x61
+                    && lowered(text[start + 1]) == 0x64 && text[start + 2] == 0x2D
+                {
+                    return true
+                }
+                start += 1
             }
+            return false
         }
     }
 
     /// `byte` in lower case, when it is an ASCII capital.
-    private static func lowered(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+    private static func lowered(_ byte: UInt8) -> UInt8 { byte &- 0x41 < 26 ? byte | 0x20 : byte }
 
     /// Whether `word` (lowercase ASCII) occurs in `text`, case ignored.
     private static func contains(_ text: UnsafeBufferPointer<UInt8>, _ word: String) -> Bool {
-        let count = word.utf8.count
-        guard count > 0, count <= text.count else { return count == 0 }
-        return (0...(text.count - count)).contains { matches(text, at: $0, word) }
-    }
-
-    /// Whether `word` (lowercase ASCII) is at `start` in `text`, case ignored.
-    private static func matches(_ text: UnsafeBufferPointer<UInt8>, at start: Int, _ word: String) -> Bool {
-        var index = start
-        for byte in word.utf8 {
-            guard index < text.count, lowered(text[index]) == byte else { return false }
-            index += 1
+        var word = word
+        return word.withUTF8 { needle in
+            guard let first = needle.first, needle.count <= text.count else { return needle.isEmpty }
+            var start = 0
+            let last = text.count - needle.count
+            while start <= last {
+                if lowered(text[start]) == first {
+                    var matched = 1
+                    while matched < needle.count && lowered(text[start + matched]) == needle[matched] { matched += 1 }
+                    if matched == needle.count { return true }
+                }
+                start += 1
+            }
+            return false
         }
-        return true
     }
 }
