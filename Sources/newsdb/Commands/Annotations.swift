@@ -4,7 +4,7 @@ import Store
 
 struct Annotations: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List, edit, delete, import and export annotations.",
+        commandName: "annotations", abstract: "List, edit, delete, import and export annotations.",
         subcommands: [
             ListAnnotations.self, ShowAnnotation.self, EditAnnotation.self, DeleteAnnotations.self,
             ImportAnnotations.self, ExportAnnotations.self,

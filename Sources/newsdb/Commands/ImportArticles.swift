@@ -4,7 +4,7 @@ import Store
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import articles from files, folders and standard input.",
+        commandName: "import", abstract: "Import articles from files, folders and standard input.",
         discussion: """
             Reads plain text (.txt, .text, .md: title on the first line, then an optional dek, byline, date line and \
             the body), JSON (.json: one article object or an array; an article may carry the saved page in "html" \

@@ -2,7 +2,8 @@ import ArgumentParser
 import Store
 
 struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List articles, most recently imported first.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List articles, most recently imported first.")
 
     @OptionGroup var global: GlobalOptions
     @Option(parsing: .unconditional, help: "Show at most this many articles.") var limit: Int?

@@ -3,7 +3,7 @@ import Store
 
 struct Search: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Search articles by title, dek, byline and body, best match first.",
+        commandName: "search", abstract: "Search articles by title, dek, byline and body, best match first.",
         discussion: """
             All words must match (stemmed: 'elections' finds 'election'). "exact phrase" keeps words together, \
             word* matches a prefix, -word excludes a word, and a OR b accepts either. Notes of annotations are \

@@ -4,7 +4,7 @@ import Store
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show the database's path, schema version, counts and replica.")
+        commandName: "status", abstract: "Show the database's path, schema version, counts and replica.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
