@@ -7,6 +7,14 @@ import PackageDescription
 let fuzzing = ProcessInfo.processInfo.environment["NEWSDB_FUZZ"] == "1"
 let fuzzed: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer"])] : []
 
+/// A release build of newsdb on Linux carries the Swift runtime and Foundation (-static-stdlib): a copied binary needs
+/// nothing of the toolchain, and the dynamic loader binds a few system libraries instead of a dozen Swift ones, whose
+/// symbol look-ups were a third of `newsdb --version` (docs/INSTALLING.md). The flag is given to the newsdb target's
+/// compiler too, so that its objects name the static Foundation's own libraries (CoreFoundation, _FoundationICU…)
+/// for the linker. Debug builds and the tests keep the shared runtime the toolchain's test libraries link against.
+let releaseOnLinux = BuildSettingCondition.when(platforms: [.linux], configuration: .release)
+let staticRuntime: [SwiftSetting] = fuzzing ? [] : [.unsafeFlags(["-static-stdlib"], releaseOnLinux)]
+
 let package = Package(
     name: "newsdb",
     platforms: [.macOS(.v15)],
@@ -76,7 +84,9 @@ let package = Package(
                 "Sync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: staticRuntime,
+            linkerSettings: staticRuntime.isEmpty ? [] : [.unsafeFlags(["-static-stdlib"], releaseOnLinux)]
         ),
         // libFuzzer harness for the change-file reader and the article parser (scripts/fuzz.sh).
         .executableTarget(
