@@ -63,7 +63,7 @@ struct Import: ParsableCommand {
             if verbose {
                 for article in report.articles {
                     print(
-                        "\(article.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) "
+                        "\(article.status.rawValue.padded(to: 9)) "
                             + "\(Terminal.styled(String(article.id.prefix(8)), .yellow))  \(article.title)")
                 }
             }

@@ -24,8 +24,7 @@ struct List: ParsableCommand {
             return
         }
         for article in articles {
-            let date = (article.publishedAt.map { String($0.prefix(10)) } ?? "").padding(
-                toLength: 10, withPad: " ", startingAt: 0)
+            let date = (article.publishedAt.map { String($0.prefix(10)) } ?? "").padded(to: 10)
             let words = String(article.wordCount).leftPadded(to: 6)
             var line = "\(Terminal.styled(String(article.id.prefix(8)), .yellow))  \(date)  \(words)  \(article.title)"
             if let source = article.source { line += Terminal.styled("  · \(source)", .dim) }

@@ -36,7 +36,7 @@ struct Status: ParsableCommand {
                 ))
         }
         for (label, value) in rows {
-            print(Terminal.styled(label.padding(toLength: 10, withPad: " ", startingAt: 0), .dim) + value)
+            print(Terminal.styled(label.padded(to: 10), .dim) + value)
         }
     }
 }
