@@ -37,7 +37,7 @@ struct Serve: AsyncParsableCommand {
         GlobalOptions.reportMigration(database.migration, path: global.databasePath)
         var logger = Logger(label: "newsdb.serve")
         logger.logLevel =
-            ProcessInfo.processInfo.environment["NEWSDB_LOG"]
+            Environment.value("NEWSDB_LOG")
             .flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
         let server = try SyncServer(
             database: database,

@@ -9,9 +9,8 @@ enum Terminal {
 
     /// Whether to color standard output: a terminal, `NO_COLOR` unset, and not a dumb terminal.
     static let useColor: Bool = {
-        let environment = ProcessInfo.processInfo.environment
-        if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
-        return stdoutIsTerminal && environment["TERM"] != "dumb"
+        if let noColor = Environment.value("NO_COLOR"), !noColor.isEmpty { return false }
+        return stdoutIsTerminal && Environment.value("TERM") != "dumb"
     }()
 
     /// The width of standard output in columns when it is a terminal.
