@@ -18,8 +18,10 @@ let staticRuntime: [SwiftSetting] = fuzzing ? [] : [.unsafeFlags(["-static-stdli
 /// this size starts by rewriting about 150,000 pointers of its own (relative relocations), a private copy of every
 /// page they are on, 390 of the 940 page faults of `newsdb --version` and a fifth of its time. The shared libraries
 /// it loads (libc, SQLite, libxml2), its heap and its stack are still placed at random; only the binary's own code
-/// and data are not (docs/INSTALLING.md).
-let fixedAddress = ["-Xclang-linker", "-no-pie"]
+/// and data are not (docs/INSTALLING.md). And it exports only the symbols its libraries need from it:
+/// -static-stdlib exports all 44,000 of its own, which made the dynamic loader's look-ups and the runtime's one
+/// dladdr() at start (finding its own path) ten times slower.
+let startupLinking = ["-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic"]
 
 let package = Package(
     name: "newsdb",
@@ -93,7 +95,7 @@ let package = Package(
             ],
             swiftSettings: staticRuntime,
             linkerSettings: staticRuntime.isEmpty
-                ? [] : [.unsafeFlags(["-static-stdlib"] + fixedAddress, releaseOnLinux)]
+                ? [] : [.unsafeFlags(["-static-stdlib"] + startupLinking, releaseOnLinux)]
         ),
         // libFuzzer harness for the change-file reader and the article parser (scripts/fuzz.sh).
         .executableTarget(
