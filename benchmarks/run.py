@@ -17,6 +17,13 @@ different articles. Workloads:
   search  `newsdb search "prime minister"` as a whole process (median and p95), with the sqlite3
           CLI running the equivalent FTS5 query as an informational floor. Target: median < 30 ms.
 
+  startup  Whole-process start-up of everyday commands on the search workload's database (the 4 copies) with
+          200 annotations on 40 articles: `newsdb --version`, `search "oil prices" --limit 10`, `list`, `show ID`
+          (an annotated article) and `annotations`, each interleaved run by run with the sqlite3 shell running the
+          same SQL (`sqlite3 --version` for `--version`), medians of --search-runs. Targets: `--version` median
+          < 10 ms; each other command's median <= 2.5 x the shell's. --baseline PATH times another newsdb binary
+          (say, one built from main) in the same interleaving, for a before/after beside the same floor.
+
 The annotation workloads use one copy of the corpus (its five category folders), imported by newsdb:
 
   annotations-import  `newsdb annotations import FILE` of 100,000 generated JSON Lines annotations as a whole
@@ -103,6 +110,12 @@ SEARCH_QUERY = "prime minister"
 IMPORT_MAX_RATIO = 1.5
 SEARCH_MAX_MEDIAN_MS = 30.0
 SEARCH_WARMUPS = 3
+STARTUP_QUERY = "oil prices"
+STARTUP_LIMIT = 10
+STARTUP_ANNOTATED_ARTICLES = 40
+STARTUP_ANNOTATIONS = 200
+VERSION_MAX_MEDIAN_MS = 10.0
+STARTUP_MAX_RATIO = 2.5
 
 SEED = 20260101  # every generated annotation and revision derives from this seed
 ANNOTATION_COUNT = 100_000
@@ -168,6 +181,7 @@ class Context:
     search_runs: int
     floor_only: bool
     html_corpus: Path = DEFAULT_HTML_CORPUS
+    baseline: Path | None = None  # another newsdb binary the startup workload times beside BINARY
     _db_counter: int = 0
     _imported_db: Path | None = None
     _one_copy_db: Path | None = None
@@ -878,6 +892,97 @@ def search_workload(ctx: Context) -> Result:
                   median < SEARCH_MAX_MEDIAN_MS, details)
 
 
+def interleaved_runs(commands: dict[str, tuple[list[str], dict | None]], runs: int,
+                     expect: dict[str, str] | None = None) -> dict[str, list[float]]:
+    """Run each command in turn (A B C A B C ...), SEARCH_WARMUPS rounds untimed, then `runs` rounds; every run must
+    exit 0 (and print its `expect` text). Taking turns keeps a drift in the machine's speed out of the ratios."""
+    samples: dict[str, list[float]] = {label: [] for label in commands}
+    for i in range(SEARCH_WARMUPS + runs):
+        for label, (argv, env) in commands.items():
+            elapsed, proc = run_process(argv, env)
+            if proc.returncode != 0:
+                raise BenchError(f"{label} exited {proc.returncode}; stderr:\n{tail(proc.stderr)}")
+            wanted = (expect or {}).get(label)
+            if wanted is not None and wanted not in proc.stdout:
+                raise BenchError(f"{label} printed no {wanted!r}; stdout ends:\n{tail(proc.stdout)}")
+            if i >= SEARCH_WARMUPS:
+                samples[label].append(elapsed)
+    return samples
+
+
+ANNOTATION_COLUMNS = """a.id, a.article_id, a.revision, a.exact, a.prefix, a.suffix, a.start, a."end", a.anchor_revision,
+    a.anchor_start, a.anchor_end, a.anchor_state, a.note, a.color, a.motivation, a.author, a.created_at, a.modified_at,
+    a.deleted_at, (SELECT group_concat(t.tag, char(31)) FROM annotation_tags t WHERE t.annotation_id = a.id) AS tags"""
+ANNOTATION_ORDER = "ORDER BY a.article_id, a.anchor_start IS NULL, a.anchor_start, a.created_at, a.id"
+
+
+def startup_commands(db: Path, article: str, title: str) -> list[tuple[str, list[str], str, str | None]]:
+    """(name, newsdb arguments, the SQL the sqlite3 shell runs for it, text newsdb must print): the same queries
+    newsdb's Store makes for each command (Sources/Store/NewsDatabase+Search.swift, +Articles, +Annotations)."""
+    search = ("SELECT a.id, a.title, a.source, a.published_at, snippet(articles_fts, -1, '[', ']', '…', 16), "
+              "bm25(articles_fts, 10.0, 4.0, 2.0, 1.0) AS rank FROM articles_fts JOIN articles a "
+              f"ON a.seq = articles_fts.rowid WHERE articles_fts MATCH '{STARTUP_QUERY}' ORDER BY rank "
+              f"LIMIT {STARTUP_LIMIT}")
+    listing = ("SELECT id, title, byline, source, published_at, word_count, imported_at FROM articles "
+               "ORDER BY imported_at DESC, seq DESC")
+    show = ("SELECT id, title, dek, byline, source, url, published_at, body, word_count, imported_at, revision "
+            f"FROM articles WHERE id = '{article}'; SELECT {ANNOTATION_COLUMNS} FROM annotations a "
+            f"WHERE a.article_id = '{article}' AND a.deleted_at IS NULL {ANNOTATION_ORDER}")
+    annotations = f"SELECT {ANNOTATION_COLUMNS} FROM annotations a WHERE a.deleted_at IS NULL {ANNOTATION_ORDER}"
+    return [("search", ["search", STARTUP_QUERY, "--limit", str(STARTUP_LIMIT)], search, "Oil prices"),
+            ("list", ["list"], listing, title),
+            ("show", ["show", article[:12]], show, title),
+            ("annotations", ["annotations"], annotations, article[:8])]
+
+
+@workload("startup")
+def startup_workload(ctx: Context) -> list[Result]:
+    version_target = f"median < {VERSION_MAX_MEDIAN_MS:.0f} ms"
+    ratio_target = f"<= {STARTUP_MAX_RATIO:g} x sqlite3"
+    names = ["--version", "search", "list", "show", "annotations"]
+    if ctx.floor_only:  # the database's annotations are imported by newsdb
+        return [Result(f"startup {name}", "-", "-", "-", version_target if name == "--version" else ratio_target,
+                       None) for name in names]
+    sqlite_cli = shutil.which("sqlite3")
+    if not sqlite_cli:
+        raise BenchError("the startup workload needs the sqlite3 shell as its floor: apt-get install sqlite3")
+    db = ctx.copy_db(ctx.imported_db(), "startup")
+    with closing(sqlite3.connect(db)) as conn:
+        articles = conn.execute(f"SELECT id, body FROM articles ORDER BY id LIMIT {STARTUP_ANNOTATED_ARTICLES}").fetchall()
+    annotations = generate_annotations(articles, STARTUP_ANNOTATIONS, random.Random(SEED))
+    path = ctx.tmp / "startup.jsonl"
+    write_jsonl(path, annotations)
+    newsdb_annotations_import(db, path, len(annotations))
+    article = articles[0][0]
+    with closing(sqlite3.connect(db)) as conn:
+        title = conn.execute("SELECT title FROM articles WHERE id = ?", (article,)).fetchone()[0]
+    env = dict(os.environ, NEWSDB_DB=str(db))
+    binaries = {"newsdb": BINARY} | ({"baseline": ctx.baseline} if ctx.baseline else {})
+    rows = [("--version", ["--version"], None, None)] + startup_commands(db, article, title)
+    results = []
+    for name, arguments, sql, expect in rows:
+        commands = {label: ([str(binary), *arguments], env) for label, binary in binaries.items()}
+        commands["sqlite3"] = ([sqlite_cli, "--version"] if sql is None else [sqlite_cli, str(db), sql], None)
+        samples = interleaved_runs(commands, ctx.search_runs, {label: expect for label in binaries} if expect else None)
+        medians = {label: statistics.median(times) * 1000 for label, times in samples.items()}
+        median, p95 = (s * 1000 for s in median_p95(samples["newsdb"]))
+        floor = medians["sqlite3"]
+        ratio = median / floor
+        details = {"command": f"newsdb {' '.join(arguments)}", "runs": ctx.search_runs, "median_ms": median,
+                   "p95_ms": p95, "floor_median_ms": floor, "ratio": ratio}
+        if "baseline" in medians:
+            details.update(baseline_median_ms=medians["baseline"], baseline_ratio=medians["baseline"] / floor)
+        if name == "--version":
+            target, passed = version_target, median < VERSION_MAX_MEDIAN_MS
+        else:
+            target, passed = ratio_target, ratio <= STARTUP_MAX_RATIO
+        results.append(Result(f"startup {name}", f"{median:.1f} ms (p95 {p95:.1f})", f"{floor:.1f} ms (sqlite3)",
+                              f"{ratio:.2f}x", target, passed, details))
+    results[0].details.update(articles=len(ctx.rows), annotations=len(annotations),
+                              annotated_articles=len(articles), baseline=str(ctx.baseline) if ctx.baseline else None)
+    return results
+
+
 @workload("annotations-import")
 def annotations_import_workload(ctx: Context) -> Result:
     annotations = ctx.annotations()
@@ -1345,7 +1450,16 @@ def print_table(info: dict, results: list[Result]) -> None:
                   f"insert then rebuild {d['floor_rebuild_s']:.2f} s), {d['floor_rows']} distinct rows")
         elif r.workload == "search":
             print(f"search query: \"{r.details['query']}\", {r.details['runs']} runs after {SEARCH_WARMUPS} warm-ups")
-        elif r.workload == "annotations-import":
+        elif r.workload == "startup --version" and r.details:
+            d = r.details
+            print(f"startup: {d['runs']} interleaved runs after {SEARCH_WARMUPS} warm-ups, on the search database "
+                  f"with {d['annotations']} annotations on {d['annotated_articles']} articles; floor = the sqlite3 shell "
+                  "running the same SQL (sqlite3 --version for --version)")
+        if r.workload.startswith("startup ") and r.details.get("baseline_median_ms") is not None:
+            d = r.details
+            print(f"  {r.workload}: baseline {d['baseline_median_ms']:.1f} ms ({d['baseline_ratio']:.2f}x sqlite3), "
+                  f"newsdb {d['median_ms']:.1f} ms ({d['ratio']:.2f}x)")
+        if r.workload == "annotations-import":
             d = r.details
             print(f"annotations-import: {d['annotations']} annotations on {d['articles']} articles ({d['notes']} notes, "
                   f"{d['tag_rows']} tags); newsdb on a fresh copy of the imported corpus per run; floor = Python "
@@ -1394,12 +1508,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--search-runs", type=int, default=30, help="timed runs of each search command")
     parser.add_argument("--no-build", action="store_true", help="skip `swift build`, use the existing binary")
     parser.add_argument("--floor-only", action="store_true", help="measure only the floors (implies --no-build)")
+    parser.add_argument("--baseline", type=Path, metavar="BINARY",
+                        help="another newsdb binary the startup workload times in the same runs (before/after)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary folder (corpus copies, databases, annotation files) for profiling")
     args = parser.parse_args()
     if args.runs < 1 or args.search_runs < 1:
         parser.error("--runs and --search-runs must be at least 1")
+    if args.baseline and not os.access(args.baseline, os.X_OK):
+        parser.error(f"--baseline {args.baseline} is not an executable file")
     return args
 
 
@@ -1427,7 +1545,7 @@ def main() -> int:
         corpus = tmp / "corpus"
         files, invalid, rows = prepare_corpus(args.corpus, corpus)
         ctx = Context(tmp, corpus, args.corpus, files, invalid, rows, args.runs, args.search_runs, args.floor_only,
-                      args.html_corpus)
+                      args.html_corpus, args.baseline)
         info = machine_info() | {"corpus": str(args.corpus), "files": files, "invalid_utf8": invalid,
                                  "megabytes": sum(p.stat().st_size for p in corpus.rglob("*.txt")) / 1e6}
         results = []

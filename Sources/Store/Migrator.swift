@@ -145,6 +145,7 @@ enum Migrator {
     ) throws -> Bool {
         do {
             return try database.writeWithoutTransaction { db in
+                try NewsDatabase.growPageCache(db)
                 // Table rebuilds inside a migration need foreign keys off; the check below catches violations.
                 try db.execute(sql: "PRAGMA foreign_keys = OFF")
                 var didApply = false

@@ -203,10 +203,13 @@ extension NewsDatabase {
 
     static func fetchAnnotations(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [Annotation]
     {
-        try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-            let tags = (row["tags"] as String?).map { $0.split(separator: "\u{1F}").map(String.init).sorted() } ?? []
-            return try Annotation(row: row, tags: tags)
-        }
+        // Through a cursor: each row is read in place, where fetchAll would copy every row first.
+        try Array(
+            Row.fetchCursor(db, sql: sql, arguments: arguments).map { row in
+                let tags =
+                    (row["tags"] as String?).map { $0.split(separator: "\u{1F}").map(String.init).sorted() } ?? []
+                return try Annotation(row: row, tags: tags)
+            })
     }
 
     static func fetchAnnotation(id: String, _ db: Database) throws -> Annotation {

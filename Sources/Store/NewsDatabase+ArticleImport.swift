@@ -85,6 +85,7 @@ extension NewsDatabase {
         let importedAt = Timestamp.string(clock())
         do {
             return try writer.write { db in
+                try Self.growPageCache(db)
                 var log = try ChangeLog(db, wallClock: clock)
                 var report = ArticleImportReport()
                 for (file, articles) in batch {

@@ -10,11 +10,13 @@ extension NewsDatabase {
     /// - Throws: `StoreError`.
     public func articles(limit: Int? = nil) throws -> [ArticleSummary] {
         try read("listing articles") { db in
-            try Row.fetchAll(
-                db,
-                sql: "SELECT \(ArticleSummary.columns) FROM articles ORDER BY imported_at DESC, seq DESC LIMIT ?",
-                arguments: [limit ?? -1]
-            ).map(ArticleSummary.init(row:))
+            // Through a cursor: each row is read in place, where fetchAll would copy every row first.
+            try Array(
+                Row.fetchCursor(
+                    db,
+                    sql: "SELECT \(ArticleSummary.columns) FROM articles ORDER BY imported_at DESC, seq DESC LIMIT ?",
+                    arguments: [limit ?? -1]
+                ).map(ArticleSummary.init(row:)))
         }
     }
 

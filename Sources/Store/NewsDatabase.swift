@@ -106,7 +106,9 @@ public struct NewsDatabase: Sendable {
             switch options.connections {
             case .single:
                 writer = try DatabaseQueue(path: path, configuration: configuration(readOnly: options.readOnly))
-            case .pool: writer = try DatabasePool(path: path, configuration: configuration(readOnly: options.readOnly))
+            case .pool:
+                writer = try DatabasePool(
+                    path: path, configuration: configuration(readOnly: options.readOnly, largeCache: true))
             }
         } catch {
             throw StoreError.cannotOpen(path: path, error)
@@ -138,14 +140,19 @@ public struct NewsDatabase: Sendable {
         try Migrator.inspect(path: path, migrations: Migration.embedded)
     }
 
-    static func configuration(readOnly: Bool = false) -> Configuration {
+    /// The connections' configuration.
+    /// - Parameters:
+    ///   - readOnly: Open read-only (`check`, which reads every page).
+    ///   - largeCache: Give every connection the large page cache from the start (a server's pool, whose readers
+    ///     answer again and again); a command line's connection gets it only when it writes (``growPageCache(_:)``).
+    static func configuration(readOnly: Bool = false, largeCache: Bool = false) -> Configuration {
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "newsdb"
         configuration.readonly = readOnly
         configuration.prepareDatabase { db in
             guard !readOnly else {
-                try db.execute(sql: "PRAGMA cache_size = -65536")
+                try growPageCache(db)
                 return
             }
             // A no-op on a database already in WAL mode: nothing is written unless the file is new.
@@ -154,11 +161,19 @@ public struct NewsDatabase: Sendable {
             }
             // SQLite's default, said out loud: a commit is on disk when it returns.
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            // Up to 64 MiB of page cache (grown only as used): large imports are single transactions, and a small
-            // cache spills half-built index pages to the log to write them again later.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            if largeCache { try growPageCache(db) }
         }
         return configuration
+    }
+
+    /// Lets the connection's page cache grow to 64 MiB (it grows only as used): large imports are single
+    /// transactions, and a small cache spills half-built index pages to the log to write them again later.
+    ///
+    /// A command that only reads keeps SQLite's default 2 MiB: a scan of the articles through a large cache puts
+    /// every page it reads in fresh memory (`newsdb list` of 8,500 articles read 20 MB that way, twice the time of
+    /// the same query through the default cache, which reuses its pages).
+    static func growPageCache(_ db: Database) throws {
+        try db.execute(sql: "PRAGMA cache_size = -65536")
     }
 
     /// Refuses a database path that is not a regular file, or whose SQLite companions (`-wal`, `-shm`, `-journal`)
@@ -200,7 +215,10 @@ public struct NewsDatabase: Sendable {
     /// Runs `body` in one write transaction, turning database failures into `StoreError`s that name `context`.
     func write<T>(_ context: String, _ body: (Database) throws -> T) throws -> T {
         do {
-            return try writer.write(body)
+            return try writer.write { db in
+                try Self.growPageCache(db)
+                return try body(db)
+            }
         } catch {
             throw StoreError.wrap(error, context)
         }

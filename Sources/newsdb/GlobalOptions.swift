@@ -20,11 +20,10 @@ struct GlobalOptions: ParsableArguments {
     /// The database path: --db, else $NEWSDB_DB, else $XDG_DATA_HOME/newsdb/newsdb.sqlite.
     var databasePath: String {
         if let db { return db }
-        let environment = ProcessInfo.processInfo.environment
-        if let path = environment["NEWSDB_DB"], !path.isEmpty { return path }
+        if let path = Environment.value("NEWSDB_DB"), !path.isEmpty { return path }
         let dataHome =
-            environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share"
+            Environment.value("XDG_DATA_HOME").flatMap { $0.isEmpty ? nil : $0 }
+            ?? (Environment.value("HOME") ?? NSHomeDirectory()) + "/.local/share"
         return dataHome + "/newsdb/newsdb.sqlite"
     }
 
@@ -48,7 +47,7 @@ struct GlobalOptions: ParsableArguments {
     static func requestLogger(_ label: String) -> Logger {
         var logger = Logger(label: label)
         logger.logLevel =
-            ProcessInfo.processInfo.environment["NEWSDB_LOG"]
+            Environment.value("NEWSDB_LOG")
             .flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
         return logger
     }

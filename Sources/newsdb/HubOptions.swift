@@ -27,7 +27,7 @@ struct HubOptions: ParsableArguments {
     ) async throws -> T {
         var logger = Logger(label: "newsdb.hub")
         logger.logLevel =
-            ProcessInfo.processInfo.environment["NEWSDB_LOG"].flatMap { Logger.Level(rawValue: $0.lowercased()) }
+            Environment.value("NEWSDB_LOG").flatMap { Logger.Level(rawValue: $0.lowercased()) }
             ?? .warning
         return try await PostgresHubStore.withStore(
             at: try location(), logger: logger, requireCurrentSchema: requireCurrentSchema, body)

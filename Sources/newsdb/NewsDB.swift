@@ -27,7 +27,7 @@ struct NewsDB: AsyncParsableCommand {
     /// Runs the command line, printing failures as one line on stderr (`newsdb: …`) with a non-zero status.
     static func main() async {
         // NEWSDB_LOG=debug (or trace, info…) prints what the store does on stderr; by default it is silent.
-        let level = ProcessInfo.processInfo.environment["NEWSDB_LOG"].flatMap {
+        let level = Environment.value("NEWSDB_LOG").flatMap {
             Logger.Level(rawValue: $0.lowercased())
         }
         LoggingSystem.bootstrap { label in

@@ -84,4 +84,22 @@ import Testing
         // A text that imitates the style marker without its number is printed as it is, not as a style.
         #expect(Terminal.visible("\u{E000}[2J") == "\u{E000}[2J")
     }
+
+    @Test("visible() keeps other text byte for byte: letters of two bytes (£, é, no-break space), private use, emoji")
+    func visibleKeepsText() {
+        let text = "£5 café\u{A0}x \u{E001}\u{E000} 🗞️ \u{0100}"
+        #expect(Terminal.visible(text) == text)
+        #expect(Terminal.visible("£\u{85}é") == "£\\x85é")
+        #expect(Terminal.visible("") == "")
+        #expect(Terminal.visible("\u{1B}") == "\\x1b")
+    }
+
+    @Test("padded(to:) pads with spaces or cuts, as Foundation's padding(toLength:withPad:startingAt:) did")
+    func padded() {
+        #expect("exact".padded(to: 7) == "exact  ")
+        #expect("deleted".padded(to: 7) == "deleted")
+        #expect("too long".padded(to: 3) == "too")
+        #expect("é".padded(to: 2) == "é ")
+        #expect("".padded(to: 2) == "  ")
+    }
 }

@@ -12,7 +12,7 @@ extension Motivation: ExpressibleByArgument {
 
 struct Annotate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Highlight a passage of an article, with an optional note, tags and color.",
+        commandName: "annotate", abstract: "Highlight a passage of an article, with an optional note, tags and color.",
         discussion: """
             The quote matches across line breaks, runs of spaces and curly or straight quotes. A quote that does not \
             occur is refused with the closest passage; one that occurs more than once is refused with the list of \

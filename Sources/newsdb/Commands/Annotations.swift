@@ -4,7 +4,7 @@ import Store
 
 struct Annotations: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List, edit, delete, import and export annotations.",
+        commandName: "annotations", abstract: "List, edit, delete, import and export annotations.",
         subcommands: [
             ListAnnotations.self, ShowAnnotation.self, EditAnnotation.self, DeleteAnnotations.self,
             ImportAnnotations.self, ExportAnnotations.self,
@@ -91,7 +91,7 @@ struct ShowAnnotation: ParsableCommand {
         if let deleted = annotation.deletedAt { rows.append(("deleted", deleted)) }
         for (label, value) in rows {
             print(
-                Terminal.styled(label.padding(toLength: 11, withPad: " ", startingAt: 0), .dim)
+                Terminal.styled(label.padded(to: 11), .dim)
                     + value.split(whereSeparator: \.isNewline).joined(separator: " "))
         }
         if let note = annotation.note {

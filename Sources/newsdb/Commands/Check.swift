@@ -4,6 +4,7 @@ import Store
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check the database: SQLite's integrity, the full-text indexes, and the change log against the data.",
         discussion: """
             Changes nothing, and so does not migrate: a database that needs `newsdb migrate` is refused. Opens the \

@@ -4,6 +4,7 @@ import Store
 
 struct Conflicts: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "conflicts",
         abstract: "List annotations that teammates changed without seeing each other's change.",
         discussion: """
             Each conflict shows the value in effect (the latest by hybrid clock) and the others, with who wrote them \
@@ -39,7 +40,7 @@ struct Conflicts: ParsableCommand {
 
 struct Resolve: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Settle a conflict; the resolution syncs like any other change.",
+        commandName: "resolve", abstract: "Settle a conflict; the resolution syncs like any other change.",
         discussion: """
             ID is a conflict as `newsdb conflicts` lists it (ANNOTATION/FIELD), or an annotation id with one conflict. \
             --keep takes any of its values: `winner` (the value in effect), `other` (when there is one other), the \

@@ -3,6 +3,7 @@ import Store
 
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "diff",
         abstract:
             "Show what changed between two revisions of an article, word by word, and the annotations it touched.",
         discussion: """

@@ -4,7 +4,7 @@ import Store
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import articles from files, folders and standard input.",
+        commandName: "import", abstract: "Import articles from files, folders and standard input.",
         discussion: """
             Reads plain text (.txt, .text, .md: title on the first line, then an optional dek, byline, date line and \
             the body), JSON (.json: one article object or an array; an article may carry the saved page in "html" \
@@ -63,7 +63,7 @@ struct Import: ParsableCommand {
             if verbose {
                 for article in report.articles {
                     print(
-                        "\(article.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) "
+                        "\(article.status.rawValue.padded(to: 9)) "
                             + "\(Terminal.styled(String(article.id.prefix(8)), .yellow))  \(article.title)")
                 }
             }

@@ -3,7 +3,7 @@ import Store
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create the database (if needed) and name this replica.",
+        commandName: "init", abstract: "Create the database (if needed) and name this replica.",
         discussion: """
             The name is what teammates see; it defaults to user@host. Running init again renames the replica.
             A copied database must not go on as the same replica: --new-replica gives it a new id, keeping the \

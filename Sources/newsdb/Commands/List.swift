@@ -2,7 +2,8 @@ import ArgumentParser
 import Store
 
 struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List articles, most recently imported first.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List articles, most recently imported first.")
 
     @OptionGroup var global: GlobalOptions
     @Option(parsing: .unconditional, help: "Show at most this many articles.") var limit: Int?
@@ -23,8 +24,7 @@ struct List: ParsableCommand {
             return
         }
         for article in articles {
-            let date = (article.publishedAt.map { String($0.prefix(10)) } ?? "").padding(
-                toLength: 10, withPad: " ", startingAt: 0)
+            let date = (article.publishedAt.map { String($0.prefix(10)) } ?? "").padded(to: 10)
             let words = String(article.wordCount).leftPadded(to: 6)
             var line = "\(Terminal.styled(String(article.id.prefix(8)), .yellow))  \(date)  \(words)  \(article.title)"
             if let source = article.source { line += Terminal.styled("  · \(source)", .dim) }

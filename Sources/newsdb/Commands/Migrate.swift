@@ -3,7 +3,7 @@ import Store
 
 struct Migrate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Apply pending schema migrations, or show them.",
+        commandName: "migrate", abstract: "Apply pending schema migrations, or show them.",
         discussion: """
             Other commands migrate automatically. Before migrating a database that holds data, newsdb copies it \
             next to itself (PATH.schema-N.TIMESTAMP.bak) unless --no-backup is given.

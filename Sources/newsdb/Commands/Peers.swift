@@ -4,7 +4,7 @@ import Store
 
 struct Peers: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List teammates, and the servers this replica syncs with.",
+        commandName: "peers", abstract: "List teammates, and the servers this replica syncs with.",
         subcommands: [PeersList.self, PeersAdd.self, PeersRemove.self, PeersServers.self],
         defaultSubcommand: PeersList.self)
 }

@@ -3,7 +3,7 @@ import Store
 
 struct Restore: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Put a backup back as the database, as a new replica.",
+        commandName: "restore", abstract: "Put a backup back as the database, as a new replica.",
         discussion: """
             Copies BACKUP (a migration's backup, or any copy of a newsdb database) to the database path, which must \
             not exist yet, migrates it if it is older, and makes it a new replica: the changes in the backup stay \

@@ -3,7 +3,7 @@ import Store
 
 struct Search: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Search articles by title, dek, byline and body, best match first.",
+        commandName: "search", abstract: "Search articles by title, dek, byline and body, best match first.",
         discussion: """
             All words must match (stemmed: 'elections' finds 'election'). "exact phrase" keeps words together, \
             word* matches a prefix, -word excludes a word, and a OR b accepts either. Notes of annotations are \
@@ -52,15 +52,13 @@ struct Search: ParsableCommand {
             print(Text.truncated(heading, to: width))
             let snippet =
                 (hit.matchedIn == .note ? "note: " : hit.matchedIn == .tag ? "“" : "")
-                + hit.snippet.replacingOccurrences(of: "\n", with: " ") + (hit.matchedIn == .tag ? "”" : "")
+                + hit.snippet.replacing("\n", with: " ") + (hit.matchedIn == .tag ? "”" : "")
             let marked =
                 Terminal.useColor
-                ? snippet.replacingOccurrences(
-                    of: SearchHit.matchStart, with: Terminal.style(code: Terminal.Style.highlight.rawValue)
-                )
-                .replacingOccurrences(of: SearchHit.matchEnd, with: Terminal.styleReset)
-                : snippet.replacingOccurrences(of: SearchHit.matchStart, with: "[")
-                    .replacingOccurrences(of: SearchHit.matchEnd, with: "]")
+                ? snippet.replacing(SearchHit.matchStart, with: Terminal.style(code: Terminal.Style.highlight.rawValue))
+                    .replacing(SearchHit.matchEnd, with: Terminal.styleReset)
+                : snippet.replacing(SearchHit.matchStart, with: "[")
+                    .replacing(SearchHit.matchEnd, with: "]")
             print("          " + marked)
         }
     }
@@ -81,8 +79,8 @@ private struct SearchHitJSON: Encodable {
         title = hit.title
         source = hit.source
         publishedAt = hit.publishedAt
-        snippet = hit.snippet.replacingOccurrences(of: SearchHit.matchStart, with: "<mark>")
-            .replacingOccurrences(of: SearchHit.matchEnd, with: "</mark>")
+        snippet = hit.snippet.replacing(SearchHit.matchStart, with: "<mark>")
+            .replacing(SearchHit.matchEnd, with: "</mark>")
         rank = hit.rank
         matchedIn = hit.matchedIn
     }

@@ -7,7 +7,7 @@ import Sync
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve this database to teammates over HTTP, for `newsdb sync`.",
+        commandName: "serve", abstract: "Serve this database to teammates over HTTP, for `newsdb sync`.",
         discussion: """
             Teammates sync with a token made by `newsdb tokens create NAME`. Every request is logged on stderr (method, \
             path, status, duration, teammate). SIGINT or SIGTERM stops the server once requests in progress are done; \

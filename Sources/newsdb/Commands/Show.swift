@@ -3,6 +3,7 @@ import Store
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "show",
         abstract: "Show an article, with its highlights marked and its notes as numbered footnotes.",
         discussion: """
             On a terminal highlights are colored; otherwise each is put in [brackets]. An annotation with a note or \

@@ -4,7 +4,7 @@ import Store
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show the database's path, schema version, counts and replica.")
+        commandName: "status", abstract: "Show the database's path, schema version, counts and replica.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
@@ -36,7 +36,7 @@ struct Status: ParsableCommand {
                 ))
         }
         for (label, value) in rows {
-            print(Terminal.styled(label.padding(toLength: 10, withPad: " ", startingAt: 0), .dim) + value)
+            print(Terminal.styled(label.padded(to: 10), .dim) + value)
         }
     }
 }

@@ -4,7 +4,7 @@ import Store
 
 struct Tokens: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Manage the tokens teammates sync with this replica's server with.",
+        commandName: "tokens", abstract: "Manage the tokens teammates sync with this replica's server with.",
         discussion: "Only a token's SHA-256 is kept: `tokens create` shows the token once.",
         subcommands: [TokensList.self, TokensCreate.self, TokensRevoke.self],
         defaultSubcommand: TokensList.self)

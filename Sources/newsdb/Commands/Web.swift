@@ -6,6 +6,7 @@ import Store
 
 struct Web: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "web",
         abstract: "Read and annotate in the browser: serve the reader on 127.0.0.1.",
         discussion: """
             Prints the address to open, http://127.0.0.1:PORT/?key=KEY, with a key made anew at each start; the page \

@@ -13,8 +13,8 @@ enum AnnotationText {
         let state = annotation.deletedAt == nil ? annotation.anchor.state.rawValue : "deleted"
         var line =
             "\(Terminal.styled(String(annotation.id.prefix(8)), .yellow))  \(annotation.articleID.prefix(8))  "
-            + "\(state.padding(toLength: 7, withPad: " ", startingAt: 0))  "
-            + "\(Terminal.styled(annotation.color.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0), .dim))"
+            + "\(state.padded(to: 7))  "
+            + "\(Terminal.styled(annotation.color.rawValue.padded(to: 7), .dim))"
             + "“\(excerpt(annotation.selector.exact, 60))”"
         if !annotation.tags.isEmpty { line += "  " + annotation.tags.map { "#" + $0 }.joined(separator: " ") }
         return Text.truncated(line, to: Terminal.width)

@@ -9,9 +9,8 @@ enum Terminal {
 
     /// Whether to color standard output: a terminal, `NO_COLOR` unset, and not a dumb terminal.
     static let useColor: Bool = {
-        let environment = ProcessInfo.processInfo.environment
-        if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
-        return stdoutIsTerminal && environment["TERM"] != "dumb"
+        if let noColor = Environment.value("NO_COLOR"), !noColor.isEmpty { return false }
+        return stdoutIsTerminal && Environment.value("TERM") != "dumb"
     }()
 
     /// The width of standard output in columns when it is a terminal.
@@ -43,18 +42,48 @@ enum Terminal {
     /// shown as `\x` and two hexadecimal digits (ESC as `\x1b`), so that a title or note holding escape sequences
     /// cannot clear, recolor or retitle the terminal; then newsdb's own styles become escape sequences.
     static func visible(_ text: String) -> String {
-        var result = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            let value = scalar.value
-            if (value < 0x20 && value != 0x0A && value != 0x09) || (0x7F...0x9F).contains(value) {
-                let hex = String(value, radix: 16)
-                result.append(contentsOf: ("\\x" + (hex.count == 1 ? "0" : "") + hex).unicodeScalars)
+        // Most text has nothing to show escaped and no style: it is printed as it is, without a copy.
+        guard text.utf8.contains(where: needsAttention) else { return text }
+        let bytes = Array(text.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + 16)
+        let style = Array(styleEscape.utf8)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte < 0x20 && byte != 0x0A && byte != 0x09 || byte == 0x7F {
+                appendHex(byte, to: &result)
+                index += 1
+            } else if byte == 0xC2, index + 1 < bytes.count, (0x80...0x9F).contains(bytes[index + 1]) {
+                // A C1 control character (U+0080 to U+009F), two bytes in UTF-8.
+                appendHex(bytes[index + 1], to: &result)
+                index += 2
+            } else if byte == style[0], bytes[index...].starts(with: style) {
+                result.append(0x1B)
+                index += style.count
             } else {
-                result.append(scalar)
+                result.append(byte)
+                index += 1
             }
         }
-        let escaped = String(result)
-        return escaped.contains("\u{E000}") ? escaped.replacingOccurrences(of: styleEscape, with: "\u{1B}") : escaped
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    /// Whether a UTF-8 byte may start what ``visible(_:)`` changes: a C0 control character (but line feed and tab),
+    /// DEL, the lead byte of a C1 control character, or the lead byte of ``styleEscape``'s first character.
+    private static func needsAttention(_ byte: UInt8) -> Bool {
+        (byte < 0x20 && byte != 0x0A && byte != 0x09) || byte == 0x7F || byte == 0xC2 || byte == styleLeadByte
+    }
+
+    /// The first UTF-8 byte of U+E000, the first character of ``styleEscape``.
+    private static let styleLeadByte = styleEscape.utf8.first ?? 0xEE
+
+    /// Appends `\x` and two lowercase hexadecimal digits of `value`.
+    private static func appendHex(_ value: UInt8, to result: inout [UInt8]) {
+        let digits = Array("0123456789abcdef".utf8)
+        result.append(contentsOf: [
+            UInt8(ascii: "\\"), UInt8(ascii: "x"), digits[Int(value >> 4)], digits[Int(value & 0xF)],
+        ])
     }
 
     /// Writes to stderr. A closed or full stderr leaves nowhere to report anything, so a failure is dropped.

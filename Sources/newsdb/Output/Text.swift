@@ -69,7 +69,14 @@ private func isEscape(_ character: Character) -> Bool {
 }
 
 extension String {
+    /// The string with spaces before it, to `width` characters.
     func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+
+    /// The string with spaces after it, or cut, to `width` characters (Foundation's `padding(toLength:withPad:
+    /// startingAt:)` with a space, without its trip through NSString, which was most of `newsdb list`'s time).
+    func padded(to width: Int) -> String {
+        count >= width ? String(prefix(width)) : self + String(repeating: " ", count: width - count)
     }
 }
