@@ -145,13 +145,14 @@ extension NewsDatabase {
         let arguments: StatementArguments = [
             id, draft.title, draft.dek, draft.byline, draft.source, draft.url, draft.publishedAt, draft.body,
             article.wordCount, contentHash, importedAt, change.origin, change.counter, change.clock.description,
+            draft.language, draft.direction,
         ]
         // Most imported articles are new: try the insert first, and look at the stored one only when there is one.
         try db.cachedStatement(
             sql: """
                 INSERT INTO articles (id, title, dek, byline, source, url, published_at, body, word_count, content_hash,
-                    imported_at, origin, counter, hlc)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    imported_at, origin, counter, hlc, language, direction)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO NOTHING
                 """
         ).execute(arguments: arguments)
@@ -165,7 +166,8 @@ extension NewsDatabase {
             let existing = try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT seq, content_hash, title, body, dek, byline, source, url, published_at FROM articles WHERE id = ?
+                        SELECT seq, content_hash, title, body, dek, byline, source, url, published_at, language, direction
+                        FROM articles WHERE id = ?
                         """),
                 arguments: [id])
         else {
@@ -181,6 +183,8 @@ extension NewsDatabase {
             merged.source = draft.source ?? existing["source"]
             merged.url = draft.url ?? existing["url"]
             merged.publishedAt = draft.publishedAt ?? existing["published_at"]
+            merged.language = draft.language ?? existing["language"]
+            merged.direction = draft.direction ?? existing["direction"]
         }
         if !exactly, !article.givenAsRevision, let title: String = existing["title"],
             let body: String = existing["body"],
@@ -216,12 +220,14 @@ extension NewsDatabase {
         try db.cachedStatement(
             sql: """
                 UPDATE articles SET title = ?2, dek = ?3, byline = ?4, source = ?5, url = ?6, published_at = ?7, body = ?8,
-                    word_count = ?9, content_hash = ?10, imported_at = ?11, origin = ?12, counter = ?13, hlc = ?14
+                    word_count = ?9, content_hash = ?10, imported_at = ?11, origin = ?12, counter = ?13, hlc = ?14,
+                    language = ?15, direction = ?16
                 WHERE id = ?1
                 """
         ).execute(arguments: [
             id, merged.title, merged.dek, merged.byline, merged.source, merged.url, merged.publishedAt, merged.body,
             article.wordCount, mergedHash, importedAt, change.origin, change.counter, change.clock.description,
+            merged.language, merged.direction,
         ])
         try ArticleIndex.add(
             seq: seq, title: merged.title, dek: merged.dek, byline: merged.byline, body: merged.body, db)

@@ -43,6 +43,32 @@ import Testing
         #expect(list.stdout.contains("Ferry cancelled again"))
     }
 
+    @Test("show prints the page's language and direction; show --json and list --json carry them")
+    func languageShown() throws {
+        _ = try cli.run("init")
+        let path = try scratch.write(
+            "arabic.html",
+            "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head><title>Ferry cancelled again</title></head><body>"
+                + Self.story + "</body></html>")
+        let imported = try cli.run("import", "--json", path)
+        #expect(imported.status == 0)
+        let list = try cli.run("list", "--json")
+        let articles = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        #expect(articles.first?["language"] as? String == "ar")
+        #expect(articles.first?["direction"] as? String == "rtl")
+        let id = try #require(articles.first?["id"] as? String)
+        let shown = try cli.run("show", id)
+        #expect(shown.stdout.contains(" · language ar, right to left\n"))
+        let json = try cli.run("show", "--json", id)
+        let article = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(article["language"] as? String == "ar" && article["direction"] as? String == "rtl")
+        _ = try scratch.write("plain.txt", "Ferry cancelled\n\nThe ferry was cancelled on Friday again.\n")
+        _ = try cli.run("import", scratch.path("plain.txt"))
+        let plain = try cli.run("list", "--json")
+        let both = try #require(try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as? [[String: Any]])
+        #expect(both.count == 2 && both[0]["language"] == nil)
+    }
+
     @Test("A page refused alone leaves the database as it was, byte for byte")
     func refusedPageChangesNothing() throws {
         _ = try cli.run("init")

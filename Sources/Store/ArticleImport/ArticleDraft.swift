@@ -14,6 +14,10 @@ public struct ArticleDraft: Sendable, Equatable {
     public var url: String?
     /// The publication date (`2026-03-14`) or instant in UTC (`2026-03-14T09:30:00Z`).
     public var publishedAt: String?
+    /// The language the article is written in, a BCP 47 tag (see ``ArticleLanguage/tag(_:)``).
+    public var language: String?
+    /// The writing direction the source declares: `ltr`, `rtl` or `auto`.
+    public var direction: String?
     /// Parses an article file's bytes as `import` would, without importing them: plain text, a JSON document,
     /// JSON Lines or an HTML page, by `name`'s extension (or the content, for other names).
     /// - Throws: `StoreError` `.invalidInput` with the reason `import` gives for skipping such a file.
@@ -28,9 +32,10 @@ public struct ArticleDraft: Sendable, Equatable {
     public var body: String
 
     /// Creates a draft; text fields are trimmed and normalized to Unicode NFC, and empty optional fields become nil.
+    /// A language that is not a language tag, or a direction that is not one, is left out.
     public init(
         title: String, dek: String? = nil, byline: String? = nil, source: String? = nil, url: String? = nil,
-        publishedAt: String? = nil, body: String
+        publishedAt: String? = nil, language: String? = nil, direction: String? = nil, body: String
     ) {
         self.title = Self.clean(title) ?? ""
         self.dek = Self.clean(dek)
@@ -38,6 +43,8 @@ public struct ArticleDraft: Sendable, Equatable {
         self.source = Self.clean(source)
         self.url = Self.clean(url).map { CanonicalURL.string($0) ?? $0 }
         self.publishedAt = Self.clean(publishedAt)
+        self.language = language.flatMap(ArticleLanguage.tag)
+        self.direction = direction.flatMap(ArticleLanguage.direction)
         self.body = Self.clean(body) ?? ""
     }
 
@@ -50,9 +57,11 @@ public struct ArticleDraft: Sendable, Equatable {
         return sha256Hex(collapsingWhitespaceOf: [title, body], separator: "\n\n")
     }
 
-    /// A digest of every stored field, to tell an unchanged re-import from a changed one.
+    /// A digest of every stored field, to tell an unchanged re-import from a changed one. The language and direction
+    /// count only when there is one, so that the digest of an article without them is what it was before schema 6.
     var contentHash: String {
-        let fields = [title, dek ?? "", byline ?? "", source ?? "", url ?? "", publishedAt ?? "", body]
+        var fields = [title, dek ?? "", byline ?? "", source ?? "", url ?? "", publishedAt ?? "", body]
+        if language != nil || direction != nil { fields += [language ?? "", direction ?? ""] }
         return sha256Hex(fields.joined(separator: "\u{1F}"))
     }
 
