@@ -55,7 +55,12 @@ extension NewsDatabase {
             var parsed: [(file: ArticleFile, articles: [PreparedArticle])] = []
             for file in current {
                 switch file.articles {
-                case .success(let articles): parsed.append((file.file, articles))
+                case .success(let articles):
+                    do {
+                        parsed.append((file.file, try articles.map { try $0.compressingPage() }))
+                    } catch let error as StoreError {
+                        report.skipped.append(SkippedFile(path: file.file.name, reason: error.message))
+                    }
                 case .failure(let error):
                     report.skipped.append(SkippedFile(path: file.file.name, reason: error.message))
                 }
@@ -130,7 +135,20 @@ extension NewsDatabase {
         let (id, clock) = log.next()
         let status = try store(article, importedAt: importedAt, change: (ChangeLog.localOrigin, id.counter, clock), db)
         if status == .unchanged { log.giveBack(id) }
+        if let page = article.page { try keep(page, articleID: article.id, keptAt: importedAt, db) }
         return status
+    }
+
+    /// Keeps `page` as the page the article's current text came from, in place of the one kept before.
+    static func keep(_ page: KeptPage, articleID: String, keptAt: String, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO article_pages (article_id, page, size, sha256, revision, kept_at)
+                VALUES (?1, ?2, ?3, ?4, (SELECT revision FROM articles WHERE id = ?1), ?5)
+                ON CONFLICT (article_id) DO UPDATE SET page = excluded.page, size = excluded.size,
+                    sha256 = excluded.sha256, revision = excluded.revision, kept_at = excluded.kept_at
+                """
+        ).execute(arguments: [articleID, page.compressed, page.size, page.sha256, keptAt])
     }
 
     /// The change that writes an article version: its origin number, counter and timestamp.

@@ -69,6 +69,31 @@ import Testing
         #expect(both.count == 2 && both[0]["language"] == nil)
     }
 
+    @Test("import --reextract reports what changed, counts articles without a kept page, and refuses one given without")
+    func reextract() throws {
+        _ = try cli.run("init")
+        let path = try scratch.write("ferry.html", page(title: "Ferry cancelled again", body: Self.story))
+        _ = try scratch.write("plain.txt", "Ferry notes\n\nThe ferry runs late on Fridays.\n")
+        #expect(try cli.run("import", path, scratch.path("plain.txt")).status == 0)
+        let all = try cli.run("import", "--reextract")
+        #expect(all.status == 0)
+        #expect(all.stdout == "re-extracted 1, unchanged 1, skipped 0; 1 article has no kept page\n")
+        let verbose = try cli.run("import", "--reextract", "--verbose")
+        #expect(verbose.stdout.hasPrefix("unchanged "))
+        let list = try cli.run("list", "--json")
+        let articles = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        let plain = try #require(articles.first { $0["title"] as? String == "Ferry notes" }?["id"] as? String)
+        let refused = try cli.run("import", "--reextract", String(plain.prefix(8)))
+        #expect(refused.status == 1)
+        #expect(refused.stderrLines.count == 1)
+        #expect(refused.stderrLines.first?.hasPrefix("newsdb: article \(plain.prefix(8)) has no kept page") == true)
+        let json = try cli.run("import", "--reextract", "--json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["reextracted"] as? Int == 1 && object["without_page"] as? [String] == [plain])
+        let mixed = try cli.run("import", "--reextract", "--revision-of", String(plain.prefix(8)))
+        #expect(mixed.status == 64)
+    }
+
     @Test("A page refused alone leaves the database as it was, byte for byte")
     func refusedPageChangesNothing() throws {
         _ = try cli.run("init")

@@ -126,17 +126,21 @@ struct ArticleFile: Sendable {
     /// - Parameter source: The publication to record when the file names none.
     /// - Throws: `StoreError` with a reason fit for a `SkippedFile` (not valid UTF-8, empty, no body, bad JSON).
     func read(source: String?) throws -> [ArticleDraft] {
+        try readArticles(source: source).map(\.draft)
+    }
+
+    /// Reads and parses the file's articles, each with the page it was extracted from (a web page's bytes as they
+    /// are in the file), to keep.
+    /// - Throws: `StoreError` with a reason fit for a `SkippedFile`.
+    func readArticles(source: String?) throws -> [(draft: ArticleDraft, page: Data?)] {
         let bytes = try data ?? load()
         let fileExtension = URL(fileURLWithPath: name).pathExtension.lowercased()
         let plain = ["txt", "text", "md"].contains(fileExtension)
         let known = plain || Self.jsonLinesExtensions.contains(fileExtension) || fileExtension == "json"
         if Self.htmlExtensions.contains(fileExtension) || (!known && Self.looksLikeHTML(bytes)) {
-            var draft = try HTMLArticle.parse(bytes)
-            if draft.body.utf8.count > ArticleDraft.maxBodyBytes {
-                throw Self.tooLarge(draft.body.utf8.count, what: "its body")
-            }
+            var draft = try Self.pageArticle(bytes)
             if draft.source == nil { draft.source = source }
-            return [draft]
+            return [(draft, bytes)]
         }
         // A plain-text file is one article: one too large to be an article is refused before it is read.
         if plain && bytes.count > ArticleDraft.maxBodyBytes {
@@ -172,7 +176,17 @@ struct ArticleFile: Sendable {
                 drafts[index].source = source
             }
         }
-        return drafts
+        return drafts.map { ($0, nil) }
+    }
+
+    /// The article in a web page's bytes, as an `.html` file is read (and read again by `import --reextract`).
+    /// - Throws: `StoreError` `.invalidInput` with the reason the page is skipped.
+    static func pageArticle(_ bytes: Data) throws -> ArticleDraft {
+        let draft = try HTMLArticle.parse(bytes)
+        if draft.body.utf8.count > ArticleDraft.maxBodyBytes {
+            throw Self.tooLarge(draft.body.utf8.count, what: "its body")
+        }
+        return draft
     }
 
     private static func tooLarge(_ bytes: Int, what: String) -> StoreError {
