@@ -54,6 +54,7 @@ extension NewsDatabase {
         while let current = try parsedBatches.next() {
             var parsed: [(file: ArticleFile, articles: [PreparedArticle])] = []
             for file in current {
+                report.skipped += file.skipped
                 switch file.articles {
                 case .success(let articles):
                     do {

@@ -94,6 +94,33 @@ import Testing
         #expect(mixed.status == 64)
     }
 
+    @Test("A feed's items with full content import; an item with only a summary is one line, exit status 1")
+    func feed() throws {
+        _ = try cli.run("init")
+        let feed = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+            <channel><title>Islands Courier</title>
+            <item><title>Ferry cancelled again</title><link>https://courier.example/ferry</link>
+            <content:encoded><![CDATA[\(Self.story)]]></content:encoded></item>
+            <item><title>Gales due</title><description>More wind on Sunday.</description></item>
+            </channel></rss>
+            """
+        let path = try scratch.write("courier.xml", feed)
+        let output = try cli.run("import", path)
+        #expect(output.status == 1)
+        #expect(
+            output.stderrLines == [
+                "newsdb: skipped \(path): item 2 (“Gales due”): only a summary, no full content; not imported"
+            ])
+        #expect(output.stdout == "imported 1, unchanged 0, skipped 1\n")
+        let broken = try scratch.write("broken.rss", "<rss><channel><item>")
+        let refused = try cli.run("import", broken)
+        #expect(refused.status == 1)
+        #expect(refused.stderrLines.count == 1)
+        #expect(refused.stderrLines.first?.hasPrefix("newsdb: skipped \(broken): not well-formed XML: ") == true)
+    }
+
     @Test("A page refused alone leaves the database as it was, byte for byte")
     func refusedPageChangesNothing() throws {
         _ = try cli.run("init")

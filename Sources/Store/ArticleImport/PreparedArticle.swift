@@ -39,16 +39,22 @@ struct PreparedArticle: Sendable {
 struct ParsedFile: Sendable {
     let file: ArticleFile
     let articles: Result<[PreparedArticle], StoreError>
+    /// What of the file is not imported while the rest is (a feed's items without full content).
+    private(set) var skipped: [SkippedFile] = []
 
     /// Reads `file`; with `revisionOf`, its one article is taken as a new text of that article id.
     init(_ file: ArticleFile, source: String?, revisionOf: String? = nil) {
         self.file = file
         do {
-            let drafts = try file.readArticles(source: source)
-            if let revisionOf, drafts.count != 1 {
+            let read = try file.readArticles(source: source)
+            let drafts = read.articles
+            if let revisionOf, drafts.count != 1 || !read.skipped.isEmpty {
                 throw StoreError(
-                    .invalidInput, "--revision-of takes a file holding one article; this one holds \(drafts.count)")
+                    .invalidInput,
+                    "--revision-of takes a file holding one article; this one holds \(drafts.count + read.skipped.count)"
+                )
             }
+            skipped = read.skipped
             articles = .success(
                 drafts.map { draft, page in
                     PreparedArticle(draft, id: revisionOf, givenAsRevision: revisionOf != nil, pageBytes: page)

@@ -10,8 +10,10 @@ struct Import: ParsableCommand {
             the body), JSON (.json: one article object or an array; an article may carry the saved page in "html" \
             in place of "body") and JSON Lines (.jsonl, .ndjson), and saved web pages (.html, .htm, or any file \
             that starts with <!doctype html or <html): the story is extracted as a reader view does, with its \
-            title, byline, date, site and canonical URL from the page's metadata. Folders are searched \
-            recursively for those files; '-' reads standard input. See docs/IMPORT.md. Each file imports \
+            title, byline, date, site, canonical URL, language and direction from the page's metadata. RSS and \
+            Atom feeds (.rss, .atom, .xml, or any file that starts like one): every item with full content \
+            (content:encoded, Atom content) is an article read the same way; an item with only a summary is \
+            reported and not imported. Folders are searched recursively for those files; '-' reads standard input. See docs/IMPORT.md. Each file imports \
             atomically; a file that cannot be read, or a page that holds no article, is reported and skipped, the \
             others still import, and the exit status is then 1.
 
