@@ -18,12 +18,14 @@ extension NewsDatabase {
     ///   - source: The publication to record for articles whose file names none.
     ///   - revisionOf: An article (id or unique prefix) whose new text the one input holds, whatever its URL or
     ///     text says; the input must hold exactly one article.
+    ///   - raw: Keep the body of plain-text files as it is, without removing a scraped page's furniture
+    ///     (see ``ScrapedText``).
     ///   - progress: Called after each batch is written, with how far the import has got, on the calling thread.
     /// - Returns: Every article handled and every file skipped, with the reason.
     /// - Throws: `StoreError` only for failures of the database itself (disk full, read-only); problems with a file
     ///   are reported in ``ArticleImportReport/skipped``.
     public func importArticles(
-        _ inputs: [ArticleInput], source: String? = nil, revisionOf: String? = nil,
+        _ inputs: [ArticleInput], source: String? = nil, revisionOf: String? = nil, raw: Bool = false,
         progress: ((ArticleImportProgress) -> Void)? = nil
     ) throws -> ArticleImportReport {
         let (files, unusable) = ArticleFile.expand(inputs)
@@ -46,7 +48,9 @@ extension NewsDatabase {
         let parsedBatches = ReadAhead<[ParsedFile]>(capacity: 1, name: "newsdb article reader") {
             [batches] yield in
             for batch in batches {
-                guard yield(batch.map { ParsedFile($0, source: source, revisionOf: target) }) else { return }
+                guard yield(batch.map { ParsedFile($0, source: source, revisionOf: target, raw: raw) }) else {
+                    return
+                }
             }
         }
         defer { parsedBatches.stop() }

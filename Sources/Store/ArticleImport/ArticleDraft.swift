@@ -19,10 +19,11 @@ public struct ArticleDraft: Sendable, Equatable {
     /// The writing direction the source declares: `ltr`, `rtl` or `auto`.
     public var direction: String?
     /// Parses an article file's bytes as `import` would, without importing them: plain text, a JSON document,
-    /// JSON Lines or an HTML page, by `name`'s extension (or the content, for other names).
+    /// JSON Lines, an HTML page or a feed, by `name`'s extension (or the content, for other names).
+    /// - Parameter raw: Whether a plain-text body keeps a scraped page's furniture (`import --raw`).
     /// - Throws: `StoreError` `.invalidInput` with the reason `import` gives for skipping such a file.
-    public static func parse(_ data: Data, named name: String) throws -> [ArticleDraft] {
-        try ArticleFile(name: name, data: data).read(source: nil)
+    public static func parse(_ data: Data, named name: String, raw: Bool = false) throws -> [ArticleDraft] {
+        try ArticleFile(name: name, data: data).read(source: nil, raw: raw)
     }
 
     /// The most bytes (UTF-8) an article's body may have: 8 MiB, more than twice War and Peace.
@@ -30,6 +31,9 @@ public struct ArticleDraft: Sendable, Equatable {
 
     /// The body; paragraphs separated by a blank line (never empty).
     public var body: String
+    /// The body the id is worked out from, when it is not ``body``: a plain-text article's body as it read before
+    /// furniture was removed from scraped text, so that articles stored before then keep their ids.
+    var identityBody: String?
 
     /// Creates a draft; text fields are trimmed and normalized to Unicode NFC, and empty optional fields become nil.
     /// A language that is not a language tag, or a direction that is not one, is left out.
@@ -54,7 +58,7 @@ public struct ArticleDraft: Sendable, Equatable {
         if let url, CanonicalURL.string(url) != nil {
             return sha256Hex(url)
         }
-        return sha256Hex(collapsingWhitespaceOf: [title, body], separator: "\n\n")
+        return sha256Hex(collapsingWhitespaceOf: [title, identityBody ?? body], separator: "\n\n")
     }
 
     /// A digest of every stored field, to tell an unchanged re-import from a changed one. The language and direction
@@ -68,7 +72,7 @@ public struct ArticleDraft: Sendable, Equatable {
     /// The number of words in the body: white-space-separated runs that hold a letter or digit.
     var wordCount: Int { TextScanning.wordCount(body) }
 
-    private static func clean(_ text: String?) -> String? {
+    static func clean(_ text: String?) -> String? {
         guard let text else { return nil }
         let trimmed = TextScanning.trimmed(text)
         return trimmed.isEmpty ? nil : TextScanning.nfc(String(trimmed))

@@ -137,14 +137,15 @@ struct ArticleFile: Sendable {
     /// Reads and parses the file's articles.
     /// - Parameter source: The publication to record when the file names none.
     /// - Throws: `StoreError` with a reason fit for a `SkippedFile` (not valid UTF-8, empty, no body, bad JSON).
-    func read(source: String?) throws -> [ArticleDraft] {
-        try readArticles(source: source).articles.map(\.draft)
+    func read(source: String?, raw: Bool = false) throws -> [ArticleDraft] {
+        try readArticles(source: source, raw: raw).articles.map(\.draft)
     }
 
     /// Reads and parses the file's articles, each with the page it was extracted from (a web page's bytes as they
     /// are in the file, or the page made of a feed's item), to keep.
+    /// - Parameter raw: Whether a plain-text file's body is kept as it is, furniture and all (`import --raw`).
     /// - Throws: `StoreError` with a reason fit for a `SkippedFile`.
-    func readArticles(source: String?) throws -> Articles {
+    func readArticles(source: String?, raw: Bool = false) throws -> Articles {
         let bytes = try data ?? load()
         let fileExtension = URL(fileURLWithPath: name).pathExtension.lowercased()
         let plain = ["txt", "text", "md"].contains(fileExtension)
@@ -184,7 +185,7 @@ struct ArticleFile: Sendable {
         } else if fileExtension == "json" || (!plain && Self.looksLikeJSON(text)) {
             drafts = try JSONArticle.parse(Data(text.utf8), lines: false)
         } else {
-            drafts = [try PlainTextArticle.parse(text)]
+            drafts = [try PlainTextArticle.parse(text, removingFurniture: !raw)]
         }
         for (index, draft) in drafts.enumerated() where draft.body.utf8.count > ArticleDraft.maxBodyBytes {
             throw Self.tooLarge(

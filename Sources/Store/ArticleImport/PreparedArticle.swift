@@ -42,11 +42,12 @@ struct ParsedFile: Sendable {
     /// What of the file is not imported while the rest is (a feed's items without full content).
     private(set) var skipped: [SkippedFile] = []
 
-    /// Reads `file`; with `revisionOf`, its one article is taken as a new text of that article id.
-    init(_ file: ArticleFile, source: String?, revisionOf: String? = nil) {
+    /// Reads `file`; with `revisionOf`, its one article is taken as a new text of that article id; with `raw`, a
+    /// plain-text body keeps a scraped page's furniture.
+    init(_ file: ArticleFile, source: String?, revisionOf: String? = nil, raw: Bool = false) {
         self.file = file
         do {
-            let read = try file.readArticles(source: source)
+            let read = try file.readArticles(source: source, raw: raw)
             let drafts = read.articles
             if let revisionOf, drafts.count != 1 || !read.skipped.isEmpty {
                 throw StoreError(

@@ -7,7 +7,9 @@ struct Import: ParsableCommand {
         abstract: "Import articles from files, folders and standard input.",
         discussion: """
             Reads plain text (.txt, .text, .md: title on the first line, then an optional dek, byline, date line and \
-            the body), JSON (.json: one article object or an array; an article may carry the saved page in "html" \
+            the body; lines that are clearly a scraped page's furniture, such as "Most Read", "0 Comments", photo \
+            credits and captions, subscription lists and an "About the writer" block, are left out unless --raw \
+            is given), JSON (.json: one article object or an array; an article may carry the saved page in "html" \
             in place of "body") and JSON Lines (.jsonl, .ndjson), and saved web pages (.html, .htm, or any file \
             that starts with <!doctype html or <html): the story is extracted as a reader view does, with its \
             title, byline, date, site, canonical URL, language and direction from the page's metadata. RSS and \
@@ -30,6 +32,11 @@ struct Import: ParsableCommand {
         help: ArgumentHelp("Take the one article in the one file as a new text of this article.", valueName: "article"))
     var revisionOf: String?
     @Flag(
+        help:
+            "Keep plain-text bodies as they are: no furniture of scraped pages (\"Most Read\", photo credits …) removed."
+    )
+    var raw = false
+    @Flag(
         help: ArgumentHelp(
             "Extract every article (or the one given as the argument) again from the page kept with it."))
     var reextract = false
@@ -43,8 +50,8 @@ struct Import: ParsableCommand {
 
     func validate() throws {
         if reextract {
-            guard revisionOf == nil, source == nil else {
-                throw ValidationError("--reextract cannot be combined with --revision-of or --source")
+            guard revisionOf == nil, source == nil, !raw else {
+                throw ValidationError("--reextract cannot be combined with --revision-of, --source or --raw")
             }
             guard paths.count <= 1 else { throw ValidationError("--reextract takes at most one article") }
             if let article = paths.first { try checkArgument { try NewsDatabase.checkArticleReference(article) } }
@@ -75,7 +82,8 @@ struct Import: ParsableCommand {
                 path == "-" ? .data(FileHandle.standardInput.readDataToEndOfFile(), name: "-") : .path(path)
             }
             let bar = ProgressBar(label: "importing")
-            report = try database.importArticles(inputs, source: source, revisionOf: revisionOf) { progress in
+            report = try database.importArticles(inputs, source: source, revisionOf: revisionOf, raw: raw) {
+                progress in
                 bar.update(done: progress.filesDone, total: progress.filesTotal)
             }
             bar.finish()
