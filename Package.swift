@@ -58,9 +58,17 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 "CLibXML2",
+                "CZlib",
             ],
             swiftSettings: fuzzed,
             plugins: ["EmbedMigrations"]
+        ),
+        // zlib's deflate, for the saved page kept with an article imported from one (ArticleImport/KeptPage.swift).
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
         // libxml2's HTML parser, for importing saved web pages (ArticleImport/HTML).
         .systemLibrary(

@@ -3,7 +3,7 @@
 # bounded time each: scripts/fuzz.sh [SECONDS per target, default 60].
 #
 # Change files are sealed with their SHA-256 by the harness (Tools/fuzz), so the reader is fuzzed past its checksum.
-# Articles are read as .txt, .json, .jsonl or .html by their first byte. Seeds: the sample articles, a change file made from
+# Articles are read as .txt, .json, .jsonl, .html or .rss (a feed) by their first byte. Seeds: the sample articles, a change file made from
 # them, and every input kept under Tests/SyncTests/FuzzRegressions. A crash, a trap or a timeout leaves its input in
 # Tests/SyncTests/FuzzRegressions/<target>/, where FuzzRegressionTests replays it: fix the cause, keep the input.
 set -euo pipefail
@@ -28,7 +28,7 @@ strike=$("$newsdb" search --json dockworkers | sed -n 's/.*"id" : "\([0-9a-f]\{6
 "$newsdb" annotate "$strike" --quote "3.2% pay offer" --note "seed" --tag claim >/dev/null
 "$newsdb" sync export --out "$work/full.json" >/dev/null
 sed '$d' "$work/full.json" > "$work/changes/full"
-# Article seeds: a byte choosing the reader (0 .txt, 1 .json, 2 .jsonl, 3 .html), then the file.
+# Article seeds: a byte choosing the reader (0 .txt, 1 .json, 2 .jsonl, 3 .html, 4 .rss), then the file.
 n=0
 for file in samples/articles/*; do
     case "$file" in
@@ -41,6 +41,7 @@ for file in samples/articles/*; do
     n=$((n + 1))
 done
 cp "$regressions/articles/seed-html" "$work/articles/seed-html"
+cp "$regressions/articles/seed-feed" "$work/articles/seed-feed"
 
 status=0
 for target in changes articles; do

@@ -91,8 +91,10 @@ enum ReaderJSON {
             try container.encode(article.url, forKey: .url)
             try container.encode(article.publishedAt, forKey: .published)
             try container.encode(article.importedAt, forKey: .imported)
-            try container.encode(String?.none, forKey: .lang)
-            try container.encode(TextDirection.of(article.title + "\n" + article.body), forKey: .dir)
+            try container.encode(article.language, forKey: .lang)
+            // The page's own direction when it declares one; for `auto` or none, its text's first strong letter's.
+            let declared = article.direction.flatMap { ["ltr", "rtl"].contains($0) ? $0 : nil }
+            try container.encode(declared ?? TextDirection.of(article.title + "\n" + article.body), forKey: .dir)
             try container.encode(article.revision, forKey: .revision)
             var revisions = container.nestedUnkeyedContainer(forKey: .revisions)
             for revision in view.revisions {

@@ -25,8 +25,14 @@ public struct Article: Sendable, Equatable, Codable {
     public let importedAt: String
     /// Which version of the article's text this is, from 1.
     public let revision: Int
+    /// The language the article is written in, a BCP 47 tag (`en`, `pt-BR`), when its source declares one.
+    public let language: String?
+    /// The writing direction its source declares (`ltr`, `rtl` or `auto`); nil when it declares none.
+    public let direction: String?
 
-    static let columns = "id, title, dek, byline, source, url, published_at, body, word_count, imported_at, revision"
+    static let columns = """
+        id, title, dek, byline, source, url, published_at, body, word_count, imported_at, revision, language, direction
+        """
 
     init(row: Row) {
         id = row["id"]
@@ -40,6 +46,8 @@ public struct Article: Sendable, Equatable, Codable {
         wordCount = row["word_count"]
         importedAt = row["imported_at"]
         revision = row["revision"]
+        language = row["language"]
+        direction = row["direction"]
     }
 
     /// This article as it read at an earlier revision.
@@ -47,12 +55,13 @@ public struct Article: Sendable, Equatable, Codable {
         Article(
             id: id, title: row["title"], dek: row["dek"], byline: row["byline"], source: source, url: url,
             publishedAt: publishedAt, body: row["body"], wordCount: TextScanning.wordCount(row["body"]),
-            importedAt: row["imported_at"], revision: row["revision"])
+            importedAt: row["imported_at"], revision: row["revision"], language: row["language"],
+            direction: row["direction"])
     }
 
     private init(
         id: String, title: String, dek: String?, byline: String?, source: String?, url: String?, publishedAt: String?,
-        body: String, wordCount: Int, importedAt: String, revision: Int
+        body: String, wordCount: Int, importedAt: String, revision: Int, language: String?, direction: String?
     ) {
         self.id = id
         self.title = title
@@ -65,6 +74,8 @@ public struct Article: Sendable, Equatable, Codable {
         self.wordCount = wordCount
         self.importedAt = importedAt
         self.revision = revision
+        self.language = language
+        self.direction = direction
     }
 }
 
@@ -84,8 +95,12 @@ public struct ArticleSummary: Sendable, Equatable, Codable {
     public let wordCount: Int
     /// When this replica imported the article.
     public let importedAt: String
+    /// The article's language, a BCP 47 tag, when known.
+    public let language: String?
+    /// The article's writing direction (`ltr`, `rtl` or `auto`), when declared.
+    public let direction: String?
 
-    static let columns = "id, title, byline, source, published_at, word_count, imported_at"
+    static let columns = "id, title, byline, source, published_at, word_count, imported_at, language, direction"
 
     init(row: Row) {
         id = row["id"]
@@ -95,5 +110,7 @@ public struct ArticleSummary: Sendable, Equatable, Codable {
         publishedAt = row["published_at"]
         wordCount = row["word_count"]
         importedAt = row["imported_at"]
+        language = row["language"]
+        direction = row["direction"]
     }
 }

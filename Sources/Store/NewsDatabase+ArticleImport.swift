@@ -18,12 +18,14 @@ extension NewsDatabase {
     ///   - source: The publication to record for articles whose file names none.
     ///   - revisionOf: An article (id or unique prefix) whose new text the one input holds, whatever its URL or
     ///     text says; the input must hold exactly one article.
+    ///   - raw: Keep the body of plain-text files as it is, without removing a scraped page's furniture
+    ///     (see ``ScrapedText``).
     ///   - progress: Called after each batch is written, with how far the import has got, on the calling thread.
     /// - Returns: Every article handled and every file skipped, with the reason.
     /// - Throws: `StoreError` only for failures of the database itself (disk full, read-only); problems with a file
     ///   are reported in ``ArticleImportReport/skipped``.
     public func importArticles(
-        _ inputs: [ArticleInput], source: String? = nil, revisionOf: String? = nil,
+        _ inputs: [ArticleInput], source: String? = nil, revisionOf: String? = nil, raw: Bool = false,
         progress: ((ArticleImportProgress) -> Void)? = nil
     ) throws -> ArticleImportReport {
         let (files, unusable) = ArticleFile.expand(inputs)
@@ -46,7 +48,9 @@ extension NewsDatabase {
         let parsedBatches = ReadAhead<[ParsedFile]>(capacity: 1, name: "newsdb article reader") {
             [batches] yield in
             for batch in batches {
-                guard yield(batch.map { ParsedFile($0, source: source, revisionOf: target) }) else { return }
+                guard yield(batch.map { ParsedFile($0, source: source, revisionOf: target, raw: raw) }) else {
+                    return
+                }
             }
         }
         defer { parsedBatches.stop() }
@@ -54,8 +58,14 @@ extension NewsDatabase {
         while let current = try parsedBatches.next() {
             var parsed: [(file: ArticleFile, articles: [PreparedArticle])] = []
             for file in current {
+                report.skipped += file.skipped
                 switch file.articles {
-                case .success(let articles): parsed.append((file.file, articles))
+                case .success(let articles):
+                    do {
+                        parsed.append((file.file, try articles.map { try $0.compressingPage() }))
+                    } catch let error as StoreError {
+                        report.skipped.append(SkippedFile(path: file.file.name, reason: error.message))
+                    }
                 case .failure(let error):
                     report.skipped.append(SkippedFile(path: file.file.name, reason: error.message))
                 }
@@ -131,7 +141,20 @@ extension NewsDatabase {
         let (id, clock) = log.next()
         let status = try store(article, importedAt: importedAt, change: (ChangeLog.localOrigin, id.counter, clock), db)
         if status == .unchanged { log.giveBack(id) }
+        if let page = article.page { try keep(page, articleID: article.id, keptAt: importedAt, db) }
         return status
+    }
+
+    /// Keeps `page` as the page the article's current text came from, in place of the one kept before.
+    static func keep(_ page: KeptPage, articleID: String, keptAt: String, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO article_pages (article_id, page, size, sha256, revision, kept_at)
+                VALUES (?1, ?2, ?3, ?4, (SELECT revision FROM articles WHERE id = ?1), ?5)
+                ON CONFLICT (article_id) DO UPDATE SET page = excluded.page, size = excluded.size,
+                    sha256 = excluded.sha256, revision = excluded.revision, kept_at = excluded.kept_at
+                """
+        ).execute(arguments: [articleID, page.compressed, page.size, page.sha256, keptAt])
     }
 
     /// The change that writes an article version: its origin number, counter and timestamp.
@@ -146,13 +169,14 @@ extension NewsDatabase {
         let arguments: StatementArguments = [
             id, draft.title, draft.dek, draft.byline, draft.source, draft.url, draft.publishedAt, draft.body,
             article.wordCount, contentHash, importedAt, change.origin, change.counter, change.clock.description,
+            draft.language, draft.direction,
         ]
         // Most imported articles are new: try the insert first, and look at the stored one only when there is one.
         try db.cachedStatement(
             sql: """
                 INSERT INTO articles (id, title, dek, byline, source, url, published_at, body, word_count, content_hash,
-                    imported_at, origin, counter, hlc)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    imported_at, origin, counter, hlc, language, direction)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO NOTHING
                 """
         ).execute(arguments: arguments)
@@ -166,7 +190,8 @@ extension NewsDatabase {
             let existing = try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT seq, content_hash, title, body, dek, byline, source, url, published_at FROM articles WHERE id = ?
+                        SELECT seq, content_hash, title, body, dek, byline, source, url, published_at, language, direction
+                        FROM articles WHERE id = ?
                         """),
                 arguments: [id])
         else {
@@ -182,6 +207,8 @@ extension NewsDatabase {
             merged.source = draft.source ?? existing["source"]
             merged.url = draft.url ?? existing["url"]
             merged.publishedAt = draft.publishedAt ?? existing["published_at"]
+            merged.language = draft.language ?? existing["language"]
+            merged.direction = draft.direction ?? existing["direction"]
         }
         if !exactly, !article.givenAsRevision, let title: String = existing["title"],
             let body: String = existing["body"],
@@ -217,12 +244,14 @@ extension NewsDatabase {
         try db.cachedStatement(
             sql: """
                 UPDATE articles SET title = ?2, dek = ?3, byline = ?4, source = ?5, url = ?6, published_at = ?7, body = ?8,
-                    word_count = ?9, content_hash = ?10, imported_at = ?11, origin = ?12, counter = ?13, hlc = ?14
+                    word_count = ?9, content_hash = ?10, imported_at = ?11, origin = ?12, counter = ?13, hlc = ?14,
+                    language = ?15, direction = ?16
                 WHERE id = ?1
                 """
         ).execute(arguments: [
             id, merged.title, merged.dek, merged.byline, merged.source, merged.url, merged.publishedAt, merged.body,
             article.wordCount, mergedHash, importedAt, change.origin, change.counter, change.clock.description,
+            merged.language, merged.direction,
         ])
         try ArticleIndex.add(
             seq: seq, title: merged.title, dek: merged.dek, byline: merged.byline, body: merged.body, db)

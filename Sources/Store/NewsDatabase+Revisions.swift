@@ -25,8 +25,8 @@ extension NewsDatabase {
     /// Stores a past text of an article, with the change that wrote it.
     static let insertRevision = """
         INSERT INTO article_revisions (article_id, revision, title, dek, byline, body, content_hash, imported_at,
-            replaced_at, source, url, published_at, origin, counter, hlc)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            replaced_at, source, url, published_at, origin, counter, hlc, language, direction)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     /// Keeps the current text of the article row `seq` as a past revision, stores `merged` as its new text, and
@@ -41,7 +41,7 @@ extension NewsDatabase {
                 db,
                 sql: """
                     SELECT revision, title, dek, byline, source, url, published_at, body, content_hash, imported_at, origin,
-                        counter, hlc
+                        counter, hlc, language, direction
                     FROM articles WHERE seq = ?
                     """,
                 arguments: [seq])
@@ -53,19 +53,20 @@ extension NewsDatabase {
             arguments: [
                 id, oldRevision, current["title"], current["dek"], current["byline"], oldBody, current["content_hash"],
                 current["imported_at"], importedAt, current["source"], current["url"], current["published_at"],
-                current["origin"], current["counter"], current["hlc"],
+                current["origin"], current["counter"], current["hlc"], current["language"], current["direction"],
             ])
         try ArticleIndex.remove(seq: seq, db)
         try db.execute(
             sql: """
                 UPDATE articles SET title = ?, dek = ?, byline = ?, source = ?, url = ?, published_at = ?, body = ?,
-                    word_count = ?, content_hash = ?, imported_at = ?, revision = ?, origin = ?, counter = ?, hlc = ?
+                    word_count = ?, content_hash = ?, imported_at = ?, revision = ?, origin = ?, counter = ?, hlc = ?,
+                    language = ?, direction = ?
                 WHERE seq = ?
                 """,
             arguments: [
                 merged.title, merged.dek, merged.byline, merged.source, merged.url, merged.publishedAt, merged.body,
                 wordCount, contentHash, importedAt, oldRevision + 1, change.origin, change.counter,
-                change.clock.description, seq,
+                change.clock.description, merged.language, merged.direction, seq,
             ])
         try ArticleIndex.add(
             seq: seq, title: merged.title, dek: merged.dek, byline: merged.byline, body: merged.body, db)

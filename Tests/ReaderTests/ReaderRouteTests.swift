@@ -341,6 +341,25 @@ import Testing
             #expect(try fixture.snapshot() == before)
         }
     }
+
+    @Test("An article's declared language and direction are its lang and dir; without one, dir is its text's")
+    func languageAndDirection() async throws {
+        let json = #"{"title": "مجلس المدينة", "body": "وافق المجلس على الخطة.", "language": "ar", "direction": "rtl"}"#
+        let id = try fixture.database.importArticles([.data(Data(json.utf8), name: "ar.json")]).articles[0].id
+        try await fixture.withRouter { client in
+            let session = try await fixture.login(client)
+            try await client.execute(uri: "/api/articles/\(id)", method: .get, headers: session.read) { response in
+                let article = try object(response)
+                #expect(article["lang"] as? String == "ar")
+                #expect(article["dir"] as? String == "rtl")
+            }
+            try await client.execute(uri: "/api/articles/\(fixture.articleID)", method: .get, headers: session.read) {
+                response in
+                let article = try object(response)
+                #expect(article["lang"] is NSNull)
+            }
+        }
+    }
 }
 
 /// The API's description is the file in the repository, served as it is, and names every API route.

@@ -184,7 +184,7 @@ import Testing
         let report = try database.importArticles([.path(folder.path("nothing"))])
         #expect(
             report.skipped.map(\.reason) == [
-                "no article files (.txt, .text, .md, .json, .jsonl, .ndjson, .html, .htm) in this folder"
+                "no article files (.txt, .text, .md, .json, .jsonl, .ndjson, .html, .htm, .rss, .atom) in this folder"
             ])
     }
 

@@ -62,6 +62,9 @@ import Testing
         let integrity = try database.writer.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
         #expect(integrity == "ok")
         #expect(try database.fullTextIndexIsConsistent())
+        // The same files imported again after the upgrade are the same articles: no new ids, no new texts.
+        let again = try database.importArticles([.path(repositoryRoot.appending(path: "samples/articles").path)])
+        #expect(again.importedCount == 0 && again.articles.allSatisfy { $0.status != .revised })
     }
 
     @Test("What a database held before the change log becomes its own changes, ready to send to a teammate")

@@ -90,3 +90,44 @@ import Testing
         #expect(throws: StoreError.self) { try reader.decode(["not": "an array"]) }
     }
 }
+
+@Suite struct ArticleLanguageChangeTests {
+    let origin = "1fde4bad-dbb5-42ee-ab8c-02f832eedee2"
+    let article = String(repeating: "b09a3845", count: 8)
+
+    func decode(_ line: String) throws -> Change? {
+        var codec = ChangeCodec(origins: [origin], definesTexts: false)
+        var bytes = Array(line.utf8)
+        return try bytes.withUnsafeMutableBufferPointer { try codec.decode(line: UnsafeBufferPointer($0)) }
+    }
+
+    func line(_ extra: String) -> String {
+        #"[0,1,1795257441056,0,0,"a","\#(article)","Sea wall",null,null,null,null,null,"The wall."\#(extra)]"#
+    }
+
+    @Test("An article version carries its language and direction; one without them is written as schema 3 wrote it")
+    func roundTrip() throws {
+        let old = try #require(try decode(line("")))
+        guard case .article(var version) = old.body else { throw TestFailure("not an article") }
+        #expect(version.language == nil && version.direction == nil)
+        var codec = ChangeCodec(origins: [origin], definesTexts: false)
+        #expect(try codec.encode(old) == [line("")])
+        version.language = "ar"
+        version.direction = "rtl"
+        let change = Change(id: old.id, clock: old.clock, at: old.at, body: .article(version))
+        let written = try #require(try codec.encode(change).last)
+        #expect(written == line(#","ar","rtl""#))
+        #expect(try decode(written) == change)
+    }
+
+    @Test("A language not in normal form or an unknown direction is refused with a reason")
+    func refused() throws {
+        #expect(throws: StoreError.self) { try decode(line(#","AR",null"#)) }
+        #expect(throws: StoreError.self) { try decode(line(#","ar","up""#)) }
+        do {
+            _ = try decode(line(#",null,"up""#))
+        } catch let error as StoreError {
+            #expect(error.message == "a change has an article direction that is not ltr, rtl or auto")
+        }
+    }
+}

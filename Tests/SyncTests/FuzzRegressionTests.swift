@@ -36,7 +36,7 @@ import Testing
         #expect(!inputs.isEmpty)
         for input in inputs {
             let data = try Data(contentsOf: input)
-            let name = ["fuzz.txt", "fuzz.json", "fuzz.jsonl", "fuzz.html"][Int(data.first ?? 0) % 4]
+            let name = ["fuzz.txt", "fuzz.json", "fuzz.jsonl", "fuzz.html", "fuzz.rss"][Int(data.first ?? 0) % 5]
             do {
                 _ = try ArticleDraft.parse(data.dropFirst(), named: name).map(\.id)
             } catch let error as StoreError {

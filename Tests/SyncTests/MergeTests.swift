@@ -339,3 +339,30 @@ import Testing
         #expect(try bob.snapshot() == alice.snapshot())
     }
 }
+
+@Suite struct ArticleLanguageSyncTests {
+    @Test("An article's language and direction reach a teammate, and a revision there keeps them")
+    func travels() throws {
+        let folder = try TemporaryDirectory()
+        let clock = TestClock()
+        let alice = try TestReplica("alice", in: folder, clock: clock.read)
+        let bob = try TestReplica("bob", in: folder, clock: clock.read)
+        let page = """
+            <!DOCTYPE html><html lang="ar" dir="rtl"><head><title>Sea wall</title></head><body>
+            <p>The harbour council voted on Tuesday to rebuild the sea wall, after a winter of storms and floods.</p>
+            <p>Work starts in May. The contractor expects the first section to be finished by the autumn tides.</p>
+            </body></html>
+            """
+        let report = try alice.database.importArticles([.data(Data(page.utf8), name: "page.html")])
+        let id = try #require(report.articles.first).id
+        try alice.send(to: bob, in: folder)
+        let received = try bob.database.article(id)
+        #expect(received.language == "ar" && received.direction == "rtl")
+        clock.advance(1)
+        let text = "Sea wall\n\nThe harbour council voted again.\n"
+        _ = try bob.database.importArticles([.data(Data(text.utf8), name: "again.txt")], revisionOf: id)
+        try bob.send(to: alice, in: folder)
+        let revised = try alice.database.article(id)
+        #expect(revised.revision == 2 && revised.language == "ar" && revised.direction == "rtl")
+    }
+}

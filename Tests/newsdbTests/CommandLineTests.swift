@@ -175,14 +175,18 @@ import Testing
     func newerSchema() throws {
         _ = try cli.run("init")
         let queue = try DatabaseQueue(path: cli.database)
-        try queue.write { db in try db.execute(sql: "INSERT INTO newsdb_migrations VALUES (7, 'future', 'x', 'now')") }
+        let future = Migration.latestVersion + 1
+        try queue.write { db in
+            try db.execute(
+                sql: "INSERT INTO newsdb_migrations VALUES (?, 'future', 'x', 'now')", arguments: [future])
+        }
         try queue.close()
         let before = databaseBytes(cli.database)
         let output = try cli.run("list")
         #expect(output.status == 1)
         #expect(
             output.stderrLines == [
-                "newsdb: this database was written by a newer newsdb (schema 7, this binary knows \(Migration.latestVersion)); upgrade newsdb"
+                "newsdb: this database was written by a newer newsdb (schema \(future), this binary knows \(Migration.latestVersion)); upgrade newsdb"
             ])
         #expect(databaseBytes(cli.database) == before)
     }

@@ -43,6 +43,84 @@ import Testing
         #expect(list.stdout.contains("Ferry cancelled again"))
     }
 
+    @Test("show prints the page's language and direction; show --json and list --json carry them")
+    func languageShown() throws {
+        _ = try cli.run("init")
+        let path = try scratch.write(
+            "arabic.html",
+            "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head><title>Ferry cancelled again</title></head><body>"
+                + Self.story + "</body></html>")
+        let imported = try cli.run("import", "--json", path)
+        #expect(imported.status == 0)
+        let list = try cli.run("list", "--json")
+        let articles = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        #expect(articles.first?["language"] as? String == "ar")
+        #expect(articles.first?["direction"] as? String == "rtl")
+        let id = try #require(articles.first?["id"] as? String)
+        let shown = try cli.run("show", id)
+        #expect(shown.stdout.contains(" · language ar, right to left\n"))
+        let json = try cli.run("show", "--json", id)
+        let article = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(article["language"] as? String == "ar" && article["direction"] as? String == "rtl")
+        _ = try scratch.write("plain.txt", "Ferry cancelled\n\nThe ferry was cancelled on Friday again.\n")
+        _ = try cli.run("import", scratch.path("plain.txt"))
+        let plain = try cli.run("list", "--json")
+        let both = try #require(try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as? [[String: Any]])
+        #expect(both.count == 2 && both[0]["language"] == nil)
+    }
+
+    @Test("import --reextract reports what changed, counts articles without a kept page, and refuses one given without")
+    func reextract() throws {
+        _ = try cli.run("init")
+        let path = try scratch.write("ferry.html", page(title: "Ferry cancelled again", body: Self.story))
+        _ = try scratch.write("plain.txt", "Ferry notes\n\nThe ferry runs late on Fridays.\n")
+        #expect(try cli.run("import", path, scratch.path("plain.txt")).status == 0)
+        let all = try cli.run("import", "--reextract")
+        #expect(all.status == 0)
+        #expect(all.stdout == "re-extracted 1, unchanged 1, skipped 0; 1 article has no kept page\n")
+        let verbose = try cli.run("import", "--reextract", "--verbose")
+        #expect(verbose.stdout.hasPrefix("unchanged "))
+        let list = try cli.run("list", "--json")
+        let articles = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        let plain = try #require(articles.first { $0["title"] as? String == "Ferry notes" }?["id"] as? String)
+        let refused = try cli.run("import", "--reextract", String(plain.prefix(8)))
+        #expect(refused.status == 1)
+        #expect(refused.stderrLines.count == 1)
+        #expect(refused.stderrLines.first?.hasPrefix("newsdb: article \(plain.prefix(8)) has no kept page") == true)
+        let json = try cli.run("import", "--reextract", "--json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["reextracted"] as? Int == 1 && object["without_page"] as? [String] == [plain])
+        let mixed = try cli.run("import", "--reextract", "--revision-of", String(plain.prefix(8)))
+        #expect(mixed.status == 64)
+    }
+
+    @Test("A feed's items with full content import; an item with only a summary is one line, exit status 1")
+    func feed() throws {
+        _ = try cli.run("init")
+        let feed = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+            <channel><title>Islands Courier</title>
+            <item><title>Ferry cancelled again</title><link>https://courier.example/ferry</link>
+            <content:encoded><![CDATA[\(Self.story)]]></content:encoded></item>
+            <item><title>Gales due</title><description>More wind on Sunday.</description></item>
+            </channel></rss>
+            """
+        let path = try scratch.write("courier.xml", feed)
+        let output = try cli.run("import", path)
+        #expect(output.status == 1)
+        #expect(
+            output.stderrLines == [
+                "newsdb: skipped \(path): item 2 (“Gales due”): only a summary, no full content; not imported"
+            ])
+        #expect(output.stdout == "imported 1, unchanged 0, skipped 1\n")
+        let broken = try scratch.write("broken.rss", "<rss><channel><item>")
+        let refused = try cli.run("import", broken)
+        #expect(refused.status == 1)
+        #expect(refused.stderrLines.count == 1)
+        #expect(refused.stderrLines.first?.hasPrefix("newsdb: skipped \(broken): not well-formed XML: ") == true)
+    }
+
     @Test("A page refused alone leaves the database as it was, byte for byte")
     func refusedPageChangesNothing() throws {
         _ = try cli.run("init")

@@ -6,7 +6,7 @@ import Store
 import Sync
 
 /// What each input goes through: `changes` (a change file, sealed with its SHA-256 so the reader gets past the
-/// check) or `articles` (an article file, as .txt, .json or .jsonl by its first byte).
+/// check) or `articles` (an article file, as .txt, .json, .jsonl, .html or .rss by its first byte).
 enum FuzzTarget {
     /// A database the change files are applied to, made once per process.
     nonisolated(unsafe) static var database: NewsDatabase?
@@ -28,7 +28,7 @@ enum FuzzTarget {
     }
 
     static func articles(_ data: Data) {
-        let name = ["fuzz.txt", "fuzz.json", "fuzz.jsonl", "fuzz.html"][Int(data.first ?? 0) % 4]
+        let name = ["fuzz.txt", "fuzz.json", "fuzz.jsonl", "fuzz.html", "fuzz.rss"][Int(data.first ?? 0) % 5]
         do {
             _ = try ArticleDraft.parse(data.dropFirst(), named: name).map(\.id)
         } catch {

@@ -14,11 +14,16 @@ public struct ArticleDraft: Sendable, Equatable {
     public var url: String?
     /// The publication date (`2026-03-14`) or instant in UTC (`2026-03-14T09:30:00Z`).
     public var publishedAt: String?
+    /// The language the article is written in, a BCP 47 tag (see ``ArticleLanguage/tag(_:)``).
+    public var language: String?
+    /// The writing direction the source declares: `ltr`, `rtl` or `auto`.
+    public var direction: String?
     /// Parses an article file's bytes as `import` would, without importing them: plain text, a JSON document,
-    /// JSON Lines or an HTML page, by `name`'s extension (or the content, for other names).
+    /// JSON Lines, an HTML page or a feed, by `name`'s extension (or the content, for other names).
+    /// - Parameter raw: Whether a plain-text body keeps a scraped page's furniture (`import --raw`).
     /// - Throws: `StoreError` `.invalidInput` with the reason `import` gives for skipping such a file.
-    public static func parse(_ data: Data, named name: String) throws -> [ArticleDraft] {
-        try ArticleFile(name: name, data: data).read(source: nil)
+    public static func parse(_ data: Data, named name: String, raw: Bool = false) throws -> [ArticleDraft] {
+        try ArticleFile(name: name, data: data).read(source: nil, raw: raw)
     }
 
     /// The most bytes (UTF-8) an article's body may have: 8 MiB, more than twice War and Peace.
@@ -26,11 +31,15 @@ public struct ArticleDraft: Sendable, Equatable {
 
     /// The body; paragraphs separated by a blank line (never empty).
     public var body: String
+    /// The body the id is worked out from, when it is not ``body``: a plain-text article's body as it read before
+    /// furniture was removed from scraped text, so that articles stored before then keep their ids.
+    var identityBody: String?
 
     /// Creates a draft; text fields are trimmed and normalized to Unicode NFC, and empty optional fields become nil.
+    /// A language that is not a language tag, or a direction that is not one, is left out.
     public init(
         title: String, dek: String? = nil, byline: String? = nil, source: String? = nil, url: String? = nil,
-        publishedAt: String? = nil, body: String
+        publishedAt: String? = nil, language: String? = nil, direction: String? = nil, body: String
     ) {
         self.title = Self.clean(title) ?? ""
         self.dek = Self.clean(dek)
@@ -38,6 +47,8 @@ public struct ArticleDraft: Sendable, Equatable {
         self.source = Self.clean(source)
         self.url = Self.clean(url).map { CanonicalURL.string($0) ?? $0 }
         self.publishedAt = Self.clean(publishedAt)
+        self.language = language.flatMap(ArticleLanguage.tag)
+        self.direction = direction.flatMap(ArticleLanguage.direction)
         self.body = Self.clean(body) ?? ""
     }
 
@@ -47,19 +58,21 @@ public struct ArticleDraft: Sendable, Equatable {
         if let url, CanonicalURL.string(url) != nil {
             return sha256Hex(url)
         }
-        return sha256Hex(collapsingWhitespaceOf: [title, body], separator: "\n\n")
+        return sha256Hex(collapsingWhitespaceOf: [title, identityBody ?? body], separator: "\n\n")
     }
 
-    /// A digest of every stored field, to tell an unchanged re-import from a changed one.
+    /// A digest of every stored field, to tell an unchanged re-import from a changed one. The language and direction
+    /// count only when there is one, so that the digest of an article without them is what it was before schema 6.
     var contentHash: String {
-        let fields = [title, dek ?? "", byline ?? "", source ?? "", url ?? "", publishedAt ?? "", body]
+        var fields = [title, dek ?? "", byline ?? "", source ?? "", url ?? "", publishedAt ?? "", body]
+        if language != nil || direction != nil { fields += [language ?? "", direction ?? ""] }
         return sha256Hex(fields.joined(separator: "\u{1F}"))
     }
 
     /// The number of words in the body: white-space-separated runs that hold a letter or digit.
     var wordCount: Int { TextScanning.wordCount(body) }
 
-    private static func clean(_ text: String?) -> String? {
+    static func clean(_ text: String?) -> String? {
         guard let text else { return nil }
         let trimmed = TextScanning.trimmed(text)
         return trimmed.isEmpty ? nil : TextScanning.nfc(String(trimmed))

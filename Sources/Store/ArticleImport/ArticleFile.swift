@@ -3,9 +3,19 @@ import Foundation
 /// One input to read articles from, and the rules for finding and decoding such inputs.
 struct ArticleFile: Sendable {
     /// The extensions newsdb reads when it searches a folder (case-insensitive).
-    static let folderExtensions: Set<String> = ["txt", "text", "md", "json", "jsonl", "ndjson", "html", "htm"]
-    private static let listedExtensions = ".txt, .text, .md, .json, .jsonl, .ndjson, .html, .htm"
+    static let folderExtensions: Set<String> = [
+        "txt", "text", "md", "json", "jsonl", "ndjson", "html", "htm", "rss", "atom",
+    ]
+    private static let listedExtensions = ".txt, .text, .md, .json, .jsonl, .ndjson, .html, .htm, .rss, .atom"
     private static let htmlExtensions: Set<String> = ["html", "htm"]
+    private static let feedExtensions: Set<String> = ["rss", "atom", "xml"]
+
+    /// A file's articles, each with the page it was read from (to keep), and what of the file was not imported
+    /// (a feed's items with only a summary): reported, while the rest of the file imports.
+    struct Articles: Sendable {
+        var articles: [(draft: ArticleDraft, page: Data?)] = []
+        var skipped: [SkippedFile] = []
+    }
     private static let jsonLinesExtensions: Set<String> = ["jsonl", "ndjson"]
 
     /// The path or name shown in messages.
@@ -91,9 +101,11 @@ struct ArticleFile: Sendable {
                     paths.append(path)
                     continue
                 }
-                // Pages saved without an extension (or with another one) are read when their start says HTML.
+                // Pages and feeds saved without an extension (or with another one, .xml) are read when their start
+                // says HTML or a feed.
                 switch startOfFile(path) {
-                case .success(let head): if Self.looksLikeHTML(head) { paths.append(path) }
+                case .success(let head):
+                    if Self.looksLikeHTML(head) || FeedArticles.looksLikeFeed(head) { paths.append(path) }
                 case .failure(let error): unreadable.append(SkippedFile(path: path, reason: error.message))
                 }
             }
@@ -125,18 +137,30 @@ struct ArticleFile: Sendable {
     /// Reads and parses the file's articles.
     /// - Parameter source: The publication to record when the file names none.
     /// - Throws: `StoreError` with a reason fit for a `SkippedFile` (not valid UTF-8, empty, no body, bad JSON).
-    func read(source: String?) throws -> [ArticleDraft] {
+    func read(source: String?, raw: Bool = false) throws -> [ArticleDraft] {
+        try readArticles(source: source, raw: raw).articles.map(\.draft)
+    }
+
+    /// Reads and parses the file's articles, each with the page it was extracted from (a web page's bytes as they
+    /// are in the file, or the page made of a feed's item), to keep.
+    /// - Parameter raw: Whether a plain-text file's body is kept as it is, furniture and all (`import --raw`).
+    /// - Throws: `StoreError` with a reason fit for a `SkippedFile`.
+    func readArticles(source: String?, raw: Bool = false) throws -> Articles {
         let bytes = try data ?? load()
         let fileExtension = URL(fileURLWithPath: name).pathExtension.lowercased()
         let plain = ["txt", "text", "md"].contains(fileExtension)
         let known = plain || Self.jsonLinesExtensions.contains(fileExtension) || fileExtension == "json"
         if Self.htmlExtensions.contains(fileExtension) || (!known && Self.looksLikeHTML(bytes)) {
-            var draft = try HTMLArticle.parse(bytes)
-            if draft.body.utf8.count > ArticleDraft.maxBodyBytes {
-                throw Self.tooLarge(draft.body.utf8.count, what: "its body")
-            }
+            var draft = try Self.pageArticle(bytes)
             if draft.source == nil { draft.source = source }
-            return [draft]
+            return Articles(articles: [(draft, bytes)])
+        }
+        if Self.feedExtensions.contains(fileExtension) || (!known && FeedArticles.looksLikeFeed(bytes)) {
+            var feed = try FeedArticles.read(bytes, name: name)
+            for index in feed.articles.indices where feed.articles[index].draft.source == nil {
+                feed.articles[index].draft.source = source
+            }
+            return feed
         }
         // A plain-text file is one article: one too large to be an article is refused before it is read.
         if plain && bytes.count > ArticleDraft.maxBodyBytes {
@@ -161,7 +185,7 @@ struct ArticleFile: Sendable {
         } else if fileExtension == "json" || (!plain && Self.looksLikeJSON(text)) {
             drafts = try JSONArticle.parse(Data(text.utf8), lines: false)
         } else {
-            drafts = [try PlainTextArticle.parse(text)]
+            drafts = [try PlainTextArticle.parse(text, removingFurniture: !raw)]
         }
         for (index, draft) in drafts.enumerated() where draft.body.utf8.count > ArticleDraft.maxBodyBytes {
             throw Self.tooLarge(
@@ -172,7 +196,17 @@ struct ArticleFile: Sendable {
                 drafts[index].source = source
             }
         }
-        return drafts
+        return Articles(articles: drafts.map { ($0, nil) })
+    }
+
+    /// The article in a web page's bytes, as an `.html` file is read (and read again by `import --reextract`).
+    /// - Throws: `StoreError` `.invalidInput` with the reason the page is skipped.
+    static func pageArticle(_ bytes: Data) throws -> ArticleDraft {
+        let draft = try HTMLArticle.parse(bytes)
+        if draft.body.utf8.count > ArticleDraft.maxBodyBytes {
+            throw Self.tooLarge(draft.body.utf8.count, what: "its body")
+        }
+        return draft
     }
 
     private static func tooLarge(_ bytes: Int, what: String) -> StoreError {

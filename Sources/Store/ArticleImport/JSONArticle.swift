@@ -125,11 +125,23 @@ enum JSONArticle {
         } else {
             published = page?.publishedAt
         }
+        let language = try string("language")
+        if let language, !language.isEmpty, ArticleLanguage.tag(language) == nil {
+            throw StoreError(
+                .invalidInput, "\(prefix)field \"language\" is not a language tag (en, pt-BR): \(language.prefix(40))")
+        }
+        let direction = try string("direction")
+        if let direction, !direction.isEmpty, ArticleLanguage.direction(direction) == nil {
+            throw StoreError(
+                .invalidInput,
+                "\(prefix)field \"direction\" must be \"ltr\", \"rtl\" or \"auto\": \(direction.prefix(40))")
+        }
         let paragraphs = PlainTextArticle.paragraphsOf(body).map { $0.joined(separator: "\n") }
         return ArticleDraft(
             title: title, dek: try string("dek") ?? page?.dek,
             byline: try string("author") ?? string("byline") ?? page?.byline,
             source: try string("source") ?? page?.source, url: url, publishedAt: published,
+            language: language ?? page?.language, direction: direction ?? page?.direction,
             body: paragraphs.joined(separator: "\n\n"))
     }
 }

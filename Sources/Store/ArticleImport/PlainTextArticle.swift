@@ -15,10 +15,14 @@ enum PlainTextArticle {
     private static let bylinePrefixes = ["author:", "authors:", "written by ", "by ", "reporting by ", "byline:"]
 
     /// Parses one article.
-    /// - Parameter text: The file's text, already decoded.
-    /// - Returns: The draft, with `source` left nil.
+    /// - Parameters:
+    ///   - text: The file's text, already decoded.
+    ///   - removingFurniture: Whether the furniture of a scraped page is removed (see ``ScrapedText``); `import
+    ///     --raw` keeps the body as it is.
+    /// - Returns: The draft, with `source` left nil. Its id is worked out from the body as it reads without
+    ///   furniture removal, so that an article stored before furniture was removed keeps its id.
     /// - Throws: `StoreError` `.invalidInput` when there is no title or no body.
-    static func parse(_ text: String) throws -> ArticleDraft {
+    static func parse(_ text: String, removingFurniture: Bool = true) throws -> ArticleDraft {
         var paragraphs = paragraphsOf(text)
         guard !paragraphs.isEmpty else { throw StoreError(.invalidInput, "the file is empty") }
         // The title is the first line; lines right under it (a byline, a date) stand as paragraphs of their own.
@@ -44,18 +48,49 @@ enum PlainTextArticle {
             paragraphs.removeFirst()
             consumed += 1
         }
+        let raw = trailingByline(paragraphs, byline: byline, removingBio: false)
+        var (body, identityBody) = (joined(raw.paragraphs), nil as String?)
+        if removingFurniture {
+            let scraped = ScrapedText.clean(paragraphs)
+            let cleaned = trailingByline(scraped.paragraphs, byline: byline ?? scraped.byline, removingBio: true)
+            (byline, identityBody) = (cleaned.byline, body)
+            body = joined(cleaned.paragraphs)
+        } else {
+            byline = raw.byline
+        }
+        guard TextScanning.containsWord(body) else {
+            throw StoreError(.invalidInput, "the article has a title but no body")
+        }
+        var draft = ArticleDraft(title: title, dek: dek, byline: byline, publishedAt: published, body: body)
+        draft.identityBody = identityBody.flatMap(ArticleDraft.clean).flatMap { $0 == draft.body ? nil : $0 }
+        return draft
+    }
+
+    private static func joined(_ paragraphs: [[String]]) -> String {
+        paragraphs.map { $0.joined(separator: "\n") }.joined(separator: "\n\n")
+    }
+
+    /// A byline standing alone among the last paragraphs (`Author: NAME` after the story), when the header had
+    /// none, taken out of the body; with `removingBio`, the author's bio right after it too.
+    private static func trailingByline(
+        _ paragraphs: [[String]], byline: String?, removingBio: Bool
+    ) -> (paragraphs: [[String]], byline: String?) {
+        var paragraphs = paragraphs
+        var byline = byline
         let tail = max(paragraphs.count - trailerParagraphs, 0)
         if byline == nil, paragraphs.count > 1,
             let position = paragraphs[tail...].lastIndex(where: { $0.count == 1 && bylineName($0[0]) != nil })
         {
-            byline = bylineName(paragraphs[position][0])
+            let name = bylineName(paragraphs[position][0])
+            byline = name
             paragraphs.remove(at: position)
+            if removingBio, let name, position < paragraphs.count, position >= paragraphs.count - 2,
+                ScrapedText.isBio(paragraphs[position], of: name)
+            {
+                paragraphs.remove(at: position)
+            }
         }
-        let body = paragraphs.map { $0.joined(separator: "\n") }.joined(separator: "\n\n")
-        guard TextScanning.containsWord(body) else {
-            throw StoreError(.invalidInput, "the article has a title but no body")
-        }
-        return ArticleDraft(title: title, dek: dek, byline: byline, publishedAt: published, body: body)
+        return (paragraphs, byline)
     }
 
     /// Paragraphs as lists of lines: line endings normalized, each line trimmed, blank lines separating.

@@ -42,6 +42,10 @@ public struct ChangeCodec {
                 quotedOrNull(version.byline), quotedOrNull(version.source),
                 quotedOrNull(version.url), quotedOrNull(version.publishedAt), quotedOrNull(version.body),
             ]
+            // Schema 6 added the language and direction; a version without them is written as before.
+            if version.language != nil || version.direction != nil {
+                fields += [quotedOrNull(version.language), quotedOrNull(version.direction)]
+            }
         case .create(let creation):
             let text = textReference(article: creation.articleID, hash: creation.textHash, lines: &lines)
             fields += [
@@ -175,12 +179,20 @@ public struct ChangeCodec {
         let body: Change.Body
         switch kind {
         case "a":
-            body = .article(
-                ArticleVersion(
-                    id: try reader.articleID(), title: try reader.string(), dek: try reader.optionalString(),
-                    byline: try reader.optionalString(), source: try reader.optionalString(),
-                    url: try reader.optionalString(),
-                    publishedAt: try reader.optionalString(), body: try reader.string()))
+            var version = ArticleVersion(
+                id: try reader.articleID(), title: try reader.string(), dek: try reader.optionalString(),
+                byline: try reader.optionalString(), source: try reader.optionalString(),
+                url: try reader.optionalString(),
+                publishedAt: try reader.optionalString(), body: try reader.string())
+            version.language = try reader.optionalString()
+            version.direction = try reader.optionalString()
+            if let language = version.language, ArticleLanguage.tag(language) != language {
+                throw invalid("has an article language that is not a language tag in normal form")
+            }
+            if let direction = version.direction, !ArticleLanguage.directions.contains(direction) {
+                throw invalid("has an article direction that is not ltr, rtl or auto")
+            }
+            body = .article(version)
         case "c":
             let annotation = try reader.annotationID()
             let text = try textReference(&reader)

@@ -60,12 +60,16 @@ public struct ArticleVersion: Sendable, Equatable {
     public var source: String?
     public var url: String?
     public var publishedAt: String?
+    /// A BCP 47 language tag (schema 6; nil in a change from an older newsdb).
+    public var language: String?
+    /// `ltr`, `rtl` or `auto` (schema 6; nil in a change from an older newsdb).
+    public var direction: String?
     public var body: String
 
     /// Creates a version.
     public init(
         id: String, title: String, dek: String?, byline: String?, source: String?, url: String?, publishedAt: String?,
-        body: String
+        language: String? = nil, direction: String? = nil, body: String
     ) {
         self.id = id
         self.title = title
@@ -74,12 +78,15 @@ public struct ArticleVersion: Sendable, Equatable {
         self.source = source
         self.url = url
         self.publishedAt = publishedAt
+        self.language = language
+        self.direction = direction
         self.body = body
     }
 
     var draft: ArticleDraft {
         ArticleDraft(
-            title: title, dek: dek, byline: byline, source: source, url: url, publishedAt: publishedAt, body: body)
+            title: title, dek: dek, byline: byline, source: source, url: url, publishedAt: publishedAt,
+            language: language, direction: direction, body: body)
     }
 }
 

@@ -333,6 +333,7 @@ struct ChangeApplier {
                 prepared.draft.body,
                 prepared.contentHash, change.at, change.at, prepared.draft.source, prepared.draft.url,
                 prepared.draft.publishedAt, origin, change.id.counter, change.clock.description,
+                prepared.draft.language, prepared.draft.direction,
             ])
         try db.execute(
             sql: "UPDATE articles SET revision = revision + 1 WHERE seq = ?", arguments: [current["seq"] as Int64])

@@ -35,10 +35,10 @@ public struct ChangeSetHeader: Sendable, Equatable {
 
 extension NewsDatabase {
     /// The schema version of the changes this newsdb exchanges: the latest migration that changed what a change
-    /// carries (3, which made the change log). A migration that leaves changes alone (4: tokens and servers) does not
+    /// carries (6, which gave articles a language and direction; 3 made the change log). A migration that leaves changes alone (4: tokens and servers) does not
     /// raise it, so teammates a newsdb version apart still sync. A migration that changes what changes carry raises
     /// it to its own number (docs/MIGRATIONS.md).
-    public static let changeSchemaVersion = 3
+    public static let changeSchemaVersion = 6
 
     /// Everything this replica has received, its own changes included.
     /// - Throws: `StoreError`.
@@ -222,13 +222,16 @@ private final class ChangeExporter {
     }
 
     func run() throws -> Int {
-        try each(table: "articles", columns: "id, title, dek, byline, source, url, published_at, body, imported_at") {
+        try each(
+            table: "articles",
+            columns: "id, title, dek, byline, source, url, published_at, body, imported_at, language, direction"
+        ) {
             row, id, clock in
             Change(id: id, clock: clock, at: row["imported_at"], body: .article(Self.version(row, id: row["id"])))
         }
         try each(
             table: "article_revisions",
-            columns: "article_id, title, dek, byline, source, url, published_at, body, imported_at"
+            columns: "article_id, title, dek, byline, source, url, published_at, body, imported_at, language, direction"
         ) { row, id, clock in
             Change(
                 id: id, clock: clock, at: row["imported_at"], body: .article(Self.version(row, id: row["article_id"])))
@@ -282,7 +285,7 @@ private final class ChangeExporter {
     private static func version(_ row: Row, id: String) -> ArticleVersion {
         ArticleVersion(
             id: id, title: row["title"], dek: row["dek"], byline: row["byline"], source: row["source"], url: row["url"],
-            publishedAt: row["published_at"], body: row["body"])
+            publishedAt: row["published_at"], language: row["language"], direction: row["direction"], body: row["body"])
     }
 
     private func creation(_ row: Row, id: ChangeID, clock: HLCTimestamp) throws -> Change {

@@ -7,13 +7,22 @@ struct Import: ParsableCommand {
         commandName: "import", abstract: "Import articles from files, folders and standard input.",
         discussion: """
             Reads plain text (.txt, .text, .md: title on the first line, then an optional dek, byline, date line and \
-            the body), JSON (.json: one article object or an array; an article may carry the saved page in "html" \
+            the body; lines that are clearly a scraped page's furniture, such as "Most Read", "0 Comments", photo \
+            credits and captions, subscription lists and an "About the writer" block, are left out unless --raw \
+            is given), JSON (.json: one article object or an array; an article may carry the saved page in "html" \
             in place of "body") and JSON Lines (.jsonl, .ndjson), and saved web pages (.html, .htm, or any file \
             that starts with <!doctype html or <html): the story is extracted as a reader view does, with its \
-            title, byline, date, site and canonical URL from the page's metadata. Folders are searched \
-            recursively for those files; '-' reads standard input. See docs/IMPORT.md. Each file imports \
+            title, byline, date, site, canonical URL, language and direction from the page's metadata. RSS and \
+            Atom feeds (.rss, .atom, .xml, or any file that starts like one): every item with full content \
+            (content:encoded, Atom content) is an article read the same way; an item with only a summary is \
+            reported and not imported. Folders are searched recursively for those files; '-' reads standard input. See docs/IMPORT.md. Each file imports \
             atomically; a file that cannot be read, or a page that holds no article, is reported and skipped, the \
             others still import, and the exit status is then 1.
+
+            The page an article was extracted from is kept with it (compressed). --reextract extracts the articles \
+            again from their kept pages (every one, or the one ARTICLE given) with this newsdb's extractor: a new \
+            revision when the text comes out different, annotations re-anchored; articles without a kept page are \
+            counted, not an error.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -22,12 +31,32 @@ struct Import: ParsableCommand {
         name: .customLong("revision-of"),
         help: ArgumentHelp("Take the one article in the one file as a new text of this article.", valueName: "article"))
     var revisionOf: String?
+    @Flag(
+        help:
+            "Keep plain-text bodies as they are: no furniture of scraped pages (\"Most Read\", photo credits …) removed."
+    )
+    var raw = false
+    @Flag(
+        help: ArgumentHelp(
+            "Extract every article (or the one given as the argument) again from the page kept with it."))
+    var reextract = false
     @Flag(name: .shortAndLong, help: "Print one line per article.") var verbose = false
     @OptionGroup var output: OutputOptions
-    @Argument(help: ArgumentHelp("Files, folders, or - for standard input.", valueName: "path"))
-    var paths: [String]
+    @Argument(
+        help: ArgumentHelp(
+            "Files, folders, or - for standard input; with --reextract, at most one article id or prefix.",
+            valueName: "path"))
+    var paths: [String] = []
 
     func validate() throws {
+        if reextract {
+            guard revisionOf == nil, source == nil, !raw else {
+                throw ValidationError("--reextract cannot be combined with --revision-of, --source or --raw")
+            }
+            guard paths.count <= 1 else { throw ValidationError("--reextract takes at most one article") }
+            if let article = paths.first { try checkArgument { try NewsDatabase.checkArticleReference(article) } }
+            return
+        }
         guard !paths.isEmpty else { throw ValidationError("give at least one file or folder to import") }
         guard paths.filter({ $0 == "-" }).count <= 1 else {
             throw ValidationError("'-' (standard input) can be given once")
@@ -39,6 +68,10 @@ struct Import: ParsableCommand {
     }
 
     func run() throws {
+        if reextract {
+            try runReextract()
+            return
+        }
         let report: ArticleImportReport
         if !paths.contains("-"), !paths.contains(where: { FileManager.default.fileExists(atPath: $0) }) {
             // Nothing to import: say so without creating or migrating a database.
@@ -49,7 +82,8 @@ struct Import: ParsableCommand {
                 path == "-" ? .data(FileHandle.standardInput.readDataToEndOfFile(), name: "-") : .path(path)
             }
             let bar = ProgressBar(label: "importing")
-            report = try database.importArticles(inputs, source: source, revisionOf: revisionOf) { progress in
+            report = try database.importArticles(inputs, source: source, revisionOf: revisionOf, raw: raw) {
+                progress in
                 bar.update(done: progress.filesDone, total: progress.filesTotal)
             }
             bar.finish()
@@ -60,19 +94,22 @@ struct Import: ParsableCommand {
         if output.json {
             try JSONOutput.print(ImportJSON(report))
         } else {
-            if verbose {
-                for article in report.articles {
-                    print(
-                        "\(article.status.rawValue.padded(to: 9)) "
-                            + "\(Terminal.styled(String(article.id.prefix(8)), .yellow))  \(article.title)")
-                }
-            }
+            if verbose { report.articles.forEach(Self.printLine) }
             var summary = "imported \(report.importedCount), unchanged \(report.unchangedCount)"
             if report.updatedCount > 0 { summary += ", updated \(report.updatedCount)" }
             if report.revisedCount > 0 { summary += ", revised \(report.revisedCount)" }
             print(summary + ", skipped \(report.skipped.count)")
         }
         if !report.skipped.isEmpty { throw ExitCode(ExitStatus.failure) }
+    }
+}
+
+extension Import {
+    /// One article's line: its status, id prefix and title.
+    static func printLine(_ article: ImportedArticle) {
+        print(
+            "\(article.status.rawValue.padded(to: 9)) "
+                + "\(Terminal.styled(String(article.id.prefix(8)), .yellow))  \(article.title)")
     }
 }
 

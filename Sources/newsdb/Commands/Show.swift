@@ -41,6 +41,7 @@ struct Show: ParsableCommand {
         if let url = shown.url { print(Terminal.styled(url, .underline)) }
         var facts = "\(shown.id) · \(shown.wordCount) words · imported \(shown.importedAt)"
         if shown.revision > 1 || !current { facts += " · revision \(shown.revision)" }
+        if let writing = Self.writing(shown) { facts += " · \(writing)" }
         print(Terminal.styled(facts, .dim))
         print()
         let rendering = AnnotatedRendering(body: shown.body, revision: shown.revision, annotations: annotations)
@@ -51,6 +52,17 @@ struct Show: ParsableCommand {
             print(Terminal.styled("Orphaned annotations (their passage is not in this text):", .bold))
             for orphan in rendering.orphans { print(Text.wrapped(orphan, to: width)) }
         }
+    }
+}
+
+extension Show {
+    /// The article's language and direction as `show` prints them ("language ar, right to left"), when it has either.
+    static func writing(_ article: Article) -> String? {
+        let direction = article.direction.map {
+            ["ltr": "left to right", "rtl": "right to left", "auto": "direction by text"][$0] ?? $0
+        }
+        let parts = [article.language.map { "language \($0)" }, direction].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }
 }
 

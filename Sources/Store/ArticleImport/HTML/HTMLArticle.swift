@@ -88,7 +88,7 @@ enum HTMLArticle {
             ?? PrintedByline.find(in: tree, under: 0, removed: furniture)
         return ArticleDraft(
             title: title, dek: dek, byline: byline, source: metadata.siteName, url: metadata.url,
-            publishedAt: metadata.publishedAt, body: body)
+            publishedAt: metadata.publishedAt, language: metadata.language, direction: metadata.direction, body: body)
     }
 
     /// Whether a story shorter than ``minimumBodyCharacters`` is still the page's article: a short note, at least a

@@ -17,6 +17,8 @@ struct JSONLDArticle: Sendable, Equatable {
     var description: String?
     /// The `url`, else the `@id` of `mainEntityOfPage`.
     var url: String?
+    /// The `inLanguage`: a language tag, or a `Language` object's `alternateName` or `name`.
+    var inLanguage: String?
 
     /// The title: the `headline`, or the `name` when there is no headline or when the page's `<title>` holds the
     /// name and not the headline.
@@ -95,6 +97,10 @@ struct JSONLDArticle: Sendable, Equatable {
         publisher = Self.names(object["publisher"]).first
         description = Self.text(object["description"])
         url = Self.text(object["url"]) ?? Self.text((object["mainEntityOfPage"] as? [String: Any])?["@id"])
+        let language = object["inLanguage"] as? [String: Any]
+        inLanguage =
+            Self.text(object["inLanguage"]) ?? Self.text(language?["alternateName"])
+            ?? Self.text(language?["name"])
     }
 
     private static func text(_ value: Any?) -> String? {

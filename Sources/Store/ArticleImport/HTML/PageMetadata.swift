@@ -5,7 +5,9 @@ import Foundation
 /// (`<time datetime>`, `<link rel="canonical">`, `<title>`, the first `<h1>`). The byline printed in the page,
 /// which is best looked for near the story, is ``PrintedByline``'s.
 ///
-/// The page's language and direction (`<html lang dir>`) are not read: articles have no field for them yet.
+/// The language is `<html lang>`, else JSON-LD's `inLanguage`, else `og:locale` or a `content-language`
+/// declaration; the direction is `<html dir>`, else `<body dir>`. A value that is not a language tag or a direction
+/// is passed over.
 struct PageMetadata: Sendable, Equatable {
     /// The headline, site name cut from it (see ``ArticleTitle``).
     var title: String?
@@ -19,6 +21,10 @@ struct PageMetadata: Sendable, Equatable {
     var url: String?
     /// The publication date as ``DateLine`` reads it.
     var publishedAt: String?
+    /// The page's language, a BCP 47 tag (see ``ArticleLanguage``).
+    var language: String?
+    /// The page's writing direction: `ltr`, `rtl` or `auto`.
+    var direction: String?
 
     /// Reads the metadata of `tree`.
     init(_ tree: HTMLTree) {
@@ -57,6 +63,20 @@ struct PageMetadata: Sendable, Equatable {
             ].map { meta[$0] }
         let times = tree.elements("time").compactMap { tree[$0].attributes["datetime"] }
         publishedAt = (dates + times.map(Optional.some)).lazy.compactMap { $0 }.compactMap(DateLine.parse).first
+
+        let roots = ["html", "body"].compactMap { tree.elements($0).first }.map { tree[$0].attributes }
+        let contentLanguage = tree.elements("meta").lazy.map { tree[$0].attributes }.first {
+            $0["http-equiv"]?.lowercased() == "content-language"
+        }?["content"]
+        // A content-language header may list several languages ("en, fr"): only one language is the article's.
+        let declared = contentLanguage?.split(separator: ",").count == 1 ? contentLanguage : nil
+        language =
+            [
+                roots.first?["lang"], jsonLD?.inLanguage, first(["og:locale", "content-language", "dc.language"]),
+                declared,
+            ]
+            .lazy.compactMap { $0 }.compactMap(ArticleLanguage.tag).first
+        direction = roots.lazy.compactMap { $0["dir"] }.compactMap(ArticleLanguage.direction).first
 
         let base = first(["og:url"]).flatMap(CanonicalURL.string)
         let canonical = tree.elements("link").first { Self.relations(tree, $0).contains("canonical") }
