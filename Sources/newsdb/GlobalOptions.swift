@@ -17,8 +17,10 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// The database path: --db, else $NEWSDB_DB, else $XDG_DATA_HOME/newsdb/newsdb.sqlite.
-    var databasePath: String {
-        if let db { return db }
+    var databasePath: String { db ?? Self.usualDatabasePath }
+
+    /// The database newsdb uses without --db: $NEWSDB_DB, else $XDG_DATA_HOME/newsdb/newsdb.sqlite.
+    static var usualDatabasePath: String {
         let environment = ProcessInfo.processInfo.environment
         if let path = environment["NEWSDB_DB"], !path.isEmpty { return path }
         let dataHome =

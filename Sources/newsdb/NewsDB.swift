@@ -18,7 +18,7 @@ struct NewsDB: AsyncParsableCommand {
             Init.self, Import.self, List.self, Show.self, Search.self, Annotate.self, Annotations.self,
             SyncCommand.self,
             Serve.self, Peers.self, Tokens.self, Conflicts.self, Resolve.self, Status.self, Check.self, Migrate.self,
-            Restore.self,
+            Restore.self, Clone.self,
         ]
     )
 

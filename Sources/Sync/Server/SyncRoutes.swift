@@ -20,7 +20,7 @@ extension SyncServer {
     func router() -> Router<SyncRequestContext> {
         let endpoints: [(path: String, method: HTTPRequest.Method)] = [
             (SyncProtocol.health, .get), (SyncProtocol.info, .get), (SyncProtocol.pull, .post),
-            (SyncProtocol.push, .post),
+            (SyncProtocol.push, .post), (SyncProtocol.snapshot, .get),
         ]
         let router = Router(context: SyncRequestContext.self)
         router.add(middleware: RequestLogging(logger: logger))
@@ -36,6 +36,7 @@ extension SyncServer {
         sync.get(RouterPath(SyncProtocol.info)) { _, _ in try await self.info() }
         sync.post(RouterPath(SyncProtocol.pull)) { request, _ in try await self.pull(request) }
         sync.post(RouterPath(SyncProtocol.push)) { request, _ in try await self.push(request) }
+        sync.get(RouterPath(SyncProtocol.snapshot)) { _, _ in try await self.snapshot() }
         for (path, method) in endpoints.dropFirst() {
             for other in Self.otherMethods where other != method {
                 sync.on(RouterPath(path), method: other) { request, _ -> Response in
@@ -86,6 +87,19 @@ extension SyncServer {
             applied: report.applied, duplicates: report.duplicates, waiting: report.waiting, released: report.released,
             conflicts: report.conflicts, knowledge: try await database.async.knowledge())
         return Self.json(try JSONEncoder().encode(result))
+    }
+
+    /// `GET /v1/sync/snapshot`: the snapshot, sealed into a temporary file beside the database, then compressed and
+    /// streamed a block at a time (chunked: its compressed size is known only at its end) and removed.
+    private func snapshot() async throws -> Response {
+        let folder = URL(fileURLWithPath: database.path).deletingLastPathComponent().path
+        let stream = try await database.async.sealSnapshot(in: folder, newsdbVersion: configuration.newsdbVersion)
+        let body = ResponseBody { writer in
+            defer { stream.remove() }
+            while let block = try stream.next() { try await writer.write(ByteBuffer(bytes: block)) }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: body)
     }
 
     private static func json(_ data: Data) -> Response {
