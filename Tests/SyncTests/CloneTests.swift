@@ -132,6 +132,21 @@ import Testing
         #expect(try alice.database.peers().count == 1 && alice.database.tokens().count == 1)
     }
 
+    @Test("The copy a snapshot is sealed from is readable by its owner only, and is removed once streamed")
+    func sealedCopyIsPrivate() throws {
+        let sealing = try TemporaryDirectory()
+        let stream = try alice.database.sealSnapshot(in: sealing.url.path, newsdbVersion: "test")
+        let names = try FileManager.default.contentsOfDirectory(atPath: sealing.url.path)
+        let copy = try #require(names.first { $0.hasPrefix(".newsdb-snapshot-") })
+        let attributes = try FileManager.default.attributesOfItem(atPath: sealing.path(copy))
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        var blocks = 0
+        while try stream.next() != nil { blocks += 1 }
+        #expect(blocks >= 3 && stream.compressedBytes > 0)
+        stream.remove()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: sealing.url.path).isEmpty)
+    }
+
     /// What a refused clone leaves: nothing at the target, no partial file.
     func expectNothingMade(_ name: String) {
         for suffix in ["", ".partial", "-wal", ".partial-wal"] {

@@ -37,7 +37,11 @@ import Testing
         _ = try alice.run("sync", "export", "--snapshot", "--out", snapshot)
         let before = try Data(contentsOf: URL(fileURLWithPath: alice.database))
         let over = try alice.run("clone", snapshot)
-        #expect(over.status == 64 && over.stderrLines.count == 1 && over.stderr.contains("exists and is not empty"))
+        #expect(
+            over.status == 1
+                && over.stderrLines == [
+                    "newsdb: \(alice.database) exists and is not empty; a clone makes a new database: give another --db"
+                ])
         #expect(try Data(contentsOf: URL(fileURLWithPath: alice.database)) == before)
 
         var bytes = try Data(contentsOf: URL(fileURLWithPath: snapshot))

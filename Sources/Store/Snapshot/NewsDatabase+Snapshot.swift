@@ -55,6 +55,10 @@ extension NewsDatabase {
     /// - Throws: `StoreError` (`.io` when the copy cannot be written; nothing is left).
     public func sealSnapshot(in folder: String, newsdbVersion: String) throws -> SnapshotStream {
         let temporary = folder + "/.newsdb-snapshot-\(randomUUIDString()).sqlite"
+        // Made empty first, readable by its owner only: until the private tables are emptied, the copy holds them.
+        guard try OutputFile.createNew(temporary) else {
+            throw StoreError(.io, "cannot write a snapshot: \(temporary) exists")
+        }
         do {
             // A consistent copy from a reader (a server's pool goes on taking pushes meanwhile); VACUUM INTO runs
             // outside a transaction and reads one snapshot of its own.

@@ -38,7 +38,6 @@ struct Clone: AsyncParsableCommand {
         } else if token != nil {
             throw ValidationError("--token goes with a URL; a stored server has its token (`newsdb peers add`)")
         }
-        try checkArgument { try NewsDatabase.checkCloneTarget(global.databasePath) }
     }
 
     func run() async throws {
