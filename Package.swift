@@ -59,6 +59,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 "CLibXML2",
                 "CZlib",
+                "CZstd",
             ],
             swiftSettings: fuzzed,
             plugins: ["EmbedMigrations"]
@@ -76,6 +77,13 @@ let package = Package(
             path: "Sources/CLibXML2",
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
+        ),
+        // Zstandard, for the database inside a snapshot (Snapshot/).
+        .systemLibrary(
+            name: "CZstd",
+            path: "Sources/CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]
         ),
         .target(
             name: "Sync",

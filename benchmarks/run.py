@@ -55,6 +55,21 @@ holds the 100,000 annotations (each with an id), then edits the notes of 50,000 
           new 10 notes each run; `newsdb --version` as informational floor). Target: median < 150 ms. Last, wrk
           (2 threads, 32 connections, 10 s) POSTs an up-to-date peer's pull to the server. Target: >= 2,000 req/s.
 
+  clone   `newsdb clone FILE` of alice's snapshot (`sync export --snapshot`, timed too, no target) into a new
+          database, as a whole process, with its peak RSS; then `newsdb clone URL --token T` from `newsdb serve` on a
+          copy of alice, over loopback. Peers in the same run, each the same state (every annotation field of the
+          Yjs floor above, and every article text with its details): pycrdt (Yjs) applying its update to an empty
+          document, and Loro (`pip install loro`) importing its snapshot (a LoroMap of LoroMaps) into an empty
+          LoroDoc and reading it whole with get_deep_value(), best in-process run each. Targets: clone FILE <= 1/3 x
+          Yjs and < Loro, snapshot <= Yjs update, peak RSS < 2 x snapshot, clone URL <= 1.5 x clone FILE.
+
+The annotation workloads marked by shape (annotations-import, sync-import, sync-delta, http-busy, http-sync, clone)
+run on two shapes of annotations (--shape; both by default), their rows marked "(realistic)" for the second:
+  simple     quotes of 3-8 words, a third with a note from a short fixed list, a quarter with 1-2 tags;
+  realistic  quotes from 3 words to 3 whole sentences (a quarter a few words, then 45% one sentence, 20% two, 10%
+             three: median about one sentence), a note on 85% of 5-500 characters of the article's own words
+             (log-uniform), 0-3 tags (mean 1.5) from 24, alice's edited notes of the same kind.
+
 The web-page workload uses the saved pages of <repo>/../shared/corpus/readability (--html-corpus), each with the
 text and metadata Mozilla's Readability extracts from it (benchmarks/html_pages.py says how each is scored):
 
@@ -152,6 +167,22 @@ FILLER_WORDS = ("the", "council", "said", "new", "figures", "showed", "a", "rise
                 "local", "groups", "and", "regional", "partners", "over", "budget", "plans")
 ANCHOR_STATES = ("exact", "moved", "fuzzy", "orphan")
 WORD = re.compile(r"\S+")
+SHAPES = ("simple", "realistic")
+# The realistic shape (issue 16): quotes from 3 words to 3 sentences (median about one sentence), a note on most, of
+# 5 to 500 characters of varied words, and 0-3 tags (mean 1.5).
+REALISTIC_QUOTE_KINDS = (("words", 0.25), (1, 0.45), (2, 0.20), (3, 0.10))  # a few words, or 1-3 whole sentences
+REALISTIC_NOTE_SHARE = 0.85
+REALISTIC_NOTE_CHARS = (5, 500)
+REALISTIC_TAGS = ("claim", "check", "quote", "numbers", "source", "context", "follow-up", "contested", "verified",
+                  "background", "timeline", "money", "health", "law", "policy", "data", "people", "place", "history",
+                  "opinion", "correction", "legal-risk", "interview", "archive")
+SENTENCE_END = re.compile(r"[.!?][\"\u201d\u2019']?(?=\s|$)")
+# The workloads whose annotations follow the shape; the others run once, on the simple shape's data.
+SHAPED_WORKLOADS = ("annotations-import", "sync-import", "sync-delta", "http-busy", "http-sync", "clone")
+CLONE_MAX_YJS_RATIO = 1 / 3  # `newsdb clone FILE` to Yjs applying the same state
+CLONE_MAX_RSS_RATIO = 2.0  # peak RSS of the clone, to the snapshot's size
+CLONE_URL_MAX_RATIO = 1.5  # `newsdb clone URL` over loopback, to `newsdb clone FILE`
+REPLICA_C = "carol"
 
 
 class BenchError(Exception):
@@ -182,6 +213,7 @@ class Context:
     floor_only: bool
     html_corpus: Path = DEFAULT_HTML_CORPUS
     baseline: Path | None = None  # another newsdb binary the startup workload times beside BINARY
+    shape: str = "simple"  # the annotations' shape: SHAPES
     _db_counter: int = 0
     _imported_db: Path | None = None
     _one_copy_db: Path | None = None
@@ -248,11 +280,18 @@ class Context:
         if self._annotations is None:
             with closing(sqlite3.connect(self.one_copy_db())) as conn:
                 articles = conn.execute("SELECT id, body FROM articles ORDER BY id").fetchall()
-            self._annotations = generate_annotations(articles, ANNOTATION_COUNT, random.Random(SEED))
+            generate = generate_annotations if self.shape == "simple" else generate_realistic_annotations
+            self._annotations = generate(articles, ANNOTATION_COUNT, random.Random(SEED))
         return self._annotations
 
+    def for_shape(self, shape: str) -> "Context":
+        """This context with the annotations of `shape`: the corpus and its databases shared, the annotations and
+        the replicas made from them its own."""
+        return replace(self, shape=shape, _annotations=None, _annotated_db=None, _sync_plan=None,
+                       _sync_replicas=None, _synced_bob=None)
+
     def annotations_file(self) -> Path:
-        path = self.tmp / "annotations.jsonl"
+        path = self.tmp / f"annotations-{self.shape}.jsonl"
         if not path.exists():
             write_jsonl(path, self.annotations())
         return path
@@ -269,7 +308,7 @@ class Context:
     def sync_plan(self) -> SyncPlan:
         """annotations() with ids, and the notes alice edits and the annotations she deletes."""
         if self._sync_plan is None:
-            self._sync_plan = plan_sync(self.annotations(), random.Random(SEED))
+            self._sync_plan = plan_sync(self.annotations(), random.Random(SEED), self.shape)
         return self._sync_plan
 
     def sync_replicas(self) -> SyncReplicas:
@@ -544,6 +583,111 @@ def generate_annotations(articles: list[tuple[str, str]], total: int, rng: rando
             for n, (article_id, body, start, end) in enumerate(spans)]
 
 
+def sentence_spans(line: str, offset: int) -> list[tuple[int, int]]:
+    """The sentences of one line of a body, as (start, end) offsets in the body (`offset` is the line's)."""
+    spans, start = [], 0
+    for end in SENTENCE_END.finditer(line):
+        text = line[start:end.end()]
+        lead = len(text) - len(text.lstrip())
+        if end.end() - (start + lead) > 0:
+            spans.append((offset + start + lead, offset + end.end()))
+        start = end.end()
+    return spans
+
+
+def realistic_candidates(body: str, rng: random.Random) -> dict[object, list[tuple[int, int]]]:
+    """Every span of 1, 2 or 3 consecutive sentences of a line of `body`, and one span of 3-12 words inside each
+    sentence of 4 words or more, by kind (REALISTIC_QUOTE_KINDS), each list in random order."""
+    kinds: dict[object, list[tuple[int, int]]] = {kind: [] for kind, _ in REALISTIC_QUOTE_KINDS}
+    offset = 0
+    for line in body.split("\n"):
+        sentences = sentence_spans(line, offset)
+        for i in range(len(sentences)):
+            for count in (1, 2, 3):
+                if i + count <= len(sentences):
+                    span = (sentences[i][0], sentences[i + count - 1][1])
+                    if len(WORD.findall(body[span[0]:span[1]])) >= 3:  # "Mr." or "2005." alone is no quote
+                        kinds[count].append(span)
+            start, end = sentences[i]
+            words = [(start + m.start(), start + m.end()) for m in WORD.finditer(body[start:end])]
+            if len(words) >= 4:
+                count = rng.randint(3, min(12, len(words) - 1))
+                first = rng.randrange(len(words) - count + 1)
+                kinds["words"].append((words[first][0], words[first + count - 1][1]))
+        offset += len(line) + 1
+    for spans in kinds.values():
+        rng.shuffle(spans)
+    return kinds
+
+
+def realistic_note(pool: list[str], rng: random.Random) -> str:
+    """A note of about 5-500 characters (log-uniform: most are a sentence or two) of whole words drawn from `pool`."""
+    low, high = REALISTIC_NOTE_CHARS
+    length = round(math.exp(rng.uniform(math.log(low), math.log(high))))
+    words: list[str] = []
+    size = -1
+    while size < length:
+        word = rng.choice(pool)
+        words.append(word)
+        size += len(word) + 1
+    text = " ".join(words)
+    cut = text[:length]
+    if " " in cut and len(text) > length:
+        cut = cut[:cut.rfind(" ")]  # whole words only
+    text = cut if len(cut) >= low else text
+    return text[0].upper() + text[1:]
+
+
+def note_pool(body: str) -> list[str]:
+    """The words notes on an article are made of: its own words (punctuation trimmed) and the filler words."""
+    words = [w.strip(".,;:!?\"'()\u201c\u201d\u2018\u2019") for w in WORD.findall(body)]
+    return [w for w in words if w] + list(FILLER_WORDS)
+
+
+def generate_realistic_annotations(articles: list[tuple[str, str]], total: int,
+                                   rng: random.Random) -> list[Annotation]:
+    """`total` annotations of the realistic shape spread evenly over `articles`, round robin: each quotes a span of
+    a kind drawn by REALISTIC_QUOTE_KINDS' weights (another kind when the article has no unique span of that kind
+    left) whose text occurs exactly once in the body; most carry a note, and 0-3 tags."""
+    kinds = [kind for kind, _ in REALISTIC_QUOTE_KINDS]
+    weights = [weight for _, weight in REALISTIC_QUOTE_KINDS]
+    sources = [(article_id, body, realistic_candidates(body, rng), fold(body), note_pool(body), set())
+               for article_id, body in articles]
+    annotations: list[Annotation] = []
+    while len(annotations) < total and sources:
+        for source in list(sources):
+            if len(annotations) >= total:
+                break
+            article_id, body, candidates, folded_body, pool, used = source
+            wanted = rng.choices(kinds, weights)[0]
+            span = None
+            for kind in [wanted, *[k for k in kinds if k != wanted]]:
+                while candidates[kind] and span is None:
+                    start, end = candidates[kind].pop()
+                    quote = body[start:end]
+                    if quote in used or body.count(quote) != 1:
+                        continue
+                    if occurrences_before(folded_body, fold(quote), len(folded_body)) == 1:
+                        span = (start, end)
+                        used.add(quote)
+                if span:
+                    break
+            if span is None:
+                sources.remove(source)  # no unique span left in this article
+                continue
+            n = len(annotations)
+            annotation = Annotation(article_id, body, *span)
+            if rng.random() < REALISTIC_NOTE_SHARE:
+                annotation.note = realistic_note(pool, rng)
+            annotation.tags = tuple(rng.sample(REALISTIC_TAGS, rng.randint(0, 3)))
+            if n % 5 == 0:
+                annotation.color = rng.choice(COLORS)
+            annotations.append(annotation)
+    if len(annotations) < total:
+        raise BenchError(f"the corpus yields only {len(annotations)} unique realistic quotes, {total} wanted")
+    return annotations
+
+
 def write_jsonl(path: Path, annotations: list[Annotation]) -> None:
     path.write_text("".join(a.json_line() + "\n" for a in annotations), encoding="utf-8")
 
@@ -664,13 +808,26 @@ def random_uuid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
-def plan_sync(annotations: list[Annotation], rng: random.Random) -> SyncPlan:
-    """Give each annotation an id; pick SYNC_EDITS to get a new note and SYNC_DELETES to delete, in file order."""
+def plan_sync(annotations: list[Annotation], rng: random.Random, shape: str = "simple") -> SyncPlan:
+    """Give each annotation an id; pick SYNC_EDITS to get a new note (for the realistic shape, one of its varied
+    notes) and SYNC_DELETES to delete, in file order."""
     with_ids = [replace(a, id=random_uuid(rng)) for a in annotations]
     edited = sorted(rng.sample(range(len(with_ids)), SYNC_EDITS))
     deleted = sorted(rng.sample(range(len(with_ids)), SYNC_DELETES))
-    return SyncPlan(with_ids, {with_ids[i].id: f"Followed up: {rng.choice(NOTES)}" for i in edited},
-                    [with_ids[i].id for i in deleted])
+    if shape == "simple":
+        edits = {with_ids[i].id: f"Followed up: {rng.choice(NOTES)}" for i in edited}
+    else:
+        pools: dict[str, list[str]] = {}
+        edits = {}
+        for i in edited:
+            a = with_ids[i]
+            if a.article not in pools:
+                pools[a.article] = note_pool(a.body)
+            note = realistic_note(pools[a.article], rng)
+            while note == a.note:  # an edit that changes nothing would not be one
+                note = realistic_note(pools[a.article], rng)
+            edits[a.id] = note
+    return SyncPlan(with_ids, edits, [with_ids[i].id for i in deleted])
 
 
 def sync_floor_rows(plan: SyncPlan) -> list[tuple[tuple, list[tuple[str, str]], str | None]]:
@@ -689,9 +846,39 @@ def sync_floor_rows(plan: SyncPlan) -> list[tuple[tuple, list[tuple[str, str]], 
     return rows
 
 
-def yjs_floor(plan: SyncPlan, runs: int) -> tuple[bytes, list[float], float]:
+ARTICLE_FIELDS = ("title", "dek", "byline", "source", "url", "published_at", "body")
+
+
+def article_state(db: Path) -> list[dict]:
+    """Every article version alice holds, as newsdb syncs it: its id, the SHA-256 of its body, the fields in
+    ARTICLE_FIELDS that are set, and the revision it is (the current text last)."""
+    columns = ", ".join(ARTICLE_FIELDS)
+    with closing(sqlite3.connect(db)) as conn:
+        if conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'article_revisions'").fetchone()[0]:
+            rows = conn.execute(f"SELECT article_id, revision, content_hash, {columns} FROM article_revisions "
+                                f"UNION ALL SELECT id, revision, content_hash, {columns} FROM articles "
+                                "ORDER BY 1, 2").fetchall()
+        else:  # the floor's database (--floor-only): one text per article
+            rows = conn.execute(f"SELECT id, 1, content_hash, {columns} FROM articles ORDER BY 1").fetchall()
+    return [{"id": row[0], "revision": row[1], "sha256": row[2],
+             **{name: value for name, value in zip(ARTICLE_FIELDS, row[3:]) if value is not None}} for row in rows]
+
+
+def annotation_fields(a: Annotation) -> dict:
+    """The fields of an annotation a CRDT peer holds, with the same values as the floor rows (absent values are
+    left out, not stored as null); tags are added by the peer as a list of its own."""
+    fields = {"article": a.article, "exact": a.quote, "prefix": a.prefix, "suffix": a.suffix, "start": a.start,
+              "end": a.end, "color": a.color or "yellow", "motivation": a.motivation, "author": REPLICA_A,
+              "created": ANNOTATED_AT, "modified": ANNOTATED_AT}
+    if a.note:
+        fields["note"] = a.note
+    return fields
+
+
+def yjs_floor(plan: SyncPlan, runs: int, articles: list[dict] | None = None) -> tuple[bytes, list[float], float]:
     """Alice's final state as a Yjs document (pycrdt): a Map of annotation Maps keyed by id, with the same fields and
-    values as the floor rows, then the edits and deletions applied as changes. Return its update (get_update()), the
+    values as the floor rows, then the edits and deletions applied as changes; with `articles`, also a Map of article
+    Maps keyed by id, each with its texts (an Array of Maps, one per version). Return its update (get_update()), the
     seconds of each run applying it to an empty document, and the seconds encoding it."""
     try:
         from pycrdt import Array, Doc, Map
@@ -699,13 +886,18 @@ def yjs_floor(plan: SyncPlan, runs: int) -> tuple[bytes, list[float], float]:
         raise BenchError("the sync-import floor needs pycrdt (Yjs for Python): pip install pycrdt") from None
     doc = Doc()
     root = doc.get("annotations", type=Map)
+    if articles is not None:
+        by_id: dict[str, list[dict]] = {}
+        for version in articles:
+            by_id.setdefault(version["id"], []).append(version)
+        texts = doc.get("articles", type=Map)
+        with doc.transaction():
+            for article_id, versions in by_id.items():
+                texts[article_id] = Map({"versions": Array([Map({k: v for k, v in version.items() if k != "id"})
+                                                            for version in versions])})
     with doc.transaction():
         for a in plan.annotations:
-            fields = {"article": a.article, "exact": a.quote, "prefix": a.prefix, "suffix": a.suffix, "start": a.start,
-                      "end": a.end, "color": a.color or "yellow", "motivation": a.motivation, "author": REPLICA_A,
-                      "created": ANNOTATED_AT, "modified": ANNOTATED_AT}
-            if a.note:  # absent values are left out, not stored as null
-                fields["note"] = a.note
+            fields = annotation_fields(a)
             if a.tags:
                 fields["tags"] = Array(list(a.tags))
             root[a.id] = Map(fields)
@@ -731,6 +923,63 @@ def yjs_floor(plan: SyncPlan, runs: int) -> tuple[bytes, list[float], float]:
             raise BenchError(f"the Yjs floor document holds {live} annotations after apply_update, expected "
                              f"{len(plan.annotations) - len(plan.deleted)}")
     return update, times, encode
+
+
+def loro_floor(plan: SyncPlan, articles: list[dict], runs: int) -> tuple[bytes, list[float]]:
+    """Alice's final state as a Loro document: a LoroMap of annotation LoroMaps keyed by id (the fields of the Yjs
+    floor, tags a LoroList), then the edits and deletions applied as changes, and a LoroMap of articles, each with a
+    LoroList of its versions. Return its snapshot (export(ExportMode.Snapshot())) and the seconds of each run
+    importing it into an empty LoroDoc and reading it whole with get_deep_value() (Loro decodes lazily)."""
+    try:
+        from loro import ExportMode, LoroDoc, LoroList, LoroMap
+    except ImportError:
+        raise BenchError("the clone workload's Loro peer needs loro: pip install loro") from None
+    doc = LoroDoc()
+    texts = doc.get_map("articles")
+    by_id: dict[str, list[dict]] = {}
+    for version in articles:
+        by_id.setdefault(version["id"], []).append(version)
+    for article_id, versions in by_id.items():
+        entry = texts.insert_container(article_id, LoroMap())
+        listed = entry.insert_container("versions", LoroList())
+        for index, version in enumerate(versions):
+            item = listed.insert_container(index, LoroMap())
+            for key, value in version.items():
+                if key != "id":
+                    item.insert(key, value)
+    root = doc.get_map("annotations")
+    handles = {}
+    for a in plan.annotations:
+        entry = root.insert_container(a.id, LoroMap())
+        for key, value in annotation_fields(a).items():
+            entry.insert(key, value)
+        if a.tags:
+            tags = entry.insert_container("tags", LoroList())
+            for tag in a.tags:
+                tags.push(tag)
+        handles[a.id] = entry
+    doc.commit()
+    for annotation_id, note in plan.edits.items():
+        handles[annotation_id].insert("note", note)
+        handles[annotation_id].insert("modified", EDITED_AT)
+    doc.commit()
+    for annotation_id in plan.deleted:
+        root.delete(annotation_id)
+    doc.commit()
+    snapshot = doc.export(ExportMode.Snapshot())
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        replica = LoroDoc()
+        replica.import_(snapshot)
+        value = replica.get_deep_value()
+        times.append(time.perf_counter() - start)
+        live = len(value["annotations"])  # sanity check, untimed
+        if live != len(plan.annotations) - len(plan.deleted) or len(value["articles"]) != len(by_id):
+            raise BenchError(f"the Loro floor document holds {live} annotations and {len(value['articles'])} "
+                             f"articles after import, expected {len(plan.annotations) - len(plan.deleted)} and "
+                             f"{len(by_id)}")
+    return snapshot, times
 
 
 def newsdb_run(db: Path, *args: str) -> tuple[float, subprocess.CompletedProcess]:
@@ -1357,6 +1606,79 @@ def http_busy_workload(ctx: Context) -> Result:
                   f"{busy_rps / idle_rps:.2f}x", target, None, details)
 
 
+def newsdb_clone(source: str, target: Path, *extra: str) -> tuple[float, int]:
+    """Run `newsdb --db TARGET clone SOURCE --name carol EXTRA...`; return wall-clock seconds and peak RSS in bytes."""
+    argv = [str(BINARY), "--db", str(target), "clone", source, "--name", REPLICA_C, *extra]
+    elapsed, rss, status, stderr = run_alone(argv)
+    if status != 0:
+        raise BenchError(f"`newsdb clone {source}` exited {status}; stderr:\n{tail(stderr)}")
+    return elapsed, rss
+
+
+@workload("clone")
+def clone_workload(ctx: Context) -> list[Result]:
+    """`newsdb clone FILE` of alice's snapshot, whole process, against Yjs applying the same state (annotations and
+    article texts) and Loro importing and reading it, in the same run; then `newsdb clone URL` from `newsdb serve`."""
+    plan = ctx.sync_plan()
+    targets = (f"<= {CLONE_MAX_YJS_RATIO:.2g} x Yjs apply", "< Loro import", "snapshot <= Yjs update",
+               f"peak RSS < {CLONE_MAX_RSS_RATIO:g} x snapshot", f"URL <= {CLONE_URL_MAX_RATIO:g} x FILE")
+    source = ctx.one_copy_db() if ctx.floor_only else ctx.sync_replicas().alice
+    articles = article_state(source)
+    update, yjs_times, _ = yjs_floor(plan, ctx.runs, articles)
+    loro_snapshot, loro_times = loro_floor(plan, articles, ctx.runs)
+    yjs, loro = min(yjs_times), min(loro_times)
+    details = {"annotations": len(plan.annotations), "article_versions": len(articles), "yjs_apply_s": yjs,
+               "yjs_apply_runs_s": yjs_times, "yjs_update_bytes": len(update), "loro_import_s": loro,
+               "loro_import_runs_s": loro_times, "loro_snapshot_bytes": len(loro_snapshot)}
+    yjs_text, loro_text = f"{yjs:.2f} s (Yjs)", f"{loro:.2f} s (Loro)"
+    if ctx.floor_only:
+        return [Result("clone", "-", yjs_text, "-", targets[0], None, details),
+                Result("clone", "-", loro_text, "-", targets[1], None),
+                Result("clone", "-", f"{len(update) / 1e6:.1f} MB (Yjs)", "-", targets[2], None),
+                *[Result("clone", "-", "-", "-", target, None) for target in targets[3:]]]
+    replicas = ctx.sync_replicas()
+    snapshot = ctx.tmp / f"alice-{ctx.shape}.snapshot"
+    export_s, _ = newsdb_run(replicas.alice, "sync", "export", "--snapshot", "--out", str(snapshot))
+    size = snapshot.stat().st_size
+    times, peaks = [], []
+    for run in range(ctx.runs):
+        target = ctx.fresh_db("clone")
+        elapsed, rss = newsdb_clone(str(snapshot), target)
+        times.append(elapsed)
+        peaks.append(rss)
+        if run == 0:
+            check_synced(replicas.alice, target)  # untimed
+        remove_db(target)
+    # Over loopback, from `newsdb serve` on a copy of alice: the server seals a snapshot per request and streams it.
+    served = ctx.copy_db(replicas.alice, "clone-alice")
+    _, proc = newsdb_run(served, "tokens", "create", REPLICA_C)
+    server = Server(served, ctx.tmp / f"clone-serve-{ctx.shape}.log")
+    url_times = []
+    try:
+        for run in range(ctx.runs):
+            target = ctx.fresh_db("clone-url")
+            elapsed, _ = newsdb_clone(server.url, target, "--token", proc.stdout.strip())
+            url_times.append(elapsed)
+            if run == 0:
+                check_synced(replicas.alice, target)  # untimed
+            remove_db(target)
+    finally:
+        server.stop()
+    newsdb, by_url, peak = statistics.median(times), statistics.median(url_times), max(peaks)
+    details.update(export_s=export_s, snapshot_bytes=size, clone_runs_s=times, peak_rss_bytes=peak,
+                   peak_rss_runs_bytes=peaks, url_runs_s=url_times)
+    newsdb_text = f"{newsdb:.2f} s"
+    return [Result("clone", newsdb_text, yjs_text, f"{newsdb / yjs:.2f}x", targets[0],
+                   newsdb <= CLONE_MAX_YJS_RATIO * yjs, details),
+            Result("clone", newsdb_text, loro_text, f"{newsdb / loro:.2f}x", targets[1], newsdb < loro),
+            Result("clone", f"{size / 1e6:.1f} MB snapshot", f"{len(update) / 1e6:.1f} MB (Yjs)",
+                   f"{size / len(update):.2f}x", targets[2], size <= len(update)),
+            Result("clone", f"{peak / 1e6:.1f} MB RSS", f"{size / 1e6:.1f} MB (snapshot)", f"{peak / size:.2f}x",
+                   targets[3], peak < CLONE_MAX_RSS_RATIO * size),
+            Result("clone", f"{by_url:.2f} s URL", f"{newsdb:.2f} s (FILE)", f"{by_url / newsdb:.2f}x", targets[4],
+                   by_url <= CLONE_URL_MAX_RATIO * newsdb)]
+
+
 def urllib_request(url: str, token: str):
     import urllib.request
     return urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"}), timeout=30)
@@ -1444,6 +1766,10 @@ def print_table(info: dict, results: list[Result]) -> None:
     for row in [header, tuple("-" * w for w in widths), *rows]:
         print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
     for r in results:
+        base, shape = (r.workload.split(" (", 1) + [""])[:2]
+        r = replace(r, workload=base)
+        if shape and r.details and base in ("annotations-import", "sync-import", "sync-delta", "clone"):
+            print(f"\n({shape.rstrip(')')} shape)", end=" ")
         if r.workload == "import":
             d = r.details
             print(f"\nimport floor: {d['floor_variant']} variant (per-row FTS insert {d['floor_per-row_s']:.2f} s, "
@@ -1490,6 +1816,14 @@ def print_table(info: dict, results: list[Result]) -> None:
                   f"(no article) {d['newsdb_skipped']}; peers one Python process each over every page: trafilatura "
                   f"{d['trafilatura_s']:.2f} s ({d['trafilatura_skipped']} pages without a result), readability-lxml "
                   f"{d['readability-lxml_s']:.2f} s ({d['readability-lxml_skipped']})")
+        elif r.workload == "clone" and r.details:
+            d = r.details
+            print(f"clone: alice's snapshot ({d['annotations']} annotations, {d['article_versions']} article texts; "
+                  f"`sync export --snapshot` took {d['export_s']:.2f} s) cloned into a new database per run, whole "
+                  f"process; Yjs = pycrdt apply_update of the same state (annotations and articles), best of "
+                  f"{len(d['yjs_apply_runs_s'])} in-process runs; Loro = import of its snapshot "
+                  f"({d['loro_snapshot_bytes'] / 1e6:.1f} MB) into an empty LoroDoc and get_deep_value(), best of "
+                  f"{len(d['loro_import_runs_s'])}; URL = `newsdb clone URL` from `newsdb serve` over loopback")
         elif r.workload == "sync-delta" and r.details:
             d = r.details
             print(f"sync-delta: {d['edits']} notes edited on alice, delta {d['delta_bytes']} bytes; {d['runs']} runs "
@@ -1510,7 +1844,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--floor-only", action="store_true", help="measure only the floors (implies --no-build)")
     parser.add_argument("--baseline", type=Path, metavar="BINARY",
                         help="another newsdb binary the startup workload times in the same runs (before/after)")
+    parser.add_argument("--binary", type=Path,
+                        help="the newsdb binary to measure (implies --no-build; default: .build/release/newsdb)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
+    parser.add_argument("--shape", choices=(*SHAPES, "both"), default="both",
+                        help="the annotations of the annotation and sync workloads: the simple shape (3-8 word quotes, "
+                             "a third with a short note), the realistic one (3 words to 3 sentences, most with a "
+                             "varied note, 0-3 tags), or both (default)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary folder (corpus copies, databases, annotation files) for profiling")
     args = parser.parse_args()
@@ -1523,6 +1863,9 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> int:
     args = parse_args()
+    if args.binary:
+        global BINARY
+        BINARY, args.no_build = args.binary.resolve(), True
     if not all((args.corpus / c).is_dir() for c in CATEGORIES):
         print(f"corpus not found: {args.corpus} must hold the folders {', '.join(CATEGORIES)} (use --corpus PATH)",
               file=sys.stderr)
@@ -1546,13 +1889,20 @@ def main() -> int:
         files, invalid, rows = prepare_corpus(args.corpus, corpus)
         ctx = Context(tmp, corpus, args.corpus, files, invalid, rows, args.runs, args.search_runs, args.floor_only,
                       args.html_corpus, args.baseline)
+        shaped: dict[str, Context] = {}
         info = machine_info() | {"corpus": str(args.corpus), "files": files, "invalid_utf8": invalid,
                                  "megabytes": sum(p.stat().st_size for p in corpus.rglob("*.txt")) / 1e6}
         results = []
+        shapes = SHAPES if args.shape == "both" else (args.shape,)
         for name in WORKLOADS:
-            if not args.only or name in args.only:
-                outcome = WORKLOADS[name](ctx)
-                results += outcome if isinstance(outcome, list) else [outcome]
+            if args.only and name not in args.only:
+                continue
+            for shape in shapes if name in SHAPED_WORKLOADS else ("simple",):
+                outcome = WORKLOADS[name](ctx if shape == "simple" else shaped.setdefault(shape, ctx.for_shape(shape)))
+                for result in outcome if isinstance(outcome, list) else [outcome]:
+                    if shape != "simple":
+                        result.workload += f" ({shape})"
+                    results.append(result)
     except BenchError as error:
         print(f"benchmark aborted: {error}", file=sys.stderr)
         return 2

@@ -65,11 +65,11 @@ extension NewsDatabase {
             "changes of this replica numbered past its counter",
             """
             SELECT count(*) FROM (
-                SELECT counter FROM articles WHERE origin = 1 UNION ALL
-                SELECT counter FROM article_revisions WHERE origin = 1 UNION ALL
-                SELECT counter FROM annotations WHERE origin = 1 UNION ALL
-                SELECT counter FROM tag_adds WHERE origin = 1 UNION ALL
-                SELECT counter FROM changes WHERE origin = 1
+                SELECT counter FROM articles WHERE origin = \(ChangeLog.localOriginSQL) UNION ALL
+                SELECT counter FROM article_revisions WHERE origin = \(ChangeLog.localOriginSQL) UNION ALL
+                SELECT counter FROM annotations WHERE origin = \(ChangeLog.localOriginSQL) UNION ALL
+                SELECT counter FROM tag_adds WHERE origin = \(ChangeLog.localOriginSQL) UNION ALL
+                SELECT counter FROM changes WHERE origin = \(ChangeLog.localOriginSQL)
             ) WHERE counter > (SELECT counter FROM replica WHERE singleton = 1)
             """
         ),
@@ -77,11 +77,11 @@ extension NewsDatabase {
             "teammates' changes present but not recorded as received",
             """
             SELECT count(*) FROM (
-                SELECT origin, counter FROM articles WHERE origin <> 1 UNION ALL
-                SELECT origin, counter FROM article_revisions WHERE origin <> 1 UNION ALL
-                SELECT origin, counter FROM annotations WHERE origin <> 1 UNION ALL
-                SELECT origin, counter FROM tag_adds WHERE origin <> 1 UNION ALL
-                SELECT origin, counter FROM changes WHERE origin <> 1 UNION ALL
+                SELECT origin, counter FROM articles WHERE origin <> \(ChangeLog.localOriginSQL) UNION ALL
+                SELECT origin, counter FROM article_revisions WHERE origin <> \(ChangeLog.localOriginSQL) UNION ALL
+                SELECT origin, counter FROM annotations WHERE origin <> \(ChangeLog.localOriginSQL) UNION ALL
+                SELECT origin, counter FROM tag_adds WHERE origin <> \(ChangeLog.localOriginSQL) UNION ALL
+                SELECT origin, counter FROM changes WHERE origin <> \(ChangeLog.localOriginSQL) UNION ALL
                 SELECT origin, counter FROM pending_changes
             ) AS c WHERE NOT EXISTS (
                 SELECT 1 FROM knowledge k WHERE k.origin = c.origin AND c.counter BETWEEN k.first AND k.last)

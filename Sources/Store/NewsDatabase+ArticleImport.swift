@@ -139,7 +139,7 @@ extension NewsDatabase {
         _ article: PreparedArticle, importedAt: String, log: inout ChangeLog, _ db: Database
     ) throws -> ArticleImportStatus {
         let (id, clock) = log.next()
-        let status = try store(article, importedAt: importedAt, change: (ChangeLog.localOrigin, id.counter, clock), db)
+        let status = try store(article, importedAt: importedAt, change: (log.origin, id.counter, clock), db)
         if status == .unchanged { log.giveBack(id) }
         if let page = article.page { try keep(page, articleID: article.id, keptAt: importedAt, db) }
         return status

@@ -60,3 +60,21 @@ private func hexString<D: Sequence>(_ digest: D) -> String where D.Element == UI
     }
     return String(decoding: characters, as: UTF8.self)
 }
+
+/// A SHA-256 computed a block at a time, for files too large to hold whole.
+struct SHA256Digest {
+    private var hasher = SHA256()
+
+    mutating func update(_ bytes: [UInt8]) {
+        hasher.update(data: bytes)
+    }
+
+    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        hasher.update(bufferPointer: bytes)
+    }
+
+    /// The lowercase hexadecimal digest of everything given so far.
+    func finalize() -> String {
+        hexString(hasher.finalize())
+    }
+}

@@ -11,6 +11,8 @@ public enum SyncProtocol {
     public static let pull = "/v1/sync/pull"
     /// `POST` a change file: applied in one transaction; answers a ``PushResult``.
     public static let push = "/v1/sync/push"
+    /// `GET`: a snapshot of the server's database (docs/SYNC.md, "Snapshots"), streamed, for `newsdb clone URL`.
+    public static let snapshot = "/v1/sync/snapshot"
     /// The response header saying whether a pulled page is the last one: `last` or `more`.
     public static let pageHeader = "Newsdb-Page"
 }

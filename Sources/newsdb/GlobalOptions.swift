@@ -18,8 +18,10 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// The database path: --db, else $NEWSDB_DB, else $XDG_DATA_HOME/newsdb/newsdb.sqlite.
-    var databasePath: String {
-        if let db { return db }
+    var databasePath: String { db ?? Self.usualDatabasePath }
+
+    /// The database newsdb uses without --db: $NEWSDB_DB, else $XDG_DATA_HOME/newsdb/newsdb.sqlite.
+    static var usualDatabasePath: String {
         if let path = Environment.value("NEWSDB_DB"), !path.isEmpty { return path }
         let dataHome =
             Environment.value("XDG_DATA_HOME").flatMap { $0.isEmpty ? nil : $0 }

@@ -20,7 +20,7 @@ struct NewsDB: AsyncParsableCommand {
             Serve.self, Web.self, HubCommand.self, Peers.self, Tokens.self, Conflicts.self, Resolve.self, Status.self,
             Check.self,
             Migrate.self,
-            Restore.self,
+            Restore.self, Clone.self,
         ]
     )
 

@@ -94,13 +94,18 @@ struct FakeServer {
     private let task: Task<Void, any Error>
 
     static func start(status: HTTPResponse.Status = .ok, body: String) async throws -> FakeServer {
+        try await start {
+            Response(
+                status: status, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+        }
+    }
+
+    /// A server answering every request with what `answer` makes.
+    static func start(answering answer: @escaping @Sendable () -> Response) async throws -> FakeServer {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let application = Application(
-            responder: CallbackResponder<BasicRequestContext> { _, _ in
-                Response(
-                    status: status, headers: [.contentType: "application/json"],
-                    body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
-            },
+            responder: CallbackResponder<BasicRequestContext> { _, _ in answer() },
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
         let task = Task(executorPreference: ServerThreads.shared) {

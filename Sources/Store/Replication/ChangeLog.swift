@@ -4,8 +4,21 @@ import GRDB
 /// Hands out identities and hybrid clock timestamps for the changes one write transaction makes on this replica, and
 /// stores the replica's counter and clock when the transaction is done (``save()``).
 struct ChangeLog {
-    /// This replica's number in `origins`: always 1.
-    static let localOrigin: Int64 = 1
+    /// This replica's number in `origins`: the row holding its id (1 for a database that never became a new
+    /// replica; a fork or a clone adds a row for its new id and leaves the previous replica's rows as they are).
+    static let localOriginSQL = "(SELECT n FROM origins WHERE id = (SELECT id FROM replica WHERE singleton = 1))"
+
+    /// This replica's number in `origins`.
+    /// - Throws: `StoreError` when the replica has no row there (a database newsdb did not make).
+    static func localOrigin(_ db: Database) throws -> Int64 {
+        guard let number = try Int64.fetchOne(db, sql: "SELECT \(localOriginSQL)") else {
+            throw StoreError(.cannotOpen, "the database's replica is not among its origins; it was not made by newsdb")
+        }
+        return number
+    }
+
+    /// This replica's number in `origins`.
+    let origin: Int64
 
     /// This replica's id.
     let replica: String
@@ -22,6 +35,7 @@ struct ChangeLog {
         self.db = db
         replica = row["id"]
         counter = row["counter"]
+        origin = try Self.localOrigin(db)
         let latest = (row["clock"] as String?).flatMap(HLCTimestamp.init(text:))
         clock = HybridLogicalClock(replica: replica, latest: latest, wallClock: wallClock)
     }

@@ -269,7 +269,10 @@ extension NewsDatabase {
         // Teammates known here only by their id's start take the names the sender knows them by.
         for (id, name) in header.names where id != header.sender.id && !name.isEmpty {
             try db.execute(
-                sql: "UPDATE origins SET name = ? WHERE id = ? AND n <> 1 AND name = substr(id, 1, 8)",
+                sql: """
+                    UPDATE origins SET name = ? WHERE id = ? AND n <> \(ChangeLog.localOriginSQL)
+                        AND name = substr(id, 1, 8)
+                    """,
                 arguments: [name, id])
         }
         let previous = try String.fetchOne(db, sql: "SELECT knowledge FROM peers WHERE origin = ?", arguments: [number])

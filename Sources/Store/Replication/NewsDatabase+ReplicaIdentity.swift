@@ -14,6 +14,8 @@ public struct ReplicaFork: Sendable, Equatable, Codable {
         case copied
         /// A backup was put back with `newsdb restore`.
         case restored
+        /// A new database was made from a snapshot with `newsdb clone`.
+        case cloned
     }
 
     /// The replica the database was.
@@ -72,7 +74,8 @@ extension NewsDatabase {
     }
 
     /// Makes the database a new replica, inside the caller's write transaction: the previous replica becomes an
-    /// origin like a teammate's, holding every change made so far, and this database's origin 1 gets a new id.
+    /// origin like a teammate's, holding every change made so far under its own origin number (no row is rewritten,
+    /// so a fork costs the same whatever the database holds), and the new replica is a new origin.
     /// A clock that ran too far ahead (a wrong wall clock, since set right) starts again from the wall clock.
     static func fork(_ db: Database, name: String?, fileID: String, reason: ReplicaFork.Reason, wallClock: Date) throws
         -> ReplicaFork
@@ -87,14 +90,8 @@ extension NewsDatabase {
         let keptClock = clock.flatMap { $0.milliseconds > wall + ReceivedChangeChecks.maximumClockLead ? nil : $0 }
         let current = Replica(
             id: randomUUIDString(), name: name ?? previous.name, createdAt: Timestamp.string(wallClock))
-        let number = (try Int64.fetchOne(db, sql: "SELECT max(n) FROM origins") ?? 1) + 1
-        try db.execute(
-            sql: "UPDATE origins SET id = ?, name = ? WHERE n = 1", arguments: [current.id, current.name])
-        try db.execute(
-            sql: "INSERT INTO origins (n, id, name) VALUES (?, ?, ?)", arguments: [number, previous.id, previous.name])
-        for table in ["articles", "article_revisions", "annotations", "tag_adds", "changes"] {
-            try db.execute(sql: "UPDATE \(table) SET origin = ? WHERE origin = 1", arguments: [number])
-        }
+        let number = try ChangeLog.localOrigin(db)
+        try db.execute(sql: "INSERT INTO origins (id, name) VALUES (?, ?)", arguments: [current.id, current.name])
         if counter > 0 {
             try db.execute(
                 sql: "INSERT INTO knowledge (origin, first, last) VALUES (?, 1, ?)", arguments: [number, counter])

@@ -57,7 +57,8 @@ extension NewsDatabase {
         let trimmed = try Replica.checkName(name)
         return try write("renaming the replica") { db in
             try db.execute(sql: "UPDATE replica SET name = ? WHERE singleton = 1", arguments: [trimmed])
-            try db.execute(sql: "UPDATE origins SET name = ? WHERE n = 1", arguments: [trimmed])
+            try db.execute(
+                sql: "UPDATE origins SET name = ? WHERE n = \(ChangeLog.localOriginSQL)", arguments: [trimmed])
             return try Self.fetchReplica(db)
         }
     }

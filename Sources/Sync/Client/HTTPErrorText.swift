@@ -6,7 +6,12 @@ import Store
 
 /// One line a person can act on for a request that got no answer.
 enum HTTPErrorText {
-    static func describe(_ error: any Error, url: String) -> String {
+    /// - Parameters:
+    ///   - action: What was being done with the server, after "cannot": `sync with`, `clone from`.
+    ///   - retry: What to do when the server closed the connection mid-request.
+    static func describe(
+        _ error: any Error, url: String, action: String = "sync with", retry: String = "sync again to continue"
+    ) -> String {
         if let error = error as? NIOConnectionError {
             return describe(ConnectionFailure(error), url: url)
         }
@@ -19,15 +24,15 @@ enum HTTPErrorText {
                 return "cannot reach \(url): no answer within \(SyncClient.connectTimeout) s (is the address right?)"
             case .readTimeout, .deadlineExceeded: return "\(url) stopped answering (timed out); try again"
             case .remoteConnectionClosed:
-                return "\(url) closed the connection mid-request (was the server stopped?); sync again to continue"
+                return "\(url) closed the connection mid-request (was the server stopped?); \(retry)"
             case .invalidURL, .emptyHost, .emptyScheme: return "'\(url)' is not a server address"
-            default: return "cannot sync with \(url): \(error)"
+            default: return "cannot \(action) \(url): \(error)"
             }
         }
         if let error = error as? NIOTooManyBytesError {
             return "\(url) sent more than newsdb takes in one answer (\(error))"
         }
-        return "cannot sync with \(url): \(StoreError.describe(error))"
+        return "cannot \(action) \(url): \(StoreError.describe(error))"
     }
 
     /// The line for a connection that could not be made.

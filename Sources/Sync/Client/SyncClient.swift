@@ -25,15 +25,7 @@ public enum SyncClient {
         _ database: NewsDatabase, with remote: PeerServer, newsdbVersion: String, pageLimit: Int? = nil,
         progress: (@Sendable (SyncProgress) -> Void)? = nil
     ) async throws -> SyncReport {
-        // A server never redirects; a gzip answer may not expand past 200 times its size.
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(connectTimeout), read: .seconds(requestTimeout)),
-            decompression: .enabled(limit: .ratio(200)))
-        configuration.httpVersion = .http1Only
-        // A refused connection or an unknown host is reported at once, not retried until the connect timeout.
-        configuration.connectionPool.retryConnectionEstablishment = false
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let http = makeHTTPClient()
         let session = Session(
             http: http, database: database, remote: remote, newsdbVersion: newsdbVersion, pageLimit: pageLimit,
             progress: progress)
@@ -44,6 +36,40 @@ public enum SyncClient {
         } catch {
             try await http.shutdown()
             throw error
+        }
+    }
+}
+
+extension SyncClient {
+    /// The HTTP client of a sync or a clone: a server never redirects; a gzip answer may not expand past 200 times
+    /// its size; a refused connection or an unknown host is reported at once, not retried until the connect timeout.
+    static func makeHTTPClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(connectTimeout), read: .seconds(requestTimeout)),
+            decompression: .enabled(limit: .ratio(200)))
+        configuration.httpVersion = .http1Only
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// The error for an answer other than 200: the server's own message when it is a newsdb server's JSON error.
+    static func failure(status: HTTPResponseStatus, body: Data, path: String, url: String) -> StoreError {
+        let message = errorMessage(body)
+        if status == .unauthorized {
+            return StoreError(
+                .invalidInput, "\(url) refused the token (401): \(message ?? "ask its owner for a new token")")
+        }
+        return StoreError(
+            .io, "\(url) answered \(status.code) to \(path): \(message ?? "not a newsdb server's answer")")
+    }
+
+    /// The message of a newsdb server's JSON error, or nil when the body is not one (another server answered).
+    private static func errorMessage(_ data: Data) -> String? {
+        do {
+            return try JSONDecoder().decode(ErrorBody.self, from: data).error
+        } catch {
+            return nil
         }
     }
 }
@@ -227,27 +253,9 @@ private struct Session {
         }
         let data = Data(buffer: buffer)
         guard response.status == .ok else {
-            let message = Self.errorMessage(data)
-            if response.status == .unauthorized {
-                throw StoreError(
-                    .invalidInput,
-                    "\(remote.url) refused the token (401): \(message ?? "ask its owner for a new token")")
-            }
-            throw StoreError(
-                .io,
-                "\(remote.url) answered \(response.status.code) to \(path): \(message ?? "not a newsdb server's answer")"
-            )
+            throw SyncClient.failure(status: response.status, body: data, path: path, url: remote.url)
         }
         return (data, response.headers)
-    }
-
-    /// The message of a newsdb server's JSON error, or nil when the body is not one (another server answered).
-    private static func errorMessage(_ data: Data) -> String? {
-        do {
-            return try JSONDecoder().decode(ErrorBody.self, from: data).error
-        } catch {
-            return nil
-        }
     }
 
     /// `data` decoded as the JSON of `type`, or `failure` thrown.

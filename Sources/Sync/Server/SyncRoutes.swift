@@ -20,7 +20,7 @@ extension SyncServer {
     func router() -> Router<SyncRequestContext> {
         let endpoints: [(path: String, method: HTTPRequest.Method)] = [
             (SyncProtocol.health, .get), (SyncProtocol.info, .get), (SyncProtocol.pull, .post),
-            (SyncProtocol.push, .post),
+            (SyncProtocol.push, .post), (SyncProtocol.snapshot, .get),
         ]
         let router = Router(context: SyncRequestContext.self)
         router.add(middleware: RequestLogging(logger: logger))
@@ -38,6 +38,7 @@ extension SyncServer {
         sync.post(RouterPath(SyncProtocol.push)) { request, context in
             try await self.push(request, teammate: context.teammate)
         }
+        sync.get(RouterPath(SyncProtocol.snapshot)) { _, _ in try await self.snapshot() }
         for (path, method) in endpoints.dropFirst() {
             for other in Self.otherMethods where other != method {
                 sync.on(RouterPath(path), method: other) { request, _ -> Response in
@@ -89,6 +90,26 @@ extension SyncServer {
             applied: report.applied, duplicates: report.duplicates, waiting: report.waiting, released: report.released,
             conflicts: report.conflicts, knowledge: knowledge)
         return Self.json(try JSONEncoder().encode(result))
+    }
+
+    /// `GET /v1/sync/snapshot`: the snapshot, sealed into a temporary file beside the database, then compressed and
+    /// streamed a block at a time (chunked: its compressed size is known only at its end) and removed.
+    private func snapshot() async throws -> Response {
+        // A hub on PostgreSQL relays changes and holds no database to copy: a new teammate syncs from it instead.
+        guard let database = (store as? DatabaseSyncStore)?.database else {
+            throw SyncError(
+                .notFound,
+                "this server is a team hub, which offers no snapshot; make an empty database and `newsdb sync` with it instead"
+            )
+        }
+        let folder = URL(fileURLWithPath: database.path).deletingLastPathComponent().path
+        let stream = try await database.async.sealSnapshot(in: folder, newsdbVersion: configuration.newsdbVersion)
+        let body = ResponseBody { writer in
+            defer { stream.remove() }
+            while let block = try stream.next() { try await writer.write(ByteBuffer(bytes: block)) }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: body)
     }
 
     private static func json(_ data: Data) -> Response {

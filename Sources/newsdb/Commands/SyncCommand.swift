@@ -101,7 +101,9 @@ struct SyncExport: ParsableCommand {
         abstract: "Write changes to a file for a teammate.",
         discussion: """
             With --for, only the changes PEER is not known to have (known from the files received from PEER); \
-            without it, everything.
+            without it, everything. With --snapshot, a snapshot of the whole database instead (everything that \
+            syncs, nothing private: no tokens, no servers), from which a teammate makes a new database with \
+            `newsdb clone FILE`.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -114,10 +116,15 @@ struct SyncExport: ParsableCommand {
         name: .customLong("for"),
         help: ArgumentHelp("Only what this teammate lacks (a name from `newsdb peers`).", valueName: "peer"))
     var peer: String?
+    @Flag(help: "Write a snapshot of the whole database, for `newsdb clone FILE`, instead of changes.")
+    var snapshot = false
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard !out.isEmpty else { throw ValidationError("--out needs a file name") }
+        if snapshot && peer != nil {
+            throw ValidationError("--snapshot holds everything; it does not go with --for")
+        }
         if out == "-" && output.json {
             throw ValidationError(
                 "--json prints on standard output, where --out - writes the changes; give a file name")
@@ -127,6 +134,10 @@ struct SyncExport: ParsableCommand {
 
     func run() throws {
         let database = try global.open()
+        if snapshot {
+            try writeSnapshot(database)
+            return
+        }
         let target = try peer.map { try database.peer($0) }
         let summary = try ChangeFileWriter.export(
             from: database, for: target, to: out, newsdbVersion: NewsDB.configuration.version)
@@ -140,6 +151,21 @@ struct SyncExport: ParsableCommand {
             // On standard output the changes are the output; what was written is a notice.
             if out == "-" { Terminal.printNotice(line) } else { print(line) }
         }
+    }
+}
+
+extension SyncExport {
+    private func writeSnapshot(_ database: NewsDatabase) throws {
+        let summary = try database.writeSnapshot(to: out, newsdbVersion: NewsDB.configuration.version)
+        if output.json {
+            try JSONOutput.print(summary)
+            return
+        }
+        let size = ByteCountFormatter.string(fromByteCount: summary.bytes, countStyle: .file)
+        let line =
+            "wrote a snapshot of \(summary.source.name) to " + (out == "-" ? "standard output" : out) + " (\(size)); "
+            + "make a database of it with `newsdb clone FILE`"
+        if out == "-" { Terminal.printNotice(line) } else { print(line) }
     }
 }
 
