@@ -176,7 +176,8 @@ import Testing
         let header = String(decoding: good[..<end], as: UTF8.self)
         let newerFormat = Data(header.replacingOccurrences(of: #""version":1"#, with: #""version":2"#).utf8)
         #expect(try refusal(newerFormat + good[end...]).contains("snapshot format 2, newer than"))
-        let newerSchema = Data(header.replacingOccurrences(of: #""schema":5"#, with: #""schema":99"#).utf8)
+        let newerSchema = Data(
+            header.replacingOccurrences(of: "\"schema\":\(Migration.latestVersion)", with: #""schema":99"#).utf8)
         #expect(try refusal(newerSchema + good[end...]).contains("from a newer newsdb (schema 99"))
         #expect(try refusal(good + Data("x".utf8)).contains("goes on after its end"))
         #expect(try refusal(Data("hello\n".utf8)).contains("is not a newsdb snapshot"))

@@ -5,6 +5,7 @@ import Sync
 
 struct Clone: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "clone",
         abstract: "Make a new database from a teammate's: a snapshot file or a server.",
         discussion: """
             Makes the database (--db, which must not exist or be empty) a new replica holding everything the source \
