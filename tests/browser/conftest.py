@@ -181,8 +181,12 @@ class Reader:
         self.server = server
 
     def wait(self, condition, timeout=5, message="the page did not get there"):
+        from selenium.common.exceptions import StaleElementReferenceException
         from selenium.webdriver.support.ui import WebDriverWait
-        return WebDriverWait(self.driver, timeout, poll_frequency=0.05).until(lambda d: condition(), message)
+        # The page redraws what changed: an element found just before a redraw is gone when it is read, and the
+        # condition is then asked again on the new one.
+        return WebDriverWait(self.driver, timeout, poll_frequency=0.05,
+                             ignored_exceptions=(StaleElementReferenceException,)).until(lambda d: condition(), message)
 
     def wait_ready(self):
         self.wait(lambda: self.driver.execute_script(
