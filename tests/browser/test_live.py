@@ -53,7 +53,8 @@ def test_a_teammates_change_file_shows_their_annotation_with_their_name(page, ne
     assert page.find(".article-body .hl").text == "every ninety minutes"
 
 
-def test_a_conflict_shows_both_values_who_and_when(page, newsdb, tmp_path):
+def make_note_conflict(newsdb, tmp_path):
+    """An annotation of alice's whose note bob and alice then edited without seeing each other's edit; its article."""
     bob = make_teammate(newsdb, tmp_path, "bob")
     article = newsdb.article_id("Ferry")
     newsdb.run("annotate", article, "--quote", "shortage of crew", "--note", "Ask the union")
@@ -64,6 +65,11 @@ def test_a_conflict_shows_both_values_who_and_when(page, newsdb, tmp_path):
     newsdb.run("annotations", "edit", annotation["id"], "--note", "Operator says 4 posts are vacant")
     bob.run("sync", "export", "--for", "alice", "--out", str(tmp_path / "b2.json"))
     newsdb.run("sync", "import", str(tmp_path / "b2.json"))
+    return article
+
+
+def test_a_conflict_shows_both_values_who_and_when(page, newsdb, tmp_path):
+    article = make_note_conflict(newsdb, tmp_path)
     page.open(f"/articles/{article}")
     box = page.find(".panel .conflicts")
     text = box.text
@@ -74,16 +80,7 @@ def test_a_conflict_shows_both_values_who_and_when(page, newsdb, tmp_path):
 
 
 def test_a_conflict_resolved_in_the_page_is_resolved_for_the_cli(page, newsdb, tmp_path):
-    bob = make_teammate(newsdb, tmp_path, "bob")
-    article = newsdb.article_id("Ferry")
-    newsdb.run("annotate", article, "--quote", "shortage of crew", "--note", "Ask the union")
-    newsdb.run("sync", "export", "--out", str(tmp_path / "a2.json"))
-    bob.run("sync", "import", str(tmp_path / "a2.json"))
-    [annotation] = newsdb.annotations(article)
-    bob.run("annotations", "edit", annotation["id"], "--note", "Union says 12 posts are vacant")
-    newsdb.run("annotations", "edit", annotation["id"], "--note", "Operator says 4 posts are vacant")
-    bob.run("sync", "export", "--for", "alice", "--out", str(tmp_path / "b2.json"))
-    newsdb.run("sync", "import", str(tmp_path / "b2.json"))
+    article = make_note_conflict(newsdb, tmp_path)
     assert "Union says 12 posts are vacant" in newsdb.run("conflicts").stdout
     page.open(f"/articles/{article}")
     values = page.find_all(".panel .conflict li")
