@@ -47,10 +47,14 @@ enum PageCleaning {
     /// can hold more prose than the story. The story's own marks (`<article>`, `<main>`, `itemprop="articleBody"`)
     /// and the page's body are never removed so.
     private static func classSaysFurniture(_ index: Int, name: String, in tree: HTMLTree) -> Bool {
-        guard !["body", "html", "article", "main", "a"].contains(name),
-            tree[index].attributes["itemprop"]?.contains("articleBody") != true
-        else { return false }
-        return classSaysFurniture(tree[index].attributes)
+        !isStoryMark(name, tree[index].attributes) && classSaysFurniture(tree[index].attributes)
+    }
+
+    /// Whether an element is never removed for its class or role: the page's body, the story's own marks
+    /// (`<article>`, `<main>`, `itemprop="articleBody"`), or a link.
+    private static func isStoryMark(_ name: String, _ attributes: [String: String]) -> Bool {
+        ["body", "html", "article", "main", "a"].contains(name)
+            || attributes["itemprop"]?.contains("articleBody") == true
     }
 
     /// Whether an element's class or id names furniture (``ClassHints/unlikely``, unless ``ClassHints/maybe`` too).
@@ -78,8 +82,7 @@ enum PageCleaning {
             // Whole pages sit in one form on some sites (ASP.NET): a form is furniture unless it holds a story.
             return !tree.elements("p", under: index).contains { tree.collapsedText($0).count >= 80 }
         }
-        if name == "body" || name == "html" || name == "article" || name == "main" || name == "a" { return false }
-        if attributes["itemprop"]?.contains("articleBody") == true { return false }
+        if isStoryMark(name, attributes) { return false }
         if classSaysFurniture(attributes) { return true }
         if let role = attributes["role"]?.lowercased(),
             ["menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog", "banner"].contains(
