@@ -62,7 +62,7 @@ extension NewsDatabase {
     public func annotate(_ draft: AnnotationDraft) throws -> Annotation {
         let tags = try Set(draft.tags.map(Tag.normalized)).sorted()
         let id = try draft.id.map(Self.checkedAnnotationID) ?? randomUUIDString()
-        let note = Self.cleanNote(draft.note)
+        let note = try Self.cleanNote(draft.note)
         let now = Timestamp.string(clock())
         return try write("annotating", at: now) { db, local in
             let articleID = try Self.resolveArticleID(draft.article, db)
@@ -240,7 +240,7 @@ extension NewsDatabase {
                         : ""))
         }
         if let note = changes.note {
-            try local.record(.set(annotation: id, value: .note(cleanNote(note)), seen: local.seen))
+            try local.record(.set(annotation: id, value: .note(try cleanNote(note)), seen: local.seen))
         }
         if let color = changes.color {
             try local.record(.set(annotation: id, value: .color(color), seen: local.seen))
@@ -258,8 +258,12 @@ extension NewsDatabase {
     }
 
     /// A note with surrounding white space trimmed; nil when nothing is left.
-    static func cleanNote(_ note: String?) -> String? {
+    /// - Throws: `StoreError` `.invalidInput` when it holds a NUL character, which SQLite would cut the note at.
+    static func cleanNote(_ note: String?) throws -> String? {
         guard let note else { return nil }
+        guard !note.utf8.contains(0) else {
+            throw StoreError(.invalidInput, "a note cannot hold a NUL character (U+0000); nothing was changed")
+        }
         let trimmed = TextScanning.trimmed(note)
         return trimmed.isEmpty ? nil : String(trimmed)
     }

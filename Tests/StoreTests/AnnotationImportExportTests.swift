@@ -68,6 +68,18 @@ import Testing
         #expect(report.skipped.map(\.place) == ["line 2", "line 3", "line 4", "line 5"])
     }
 
+    @Test("A NUL character anywhere in an annotation is refused with its line, not stored cut short")
+    func nulCharacter() throws {
+        let data = try lines([
+            ["article": articleID, "quote": "3.2% pay offer", "note": "Check\u{0}this"],
+            ["article": articleID, "quote": "fair", "author": "Ann\u{0}Lee"],
+        ])
+        let error = #expect(throws: StoreError.self) { try database.importAnnotations(data) }
+        #expect(error?.message.contains("line 1: the annotation holds a NUL character") == true)
+        #expect(error?.message.contains("line 2: the annotation holds a NUL character") == true)
+        #expect(try database.annotations().isEmpty)
+    }
+
     @Test("A line whose id exists updates that annotation; an identical line changes nothing")
     func updateByID() throws {
         let id = "7d3f1a2b-0c4d-4e5f-8a9b-0c1d2e3f4a5b"

@@ -175,6 +175,18 @@ import Testing
         }
     }
 
+    @Test("A note holding a NUL character is refused when made or edited, and nothing is written")
+    func nulInNote() throws {
+        let error = #expect(throws: StoreError.self) {
+            try database.annotate(AnnotationDraft(article: articleID, quote: "fair deal", note: "who\u{0} pays?"))
+        }
+        #expect(error?.message == "a note cannot hold a NUL character (U+0000); nothing was changed")
+        #expect(try database.annotations().isEmpty)
+        let made = try database.annotate(AnnotationDraft(article: articleID, quote: "fair deal", note: "who pays?"))
+        #expect(throws: StoreError.self) { try database.editAnnotation(made.id, AnnotationChanges(note: "a\u{0}b")) }
+        #expect(try database.annotation(made.id).note == "who pays?")
+    }
+
     @Test("Deleting keeps a tombstone, hides the annotation and its note, and is all or nothing")
     func delete() throws {
         let a = try database.annotate(AnnotationDraft(article: articleID, quote: "sea wall", note: "wall note"))

@@ -240,6 +240,7 @@ import Testing
             (#"{"title": "T", "body": "#, "not valid JSON: Unexpected end of file during JSON parse."),
             ("{\n  \"title\": \"T\",\n  \"body\": oops\n}", "not valid JSON: Invalid value around line 3, column 11."),
             ("{\"title\": \"A\", \"body\": \"x\"}\n{broken\n", "line 2: not valid JSON"),
+            (#"{"title": "T", "body": "Before\u0000 after."}"#, "field \"body\" holds a NUL character (U+0000)"),
         ])
     func jsonErrors(_ json: String, _ reason: String) throws {
         let report = try database.importArticles([.data(Data(json.utf8), name: "x.json")])

@@ -79,6 +79,23 @@ import Testing
         try expectRefused(resealed(text), "not valid JSON")
     }
 
+    @Test("A NUL character in a change's text or in the header's names is refused whole, not stored cut short")
+    func nulCharacter() throws {
+        // SQLite would keep only "who", dropping what follows the NUL without a word.
+        let note = String(decoding: try original, as: UTF8.self).replacingOccurrences(
+            of: "who pays?", with: "who\\u0000 pays?")
+        try expectRefused(resealed(note), "a NUL character")
+        let name = String(decoding: try original, as: UTF8.self).replacingOccurrences(
+            of: "\"name\":\"alice\"", with: "\"name\":\"ali\\u0000ce\"")
+        try expectRefused(resealed(name), "its header holds a NUL character")
+        // An escaped backslash before "u0000" is text, not a NUL.
+        let text = String(decoding: try original, as: UTF8.self).replacingOccurrences(
+            of: "who pays?", with: "who\\\\u0000 pays?")
+        _ = try ChangeFileReader.apply(try folder.write("backslash.json", resealed(text)), to: bob.database)
+        let stored = try bob.database.annotations().map(\.note)
+        #expect(stored == ["who\\u0000 pays?"])
+    }
+
     @Test("A change longer than the blocks a file is read in applies whole")
     func longLine() throws {
         let note = String(repeating: "Ask the union for the staffing figures. ", count: 60_000)  // 2.4 MB

@@ -66,7 +66,7 @@ struct AnnotationImportPlan {
         switch planned {
         case .create(let articleID, _, let selector, let state, _):
             let tags = Set(record.tags ?? []).sorted()
-            let note = NewsDatabase.cleanNote(record.note)
+            let note = try NewsDatabase.cleanNote(record.note)
             let createdAt = record.createdAt ?? now
             try local.record(
                 .create(
@@ -84,7 +84,7 @@ struct AnnotationImportPlan {
             // A W3C export says when each annotation was last changed: an older copy never overwrites newer edits.
             if let modified = record.modifiedAt, modified <= current.modifiedAt { return .unchanged }
             var changes = AnnotationChanges()
-            if record.noteGiven, NewsDatabase.cleanNote(record.note) != current.note {
+            if record.noteGiven, try NewsDatabase.cleanNote(record.note) != current.note {
                 changes.note = record.note ?? ""
             }
             if let tags = record.tags {

@@ -84,6 +84,7 @@ enum AnnotationRecordReader {
     private static func record(_ line: Data.SubSequence, place: String) -> Result<AnnotationRecord, InvalidAnnotation> {
         do {
             let object = try JSONSerialization.jsonObject(with: Data(line))
+            try NULCharacter.refuse(in: object, what: "the annotation")
             return .success(try jsonLinesRecord(object, place: place))
         } catch let error as StoreError {
             return .failure(InvalidAnnotation(place: place, reason: error.message))
@@ -99,6 +100,7 @@ enum AnnotationRecordReader {
         items.enumerated().map { index, item in
             let place = "item \(index + 1)"
             do {
+                try NULCharacter.refuse(in: item, what: "the annotation")
                 return .success(try read(item, place))
             } catch let error as StoreError {
                 return .failure(InvalidAnnotation(place: place, reason: error.message))

@@ -85,7 +85,11 @@ enum JSONArticle {
         func string(_ key: String) throws -> String? {
             switch object[key] {
             case nil, is NSNull: return nil
-            case let text as String: return text
+            case let text as String:
+                guard !text.utf8.contains(0) else {
+                    throw StoreError(.invalidInput, "\(prefix)field \"\(key)\" holds a NUL character (U+0000)")
+                }
+                return text
             default: throw StoreError(.invalidInput, "\(prefix)field \"\(key)\" must be a string")
             }
         }

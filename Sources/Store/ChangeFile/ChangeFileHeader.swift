@@ -41,6 +41,11 @@ enum ChangeFileHeader {
         guard let object = parsed as? [String: Any], object["format"] as? String == ChangeFileFormat.name else {
             throw notAChangeFile(file)
         }
+        do {
+            try NULCharacter.refuse(in: object, what: "its header")
+        } catch let error as StoreError {
+            throw damaged(file, error.message)
+        }
         guard let version = object["version"] as? Int else { throw damaged(file, "its format version is missing") }
         guard version <= ChangeFileFormat.version else {
             throw StoreError(

@@ -206,6 +206,10 @@ struct JSONByteReader {
             return scalar
         }
         guard let scalar = Unicode.Scalar(unit) else { throw notJSON() }  // a lone low surrogate
+        // SQLite cuts a text at its first NUL: a change holding one would be stored shorter than it was sent.
+        guard scalar != "\0" else {
+            throw StoreError(.invalidInput, "a change holds a NUL character (\\u0000), which newsdb text cannot hold")
+        }
         return scalar
     }
 

@@ -145,7 +145,7 @@ struct ChangeApplier {
             (made, state, range) = (madeOn.revision, anchored.state, anchored.range)
         }
         texts[creation.articleID] = article
-        let note = NewsDatabase.cleanNote(creation.note)
+        let note = try NewsDatabase.cleanNote(creation.note)
         // Most creations are new: insert first, and look for a stored one only when the id is taken.
         try statements.execute(
             .insertAnnotation, creation.id, creation.articleID, made, creation.selector.exact, creation.selector.prefix,
@@ -213,7 +213,7 @@ struct ChangeApplier {
     private mutating func write(_ value: FieldValue, _ state: AnnotationState, annotation: String) throws {
         switch value {
         case .note(let note):
-            let cleaned = NewsDatabase.cleanNote(note)
+            let cleaned = try NewsDatabase.cleanNote(note)
             try AnnotationIndex.remove(seq: state.seq, note: state.note, db)
             try statements.execute(.setNote, cleaned, state.latestHLC, state.modifiedAt, state.seq)
             try AnnotationIndex.add(seq: state.seq, note: cleaned, db)

@@ -125,7 +125,7 @@ extension NewsDatabase {
                     .invalidInput,
                     "--note settles a conflict on a note; \(conflict.id) is on its \(conflict.field.rawValue)")
             }
-            try local.record(.set(annotation: annotation, value: .note(cleanNote(text)), seen: local.seen))
+            try local.record(.set(annotation: annotation, value: .note(try cleanNote(text)), seen: local.seen))
             return
         }
         let chosen = try choice(resolution, in: conflict)
