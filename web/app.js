@@ -6,6 +6,7 @@ import { editorIsOpen } from "./editor.js";
 import { ArticleView } from "./article.js";
 import { DiffView } from "./diff.js";
 import { LibraryView, libraryState } from "./library.js";
+import { initSync } from "./peers.js";
 import { hideToast, toast } from "./toast.js";
 
 const main = document.getElementById("view");
@@ -86,6 +87,12 @@ document.getElementById("search-form").addEventListener("submit", (event) => {
 
 // Live: the version changes whenever the database does, from any process.
 async function poll() {
+  await checkVersion();
+  setTimeout(poll, 1000);
+}
+
+/** Redraws the view when the database's version has changed since the last look. */
+async function checkVersion() {
   let now = null;
   try {
     ({ version: now } = await api.version());
@@ -103,7 +110,6 @@ async function poll() {
     }
   }
   if (now !== null) version = now;
-  setTimeout(poll, 1000);
 }
 
 // Keyboard shortcuts (the list is in index.html's help dialog and docs/WEB.md).
@@ -147,3 +153,5 @@ document.getElementById("help-button").addEventListener("click", () => help.show
 getSession().catch((error) => toast(error.message, { error: true, seconds: 30 }));
 route();
 poll();
+// After Sync now the view is redrawn at once, as the poll would within a second.
+initSync(checkVersion).catch((error) => toast(error.message, { error: true }));
