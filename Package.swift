@@ -210,7 +210,7 @@ let package = Package(
         .testTarget(
             name: "ReaderTests",
             dependencies: [
-                "Reader", "Store", "TestSupport",
+                "Reader", "Store", "Sync", "TestSupport",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -79,6 +79,20 @@ text and metadata Mozilla's Readability extracts from it (benchmarks/html_pages.
           trafilatura and readability-lxml (`pip install trafilatura readability-lxml`). Targets: each of the four
           figures at or above the better peer's; the import at most 0.1 x trafilatura's process.
 
+The reader workload runs the browser page of `newsdb web` in headless Chromium through Selenium (Debian's chromium,
+chromium-driver and python3-selenium; benchmarks/reader_bench.py), on a copy of the search workload's database
+(8,900 articles) whose longest article holds 500 annotations of the realistic shape:
+
+  reader  From the navigation's start to every highlight of that article drawn (the page's `newsdb:view-ready`
+          mark), median of --runs x 3 loads after 2 warm-ups (floor: the article's API answer in the same loads).
+          The library's first render (its first 50 articles, newest imported first), the same sorted by publication
+          (informational), and 10 searches typed key by key into its box, each from its last key's input event to
+          the answer drawn; floor: the sqlite3 shell running the equivalent FTS5 query. 200 annotations POSTed
+          through the API while the page shows the article (which redraws at each change), p99, beside GET
+          /api/version's p99 timed between them. The page's own JavaScript and CSS as served. Targets: article median
+          < 300 ms; library first render median < 200 ms; search median < 50 ms; creation p99 < 20 ms; assets
+          < 100 KB.
+
 To add a workload, write a function `(Context) -> Result` (or `-> list[Result]`, one row per target) and decorate
 it with @workload("name").
 Exit status: 0 when every target passes, 1 when one fails, 2 when the benchmark could not run.
@@ -110,6 +124,7 @@ from typing import Callable, Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import html_pages  # noqa: E402  (beside this file)
+import reader_bench  # noqa: E402  (beside this file)
 
 REPO = Path(__file__).resolve().parent.parent
 BINARY = REPO / ".build" / "release" / "newsdb"
@@ -1744,6 +1759,77 @@ def html_import_workload(ctx: Context) -> list[Result]:
 
 # ------------------------------------------------------------------------------------------------ main
 
+READER_ANNOTATIONS = 500
+READER_CREATIONS = 200
+READER_QUERIES = ("prime minister", "oil prices", "election", "mobile phone", "film festival")
+READER_ARTICLE_MAX_MS = 300.0
+READER_LIBRARY_MAX_MS = 200.0
+READER_SEARCH_MAX_MS = 50.0
+READER_CREATE_MAX_P99_MS = 20.0
+READER_ASSETS_MAX_BYTES = 100_000
+
+
+@workload("reader")
+def reader_workload(ctx: Context) -> list[Result]:
+    targets = {"article": f"median < {READER_ARTICLE_MAX_MS:.0f} ms", "library": f"median < {READER_LIBRARY_MAX_MS:.0f} ms",
+               "search": f"median < {READER_SEARCH_MAX_MS:.0f} ms", "create": f"p99 < {READER_CREATE_MAX_P99_MS:.0f} ms",
+               "assets": f"< {READER_ASSETS_MAX_BYTES // 1000} KB"}
+    if ctx.floor_only:  # the page needs newsdb
+        return [Result(f"reader {name}", "-", "-", "-", target, None) for name, target in targets.items()]
+    db = ctx.copy_db(ctx.imported_db(), "reader")
+    with closing(sqlite3.connect(db)) as conn:
+        article_id, body, words = conn.execute(
+            "SELECT id, body, word_count FROM articles ORDER BY word_count DESC, id LIMIT 1").fetchone()
+        articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    annotations = generate_realistic_annotations([(article_id, body)], READER_ANNOTATIONS, random.Random(SEED))
+    path = ctx.tmp / "reader.jsonl"
+    write_jsonl(path, annotations)
+    newsdb_annotations_import(db, path, len(annotations))
+    # The creations highlight passages already annotated again, in another color: selectors the page would send.
+    drafts = [{"quote": a.quote, "prefix": a.prefix, "suffix": a.suffix, "start": a.start, "end": a.end,
+               "color": COLORS[n % len(COLORS)]}
+              for n, a in enumerate((annotations * 2)[:READER_CREATIONS])]
+    try:
+        figures = reader_bench.measure_in_child(BINARY, db, ctx.tmp, article_id, drafts, list(READER_QUERIES),
+                                                ctx.runs * 3, len(annotations))
+    except reader_bench.ReaderError as error:
+        raise BenchError(f"reader: {error}") from error
+    # The search's floor: the sqlite3 shell running the library's FTS5 query for each typed search.
+    floor_search = []
+    cli = shutil.which("sqlite3")
+    for query in READER_QUERIES if cli else ():
+        sql = ("SELECT a.seq FROM articles a JOIN (SELECT rowid, bm25(articles_fts, 10.0, 4.0, 2.0, 1.0) AS rank "
+               f"FROM articles_fts WHERE articles_fts MATCH '{query}') m ON m.rowid = a.seq ORDER BY m.rank LIMIT 50;")
+        start = time.perf_counter()
+        subprocess.run([cli, str(db), sql], capture_output=True, check=True)
+        floor_search.append((time.perf_counter() - start) * 1000)
+    article_med = statistics.median(figures["article_ms"])
+    api_med = statistics.median(figures["article_api_ms"])
+    library_med = statistics.median(figures["library_ms"])
+    published_med = statistics.median(figures["library_published_ms"])
+    search_med, search_p95, _ = reader_bench.summary(figures["search_ms"])
+    create_med, _, create_p99 = reader_bench.summary(figures["create_ms"])
+    version_p99 = reader_bench.percentile(figures["version_ms"], 0.99)
+    asset_bytes = sum(figures["assets"].values())
+    floor_search_med = statistics.median(floor_search) if floor_search else None
+    details = {"article": article_id, "words": words, "articles": articles, "annotations": len(annotations),
+               "notes": sum(1 for a in annotations if a.note)} | figures
+    return [
+        Result("reader article", f"{article_med:.0f} ms", f"{api_med:.0f} ms API", f"{article_med / api_med:.1f}x",
+               targets["article"], article_med < READER_ARTICLE_MAX_MS, details),
+        Result("reader library", f"{library_med:.0f} ms (by published {published_med:.0f})", "-", "-",
+               targets["library"], library_med < READER_LIBRARY_MAX_MS, {}),
+        Result("reader search", f"{search_med:.1f} ms (p95 {search_p95:.1f})",
+               f"{floor_search_med:.1f} ms sqlite3" if floor_search_med else "-",
+               f"{search_med / floor_search_med:.1f}x" if floor_search_med else "-",
+               targets["search"], search_med < READER_SEARCH_MAX_MS, {}),
+        Result("reader create", f"p99 {create_p99:.1f} ms (median {create_med:.1f})", f"p99 {version_p99:.1f} ms GET",
+               f"{create_p99 / version_p99:.1f}x", targets["create"], create_p99 < READER_CREATE_MAX_P99_MS, {}),
+        Result("reader assets", f"{asset_bytes / 1000:.1f} KB ({len(figures['assets'])} files)", "-", "-",
+               targets["assets"], asset_bytes < READER_ASSETS_MAX_BYTES, {}),
+    ]
+
+
 def machine_info() -> dict:
     cli = shutil.which("sqlite3")
     cli_version = subprocess.run([cli, "--version"], capture_output=True, text=True).stdout.split()[0] if cli else None
@@ -1824,6 +1910,13 @@ def print_table(info: dict, results: list[Result]) -> None:
                   f"{len(d['yjs_apply_runs_s'])} in-process runs; Loro = import of its snapshot "
                   f"({d['loro_snapshot_bytes'] / 1e6:.1f} MB) into an empty LoroDoc and get_deep_value(), best of "
                   f"{len(d['loro_import_runs_s'])}; URL = `newsdb clone URL` from `newsdb serve` over loopback")
+        elif r.workload == "reader article" and r.details:
+            d = r.details
+            print(f"reader: article {d['article'][:12]} ({d['words']} words) with {d['annotations']} realistic "
+                  f"annotations ({d['notes']} with notes) among {d['articles']} articles; headless Chromium, "
+                  f"{len(d['article_ms'])} loads of each page after 2 warm-ups, {len(d['search_ms'])} typed searches, "
+                  f"{len(d['create_ms'])} creations; floors: the article's API answer within the same loads, the "
+                  "sqlite3 shell's FTS5 query, GET /api/version between the creations")
         elif r.workload == "sync-delta" and r.details:
             d = r.details
             print(f"sync-delta: {d['edits']} notes edited on alice, delta {d['delta_bytes']} bytes; {d['runs']} runs "

@@ -80,5 +80,7 @@ export const api = {
   edit: (id, changes) => send("PATCH", `/api/annotations/${encodeURIComponent(id)}`, changes),
   remove: (id) => send("DELETE", `/api/annotations/${encodeURIComponent(id)}`),
   restore: (id) => send("POST", `/api/annotations/${encodeURIComponent(id)}/restore`),
+  peers: () => get("/api/peers"),
+  sync: (name) => send("POST", `/api/peers/${encodeURIComponent(name)}/sync`),
   resolve: (id, field, keep) => send("POST", `/api/annotations/${encodeURIComponent(id)}/resolve`, { field, keep }),
 };

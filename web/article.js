@@ -7,6 +7,7 @@ import { drawBody } from "./highlighter.js";
 import { ScalarIndex, selectorFor } from "./offsets.js";
 import { drawPanel } from "./panel.js";
 import { SelectionToolbar, selectedRange } from "./selection.js";
+import { exportLinks } from "./exports.js";
 import { toast } from "./toast.js";
 import { colors, defaultColor, rememberColor } from "./vocabulary.js";
 
@@ -139,6 +140,7 @@ export class ArticleView {
     if (data.url) {
       parts.push(el("a", { className: "original", href: safeURL(data.url), rel: "noopener noreferrer", target: "_blank", textContent: "Original ↗" }));
     }
+    parts.push(exportLinks(`/api/articles/${encodeURIComponent(this.id)}/export`));
     parts.forEach((part, i) => meta.append(...(i ? [" · ", part] : [part])));
     const picker = el("select", {
       id: "revision",

@@ -18,19 +18,30 @@ enum NoteHTML {
     /// `html` with every link to a scheme other than http, https or mailto unwrapped and every image replaced by
     /// its alt text; the links kept get `rel="noopener noreferrer"`.
     static func neutralized(_ html: String) -> String {
+        // Each pass runs only when its tag is there: a regex literal is compiled anew at each use, which for the
+        // hundreds of notes of an article cost most of its API answer; most notes have no link, image or code.
         var result = html
-        let link = /<a href="([^"]*)">/
-        result = result.replacing(link) { match in
-            allowed(String(match.output.1))
-                ? #"<a href="\#(match.output.1)" rel="noopener noreferrer">"# : #"<a data-unsafe="">"#
+        if result.contains("<a href=") {
+            let link = /<a href="([^"]*)">/
+            result = result.replacing(link) { match in
+                allowed(String(match.output.1))
+                    ? #"<a href="\#(match.output.1)" rel="noopener noreferrer">"# : #"<a data-unsafe="">"#
+            }
         }
-        // An unwrapped link keeps its text: the opening tag above has no target, so it is only a span of text.
-        result = result.replacing(/<a data-unsafe="">((?:.|\n)*?)<\/a>/) { match in String(match.output.1) }
-        result = result.replacing(/<img src="[^"]*" alt="([^"]*)"\/?>/) { match in String(match.output.1) }
-        result = result.replacing(/<img [^>]*>/) { _ in "" }
-        // Ink escapes code itself: the source's characters, escaped once already, would show as `&lt;`.
-        result = result.replacing(/<code>((?:.|\n)*?)<\/code>/) { match in
-            "<code>" + String(match.output.1).replacing(/&amp;(lt|gt|amp|quot|#39);/) { "&\($0.output.1);" } + "</code>"
+        if result.contains(#"<a data-unsafe="">"#) {
+            // An unwrapped link keeps its text: the opening tag above has no target, so it is only a span of text.
+            result = result.replacing(/<a data-unsafe="">((?:.|\n)*?)<\/a>/) { match in String(match.output.1) }
+        }
+        if result.contains("<img ") {
+            result = result.replacing(/<img src="[^"]*" alt="([^"]*)"\/?>/) { match in String(match.output.1) }
+            result = result.replacing(/<img [^>]*>/) { _ in "" }
+        }
+        if result.contains("<code>") {
+            // Ink escapes code itself: the source's characters, escaped once already, would show as `&lt;`.
+            result = result.replacing(/<code>((?:.|\n)*?)<\/code>/) { match in
+                "<code>" + String(match.output.1).replacing(/&amp;(lt|gt|amp|quot|#39);/) { "&\($0.output.1);" }
+                    + "</code>"
+            }
         }
         return result
     }

@@ -23,6 +23,8 @@ public struct ReaderError: Error, CustomStringConvertible, Sendable {
         case conflict
         /// A body over the limit (413).
         case contentTooLarge
+        /// The teammate's server could not be reached, failed, or refused the sync (502).
+        case badGateway
         /// The database stayed busy (503).
         case busy
         /// The server failed (500).
@@ -53,6 +55,7 @@ public struct ReaderError: Error, CustomStringConvertible, Sendable {
         case .methodNotAllowed: .methodNotAllowed
         case .conflict: .conflict
         case .contentTooLarge: .contentTooLarge
+        case .badGateway: .badGateway
         case .busy: .serviceUnavailable
         case .failed: .internalServerError
         }

@@ -37,6 +37,8 @@ extension ReaderServer {
         addArticleRoutes(api)
         addAnnotationRoutes(api)
         addResolveRoute(api)
+        addPeerRoutes(api)
+        addExportRoutes(api)
         return router
     }
 

@@ -27,17 +27,22 @@ public struct ReaderServer: Sendable {
     let configuration: ReaderConfiguration
     /// The key of this run and the sessions it was traded for.
     public let sessions: ReaderSessions
+    /// Runs Sync now.
+    let syncing: any ReaderSyncing
+    /// The servers a sync is running with, so that a second click waits for the first rather than racing it.
+    let syncsRunning = RunningSyncs()
     let logger: Logger
 
     /// Prepares a server.
     /// - Parameters:
     ///   - database: The database to serve, best opened with `.pool` connections.
     ///   - sessions: The key and sessions of this run (a new random key by default).
+    ///   - syncing: What runs a sync with a stored server (`POST /api/peers/{name}/sync`).
     ///   - logger: Where each request gets its line, at info level.
     /// - Throws: `StoreError` `.invalidInput` for a port out of range or a body limit that is not positive.
     public init(
         database: NewsDatabase, configuration: ReaderConfiguration = ReaderConfiguration(),
-        sessions: ReaderSessions = ReaderSessions(), logger: Logger
+        sessions: ReaderSessions = ReaderSessions(), syncing: any ReaderSyncing, logger: Logger
     ) throws {
         guard (0...65535).contains(configuration.port), configuration.maxBodyBytes > 0 else {
             throw StoreError(.invalidInput, "the port must be between 0 and 65535 and the body limit positive")
@@ -45,6 +50,7 @@ public struct ReaderServer: Sendable {
         self.database = database
         self.configuration = configuration
         self.sessions = sessions
+        self.syncing = syncing
         self.logger = logger
     }
 

@@ -72,7 +72,11 @@ extension NewsDatabase {
     /// - Returns: The export's bytes (UTF-8).
     /// - Throws: `StoreError`.
     public func exportAnnotations(_ format: AnnotationExportFormat, article: String? = nil) throws -> Data {
-        let annotations = try annotations(AnnotationFilter(article: article))
+        try export(try annotations(AnnotationFilter(article: article)), as: format)
+    }
+
+    /// `annotations` as an export in `format`, with their articles' titles, sources and dates.
+    func export(_ annotations: [Annotation], as format: AnnotationExportFormat) throws -> Data {
         var articles: [String: Article] = [:]
         for id in Set(annotations.map(\.articleID)) { articles[id] = try self.article(id) }
         switch format {

@@ -83,53 +83,9 @@ extension NewsDatabase {
         guard (1...1000).contains(query.limit), query.offset >= 0 else {
             throw StoreError(.invalidInput, "limit must be between 1 and 1000 and offset at least 0")
         }
-        let tag = try query.tag.map(Tag.normalized)
+        let filter = try LibraryFilter(query)
         return try read("listing the library") { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            var joins = ""
-            if let search = query.search {
-                for tag in search.tags {
-                    conditions.append(Self.annotationExists("t.tag = ?", tagged: true))
-                    _ = arguments.append(contentsOf: [tag])
-                }
-                if let match = search.matchExpression {
-                    joins = """
-                        LEFT JOIN (SELECT rowid, bm25(articles_fts, 10.0, 4.0, 2.0, 1.0) AS rank FROM articles_fts
-                                   WHERE articles_fts MATCH ?) m ON m.rowid = a.seq
-                        """
-                    conditions.append(
-                        """
-                        (m.rowid IS NOT NULL OR a.id IN (
-                            SELECT n.article_id FROM annotation_notes_fts JOIN annotations n ON n.seq = annotation_notes_fts.rowid
-                            WHERE annotation_notes_fts MATCH ? AND n.deleted_at IS NULL))
-                        """)
-                    _ = arguments.append(contentsOf: [match])
-                    arguments = [match] + arguments
-                }
-            }
-            var annotationConditions: [String] = []
-            var annotationArguments: StatementArguments = []
-            if let tag {
-                annotationConditions.append(
-                    "EXISTS (SELECT 1 FROM annotation_tags t WHERE t.annotation_id = n.id AND t.tag = ?)")
-                _ = annotationArguments.append(contentsOf: [tag])
-            }
-            if let color = query.color {
-                annotationConditions.append("n.color = ?")
-                _ = annotationArguments.append(contentsOf: [color.rawValue])
-            }
-            if let author = query.author {
-                annotationConditions.append("n.author = ?")
-                _ = annotationArguments.append(contentsOf: [author])
-            }
-            if query.having == .orphans { annotationConditions.append("n.anchor_state = 'orphan'") }
-            if !annotationConditions.isEmpty || query.having != nil {
-                // One annotation must meet them all: bob's pink highlights, not a pink one and one of bob's.
-                conditions.append(Self.annotationExists((["1"] + annotationConditions).joined(separator: " AND ")))
-                _ = arguments.append(contentsOf: annotationArguments)
-            }
-            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let (joins, conditions, arguments) = (filter.joins, filter.clause, filter.arguments)
             let order: String
             switch query.sort ?? (query.search?.matchExpression == nil ? .imported : .relevance) {
             case .imported: order = "a.imported_at DESC, a.seq DESC"
@@ -140,20 +96,20 @@ extension NewsDatabase {
                     ? "a.imported_at DESC, a.seq DESC" : "m.rank IS NULL, m.rank, a.seq"
             }
             let page: StatementArguments = [query.limit, query.offset]
-            let count = "SELECT count(*) FROM articles a \(joins) \(filter)"
+            let count = "SELECT count(*) FROM articles a \(joins) \(conditions)"
             var seqs: [Int64]
             var total: Int?
             if joins.isEmpty {
                 // Walks the index on imported_at and stops at the page's end; the count reads a covering index.
                 seqs = try Int64.fetchAll(
-                    db, sql: "SELECT a.seq FROM articles a \(filter) ORDER BY \(order) LIMIT ? OFFSET ?",
+                    db, sql: "SELECT a.seq FROM articles a \(conditions) ORDER BY \(order) LIMIT ? OFFSET ?",
                     arguments: arguments + page)
             } else {
                 // A search ranks every match anyway: the count and the page in one pass, bm25 computed once.
                 let rows = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT a.seq, count(*) OVER () AS total FROM articles a \(joins) \(filter)
+                        SELECT a.seq, count(*) OVER () AS total FROM articles a \(joins) \(conditions)
                         ORDER BY \(order) LIMIT ? OFFSET ?
                         """,
                     arguments: arguments + page)
@@ -164,13 +120,6 @@ extension NewsDatabase {
             let entries = try seqs.map { seq in try Self.libraryEntry(seq: seq, search: query.search, db) }
             return LibraryPage(total: total ?? 0, entries: entries)
         }
-    }
-
-    /// `EXISTS` a live annotation `n` of the article `a` meeting `condition` (with its tags as `t` when `tagged`).
-    private static func annotationExists(_ condition: String, tagged: Bool = false) -> String {
-        let tags = tagged ? " JOIN annotation_tags t ON t.annotation_id = n.id" : ""
-        return
-            "EXISTS (SELECT 1 FROM annotations n\(tags) WHERE n.article_id = a.id AND n.deleted_at IS NULL AND \(condition))"
     }
 
     /// The library's line for the article row `seq`: its summary, annotation count and authors, and with a search,

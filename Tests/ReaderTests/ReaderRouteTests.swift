@@ -384,7 +384,8 @@ import Testing
             ("/api/articles/{id}/annotations", "post"),
             ("/api/annotations/{id}", "patch"), ("/api/annotations/{id}", "delete"),
             ("/api/annotations/{id}/restore", "post"), ("/api/annotations/{id}/resolve", "post"), ("/api/tags", "get"),
-            ("/api/authors", "get"),
+            ("/api/authors", "get"), ("/api/articles/{id}/export", "get"), ("/api/export", "get"),
+            ("/api/peers", "get"), ("/api/peers/{name}/sync", "post"),
         ]
         for (path, method) in routes { #expect(paths[path]?[method] != nil, "\(method) \(path)") }
         #expect(paths.values.map(\.count).reduce(0, +) == routes.count)

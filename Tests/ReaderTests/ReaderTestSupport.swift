@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Store
+import Sync
 import Synchronization
 @_exported import TestSupport
 import Testing
@@ -54,11 +55,19 @@ final class ReaderFixture: @unchecked Sendable {
     func withRouter(
         maxBodyBytes: Int = 1 << 20, _ test: @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
+        try await withRouter(maxBodyBytes: maxBodyBytes, syncing: ClientSyncing(), test)
+    }
+
+    /// Runs `test` against the router, with a body limit of `maxBodyBytes` and Sync now run by `syncing`.
+    func withRouter(
+        maxBodyBytes: Int = 1 << 20, syncing: any ReaderSyncing,
+        _ test: @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
         var logger = Logger(label: "test.reader") { _ in log }
         logger.logLevel = .info
         let server = try ReaderServer(
             database: database, configuration: ReaderConfiguration(port: 8788, maxBodyBytes: maxBodyBytes),
-            sessions: sessions, logger: logger)
+            sessions: sessions, syncing: syncing, logger: logger)
         let responder = HostFromHeader(inner: server.router(port: ListeningPort(8788)).buildResponder())
         try await Application(responder: responder).test(.router, test)
     }
@@ -83,6 +92,16 @@ final class ReaderFixture: @unchecked Sendable {
         let annotations = try database.annotations(AnnotationFilter(includeDeleted: true))
         return
             "\(try database.dataVersion()) \(annotations.map { "\($0.id) \($0.note ?? "-") \($0.deletedAt ?? "-")" })"
+    }
+}
+
+/// Sync now as `newsdb web` runs it: Sync's client, over loopback.
+struct ClientSyncing: ReaderSyncing {
+    func sync(_ database: NewsDatabase, with server: PeerServer) async throws -> PeerSyncOutcome {
+        let report = try await SyncClient.sync(database, with: server, newsdbVersion: "test")
+        return PeerSyncOutcome(
+            sent: report.pushed.changes, received: report.pulled.changes,
+            conflicts: report.pulled.conflicts + report.pushed.conflicts, waiting: report.pulled.waiting)
     }
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Reader
 import Store
+import Sync
 
 struct Web: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,7 +13,8 @@ struct Web: AsyncParsableCommand {
             Prints the address to open, http://127.0.0.1:PORT/?key=KEY, with a key made anew at each start; the page \
             trades it for a session cookie. Only this machine can connect; requests naming another host are refused, \
             and every change needs the session's CSRF token. Every request is logged on stderr. Annotations made in \
-            the page are recorded changes like the CLI's, and sync to teammates. SIGINT or SIGTERM stops the server. \
+            the page are recorded changes like the CLI's, and sync to teammates; the page's Sync now runs `newsdb sync NAME` \
+            with a server added by `newsdb peers add`. SIGINT or SIGTERM stops the server. \
             See docs/WEB.md.
             """)
 
@@ -30,7 +32,8 @@ struct Web: AsyncParsableCommand {
         let database = try global.openForServing()
         let logger = GlobalOptions.requestLogger("newsdb.web")
         let server = try ReaderServer(
-            database: database, configuration: ReaderConfiguration(port: port), logger: logger)
+            database: database, configuration: ReaderConfiguration(port: port), syncing: ClientSyncing(),
+            logger: logger)
         let open = open
         try await server.run(handlingSignals: true) { port in
             let address = server.address(port: port)
@@ -64,5 +67,15 @@ struct Web: AsyncParsableCommand {
         } catch {
             Terminal.printNotice("--open: xdg-open failed (\(error.localizedDescription)); open the address above")
         }
+    }
+}
+
+/// The page's Sync now: the sync `newsdb sync NAME` runs.
+struct ClientSyncing: ReaderSyncing {
+    func sync(_ database: NewsDatabase, with server: PeerServer) async throws -> PeerSyncOutcome {
+        let report = try await SyncClient.sync(database, with: server, newsdbVersion: NewsDB.configuration.version)
+        return PeerSyncOutcome(
+            sent: report.pushed.changes, received: report.pulled.changes,
+            conflicts: report.pulled.conflicts + report.pushed.conflicts, waiting: report.pulled.waiting)
     }
 }
