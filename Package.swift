@@ -64,7 +64,7 @@ let package = Package(
             swiftSettings: fuzzed,
             plugins: ["EmbedMigrations"]
         ),
-        // zlib's deflate, for the saved page kept with an article imported from one (ArticleImport/KeptPage.swift).
+        // zlib's inflate, for the saved pages earlier versions kept with zlib (ArticleImport/KeptPage.swift).
         .systemLibrary(
             name: "CZlib",
             path: "Sources/CZlib",
@@ -78,7 +78,7 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
         ),
-        // Zstandard, for the database inside a snapshot (Snapshot/).
+        // Zstandard, for the database inside a snapshot (Snapshot/) and the pages kept with articles (KeptPage.swift).
         .systemLibrary(
             name: "CZstd",
             path: "Sources/CZstd",

@@ -1,2 +1,2 @@
-// zlib, for keeping the saved page of an imported article compressed (Store's ArticleImport/KeptPage.swift).
+// zlib, for reading the saved pages earlier versions kept with zlib (Store's ArticleImport/KeptPage.swift).
 #include <zlib.h>

@@ -121,6 +121,25 @@ func htmlDraft(_ html: String) throws -> ArticleDraft {
         #expect(draft.body == harbourStory.joined(separator: "\n\n"))
     }
 
+    @Test("A block's link density counts the spaces between its paragraphs, as textContent does: 30 of 152, kept")
+    func linkDensityCountsSpaces() throws {
+        // Counted without the spaces between text nodes the links would be 30 of 147 characters, over the 0.2 a
+        // block without a story class may have.
+        let services = """
+            <div class="harbour-services">
+              <p>High and low water for the harbour town <a href="/tides">Tide times</a></p>
+              <p>Berths free this week on the east quays <a href="/berths">Berth list</a></p>
+              <p>Sailings of the island ferries each day <a href="/ferry">Timetables</a></p>
+            </div>
+            """
+        let draft = try htmlDraft(page(body: "<article>\(storyParagraphs)\(services)</article>"))
+        #expect(
+            draft.body.hasSuffix(
+                "High and low water for the harbour town Tide times\n\n"
+                    + "Berths free this week on the east quays Berth list\n\nSailings of the island ferries each day Timetables"
+            ))
+    }
+
     @Test(
         "Headings, list items, quotations and preformatted text are paragraphs; inline markup is dropped; entities are decoded"
     )
@@ -248,8 +267,31 @@ func htmlDraft(_ html: String) throws -> ArticleDraft {
 
     @Test("Commas are counted in ASCII, fullwidth and ideographic forms, and nothing else is taken for one")
     func commas() {
-        #expect(ContentScoring.commas(in: "one, two，three、four") == 3)
-        #expect(ContentScoring.commas(in: "no commas here: 。；“”") == 0)
+        #expect(ContentScoring.measure("one, two，three、four").commas == 3)
+        #expect(ContentScoring.measure("no commas here: 。；“”").commas == 0)
+    }
+
+    @Test("A text is measured as textContent once collapsed and trimmed: in UTF-16 code units, its end spaces apart")
+    func measure() {
+        typealias Span = ContentScoring.TextSpan
+        #expect(
+            ContentScoring.measure("  Zoë \n\t said\u{A0}\u{A0}no ").0
+                == Span(length: 11, leadingSpace: true, trailingSpace: true))
+        #expect(ContentScoring.measure("日本語😀").0 == Span(length: 5))
+        #expect(ContentScoring.measure(" \n ").0 == Span(length: 0, leadingSpace: true, trailingSpace: true))
+        #expect(ContentScoring.measure("").0 == Span())
+    }
+
+    @Test("Spans join as adjacent text does: one space where either side has white space, none where neither has")
+    func spansJoin() {
+        func span(_ text: String) -> ContentScoring.TextSpan { ContentScoring.measure(text).0 }
+        #expect((span("one ") + span("two")).length == 7)
+        #expect((span("one") + span(" two")).length == 7)
+        #expect((span("one ") + span(" ") + span(" two")).length == 7)
+        #expect((span("one") + span("two")).length == 6)
+        #expect((span("  ") + span("one")) == span(" one"))
+        #expect((span("one") + span("  ")) == span("one "))
+        #expect((span(" ") + span("")) == span(" "))
     }
 
     @Test("Class hints match within a class or id, case ignored, and an ad- class word counts as -ad-")

@@ -52,6 +52,22 @@ import Testing
         #expect(try #require(stored) < html.utf8.count / 4)
     }
 
+    @Test("A page is kept as a Zstandard frame, and a page an earlier version kept with zlib still reads")
+    func formats() throws {
+        let kept = try KeptPage(page: Data("<p>a page</p>".utf8))
+        #expect(kept.compressed.starts(with: [0x28, 0xB5, 0x2F, 0xFD]))
+        // What KeptPage stored before it used Zstandard: zlib's fastest level, as compress2 wrote it.
+        let text = "<p>A page kept by an older newsdb, compressed with zlib.</p>"
+        let hex = Array(
+            "7801b329b0735428484c4f55c84e2d285148aa5448cc53c8cf49492d52c84b2d2f4e49d25148cecf2d284a2d2e4e4d"
+                + "5128cf2cc950a8cac94cd2b3d12fb00300784614f5")
+        let zlib = Data(
+            try stride(from: 0, to: hex.count, by: 2).map { try #require(UInt8(String(hex[$0...$0 + 1]), radix: 16)) })
+        let old = KeptPage(
+            compressed: zlib, size: 60, sha256: "fcf0d95177d7746785822941c21c58d29816a2d7231779a78999ec6bf22b997f")
+        #expect(try old.page() == Data(text.utf8))
+    }
+
     @Test("A damaged kept page is reported, never read as the page")
     func damaged() throws {
         let page = try KeptPage(page: Data("<p>a page</p>".utf8))

@@ -10,9 +10,10 @@ struct ContentScoring {
 
     let tree: HTMLTree
     let removed: Set<Int>
-    /// Characters of visible text under each node (white space runs counted once), removed subtrees excluded.
+    /// The length of the visible text under each node as a browser's `textContent` gives it, white space
+    /// collapsed and trimmed (``TextSpan``: the spaces between its blocks count), removed subtrees excluded.
     private(set) var textLength: [Int]
-    /// Characters of that text inside links.
+    /// The length of that text inside links, each link's text measured as a whole (as Readability measures it).
     private(set) var linkLength: [Int]
     /// Commas in that text (`,`, and the CJK `，` and `、`).
     private(set) var commas: [Int]
@@ -38,7 +39,7 @@ struct ContentScoring {
         self.tree = tree
         self.removed = removed
         let count = tree.nodes.count
-        var text = [Int](repeating: 0, count: count)
+        var spans = [TextSpan](repeating: TextSpan(), count: count)
         var links = [Int](repeating: 0, count: count)
         var commas = [Int](repeating: 0, count: count)
         var tags = [TagCounts](repeating: TagCounts(), count: count)
@@ -47,9 +48,9 @@ struct ContentScoring {
             let node = tree[index]
             switch node.name {
             case nil:
-                text[index] = counts.characters[index]
+                spans[index] = counts.spans[index]
                 commas[index] = counts.commas[index]
-            case "a": links[index] = text[index]
+            case "a": links[index] = spans[index].length
             case "p": tags[index].paragraphs += 1
             case "img": tags[index].images += 1
             case "li": tags[index].items += 1
@@ -59,11 +60,12 @@ struct ContentScoring {
             // Elements are counted in removed subtrees too: an image in `noscript` is still the block's image.
             tags[node.parent] = tags[node.parent] + tags[index]
             guard !removed.contains(index) else { continue }
-            text[node.parent] += text[index]
+            // Children are met last first: each is the text before what its parent has so far.
+            spans[node.parent] = spans[index] + spans[node.parent]
             links[node.parent] += links[index]
             commas[node.parent] += commas[index]
         }
-        textLength = text
+        textLength = spans.map(\.length)
         linkLength = links
         self.commas = commas
         self.tags = tags
