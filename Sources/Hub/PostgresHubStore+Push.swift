@@ -126,6 +126,7 @@ extension PostgresHubStore {
                 ON CONFLICT (origin, counter) DO NOTHING
                 """, logger: logger)
         }
+        FaultPoint.hubChangesWritten.reach()
         var received = header.covers
         for change in plan.new { received.insert(change.id.counter...change.id.counter, for: change.id.origin) }
         let grown = received.ranges.sorted { $0.key < $1.key }
