@@ -238,6 +238,7 @@ class Stats:
     retries: int = 0
     failures: dict = field(default_factory=dict)
     refused: list = field(default_factory=list)
+    cpu_seconds: float = 0.0
 
 
 class Replica:
@@ -483,10 +484,28 @@ def worker(specs: list[dict], ports: list[int], config: dict, stop_at: float, ba
         stats.refused.extend(errors)
 
     asyncio.run(main())
+    stats.cpu_seconds = time.process_time()
     queue.put({"stats": stats.__dict__, "replicas": [r.result() for r in replicas]})
 
 
 # MARK: - Hubs and PostgreSQL
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time a live process has used (user and system), from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return 0.0
+
+
+def machine_busy_seconds() -> float:
+    """CPU time every process of the machine has used so far (all cores), from /proc/stat."""
+    with open("/proc/stat") as stat:
+        fields = [int(v) for v in stat.readline().split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -588,6 +607,7 @@ class Hub:
         self.port = free_port()
         self.log = os.path.join(work, f"{name}.log")
         self.process: subprocess.Popen | None = None
+        self.cpu = 0.0  # of the processes killed before this one
 
     def start(self) -> None:
         with open(self.log, "ab") as log:
@@ -596,6 +616,7 @@ class Hub:
         wait_healthy(self.port, self.process, self.log)
 
     def kill(self) -> None:
+        self.cpu += cpu_seconds(self.process.pid)
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
 
@@ -698,6 +719,7 @@ def run_store(store: str, args: argparse.Namespace, config: dict, work: str) -> 
         queue = context.Queue()
         workers = max(1, min(args.workers, len(specs)))
         barrier = context.Barrier(workers)
+        busy = machine_busy_seconds()
         started = time.monotonic()
         stop_at = started + args.seconds
         processes = [context.Process(target=worker, args=(specs[i::workers], ports, config, stop_at, barrier, queue,
@@ -726,10 +748,15 @@ def run_store(store: str, args: argparse.Namespace, config: dict, work: str) -> 
             except Exception:  # noqa: BLE001 (queue.Empty)
                 raise SystemExit("hub_load: a client process sent no results (it failed; see above)") from None
         finished = time.monotonic()
+        cpu = {"hubs": round(sum(hub.cpu + cpu_seconds(hub.process.pid) for hub in hubs), 1),
+               "clients": round(sum(r["stats"]["cpu_seconds"] for r in results), 1),
+               "machine": round(machine_busy_seconds() - busy, 1), "cores": os.cpu_count()}
         for process in processes:
             process.join()
         contents = [hub_contents(port, tokens[0], config) for port in ports]
-        return summarize(store, args, specs, desk, desk_digest, results, contents, faults, finished - started)
+        summary = summarize(store, args, specs, desk, desk_digest, results, contents, faults, finished - started)
+        summary["cpu_seconds"] = cpu
+        return summary
     finally:
         for hub in hubs:
             hub.stop()
@@ -862,6 +889,10 @@ def print_report(results: list[dict]) -> None:
               f"{r['delivered_per_second']} changes delivered/s; {r['repeated_pages']} pages pushed twice, "
               f"{r['repeated_to_both_hubs']} to both hubs at once, {r['relayed_changes']} changes relayed, "
               f"{r['duplicates']} duplicates skipped; {r['retries']} retries {r['retry_reasons']}")
+        cpu = r["cpu_seconds"]
+        print(f"  CPU over the {r['elapsed_seconds']} s: hubs {cpu['hubs']} s, simulated replicas {cpu['clients']} s, "
+              f"whole machine {cpu['machine']} s of {round(cpu['cores'] * r['elapsed_seconds'], 1)} ({cpu['cores']} "
+              f"cores; PostgreSQL and anything else running take the rest)")
         if r["problems"]:
             for problem in r["problems"]:
                 print(f"  PROBLEM: {problem}")
