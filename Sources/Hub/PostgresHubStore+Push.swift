@@ -24,22 +24,25 @@ extension PostgresHubStore {
     ) {
         let (header, changes) = try ChangeFileReader.readPage(page, named: name, maxChanges: maxChanges)
         try NewsDatabase.checkReceivable(header)
-        let me = try await replica()
-        guard header.sender.id != me.id else {
-            throw StoreError(.invalidInput, "these changes were sent by the hub itself (\(me.name)); push a replica's")
-        }
         let wallClock = clock()
-        let checks = ReceivedChangeChecks(header, me: me, wallClock: wallClock)
-        // The hub makes no changes of its own: a teammate holding any is holding another database's.
-        try checks.checkOwnCounter(0)
-        for change in changes { try checks.checkClock(change) }
         let now = Timestamp.string(wallClock)
-        let report = try await retrying("applying the pushed page") { connection in
+        // One transaction reads the hub's replica, applies the page and reads what the hub then has (its own writes
+        // and every push committed before): a push is one trip to the pool, not three.
+        return try await retrying("applying the pushed page") { connection in
             try await transaction(connection, isolation: "READ COMMITTED") { connection in
-                try await apply(header, changes, checks: checks, teammate: teammate, now: now, connection)
+                let me = try await replica(connection)
+                guard header.sender.id != me.id else {
+                    throw StoreError(
+                        .invalidInput, "these changes were sent by the hub itself (\(me.name)); push a replica's")
+                }
+                let checks = ReceivedChangeChecks(header, me: me, wallClock: wallClock)
+                // The hub makes no changes of its own: a teammate holding any is holding another database's.
+                try checks.checkOwnCounter(0)
+                for change in changes { try checks.checkClock(change) }
+                let report = try await apply(header, changes, checks: checks, teammate: teammate, now: now, connection)
+                return (report, try await knowledgeAndNames(connection).knowledge)
             }
         }
-        return (report, try await knowledge())
     }
 
     /// Runs `body` on a connection, again (after a short, growing, random pause) when PostgreSQL aborted it for a
@@ -126,6 +129,7 @@ extension PostgresHubStore {
                 ON CONFLICT (origin, counter) DO NOTHING
                 """, logger: logger)
         }
+        FaultPoint.hubChangesWritten.reach()
         var received = header.covers
         for change in plan.new { received.insert(change.id.counter...change.id.counter, for: change.id.origin) }
         let grown = received.ranges.sorted { $0.key < $1.key }

@@ -134,8 +134,36 @@ public struct PostgresHubStore: SyncStore {
             let budget = 8 << 20
             // Keyset order: by origin (as PostgreSQL's "C" collation sorts, byte by byte), then counter, each
             // range read from the primary key where it starts, so a page costs what it holds.
-            scan: for origin in remaining.ranges.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-                for range in remaining.ranges[origin] ?? [] {
+            let ranges = remaining.ranges.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).flatMap {
+                origin in (remaining.ranges[origin] ?? []).map { (origin: origin, range: $0) }
+            }
+            if !ranges.isEmpty && remaining.total <= Int64(wanted) {
+                // All of it fits in the page (the usual pull of a replica that syncs often: a few changes from
+                // each of many replicas): one query for every range, not one each. LATERAL, with its LIMIT, keeps
+                // each range an index scan of its own rather than a join over the whole table.
+                let rows = try await connection.query(
+                    """
+                    SELECT c.counter, c.line, r.o FROM unnest(
+                        \(ranges.map(\.origin))::text[], \(ranges.map(\.range.lowerBound))::int8[],
+                        \(ranges.map(\.range.upperBound))::int8[]) WITH ORDINALITY AS r(o, lo, hi, n)
+                    CROSS JOIN LATERAL (
+                        SELECT counter, line FROM hub_changes
+                        WHERE origin = r.o COLLATE "C" AND counter BETWEEN r.lo AND r.hi
+                        ORDER BY counter LIMIT \(Int64(wanted))
+                    ) AS c
+                    ORDER BY r.n, c.counter
+                    """, logger: logger)
+                for try await (_, line, origin) in rows.decode((Int64, String, String).self) {
+                    guard bytes < budget else {
+                        full = true
+                        break
+                    }
+                    let change = try Change(storedLine: line, origin: origin)
+                    bytes += change.textBytes
+                    changes.append(change)
+                }
+            } else {
+                scan: for (origin, range) in ranges {
                     let room = Int64(wanted - changes.count + 1)
                     let rows = try await connection.query(
                         """

@@ -15,10 +15,13 @@ public enum FaultPoint: String, Sendable, CaseIterable {
     case changeApplied = "sync-change"
     /// Inside a migration's transaction, after its SQL has run and before it commits.
     case migrationRan = "migration"
+    /// Inside a team hub's push transaction (PostgreSQL), after the page's changes were written and before what it
+    /// covers is recorded and the transaction commits.
+    case hubChangesWritten = "hub-push"
 
     /// Marks that the process has reached this point; in a debug build asked to, stops it here.
     @inline(__always)
-    func reach() {
+    public func reach() {
         #if DEBUG
             FaultInjection.reach(self)
         #endif

@@ -9,13 +9,16 @@ final class ServerProcess: Sendable {
     private let log: CollectedText
 
     /// Starts `newsdb COMMAND` (`serve` or `web`) on `database`, on a free port (never one it listened on before),
-    /// and waits until it listens.
-    init(database: String, command: String = "serve", arguments: [String] = []) throws {
+    /// with `extra` added to its environment, and waits until it listens.
+    init(
+        database: String, command: String = "serve", arguments: [String] = [], environment extra: [String: String] = [:]
+    ) throws {
         let process = Process()
         process.executableURL = CLIRunner.binary
         process.arguments = [command, "--port", "0"] + arguments
         var environment = CLIRunner.baseEnvironment
         environment["NEWSDB_DB"] = database
+        for (key, value) in extra { environment[key] = value }
         process.environment = environment
         let errors = Pipe()
         process.standardError = errors
@@ -63,6 +66,13 @@ final class ServerProcess: Sendable {
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
         return process.terminationStatus
+    }
+
+    /// Waits until the server ends by itself (a fault point killed it, say); returns whether a signal ended it, and
+    /// which.
+    func waitUntilExit() -> (signaled: Bool, status: Int32) {
+        process.waitUntilExit()
+        return (process.terminationReason == .uncaughtSignal, process.terminationStatus)
     }
 
     deinit {
