@@ -1664,7 +1664,8 @@ def clone_workload(ctx: Context) -> list[Result]:
         if run == 0:
             check_synced(replicas.alice, target)  # untimed
         remove_db(target)
-    # Over loopback, from `newsdb serve` on a copy of alice: the server seals a snapshot per request and streams it.
+    # Over loopback, from `newsdb serve` on a copy of alice: the first clone has the server seal a snapshot, the
+    # others get it again (alice is unchanged); the median is of all runs, the first one is in the details.
     served = ctx.copy_db(replicas.alice, "clone-alice")
     _, proc = newsdb_run(served, "tokens", "create", REPLICA_C)
     server = Server(served, ctx.tmp / f"clone-serve-{ctx.shape}.log")

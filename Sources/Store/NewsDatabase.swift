@@ -213,10 +213,17 @@ public struct NewsDatabase: Sendable {
     }
 
     /// Runs `body` in one write transaction, turning database failures into `StoreError`s that name `context`.
-    func write<T>(_ context: String, _ body: (Database) throws -> T) throws -> T {
+    /// - Parameter largeCache: Let the page cache grow (``growPageCache(_:)``), for a write of many rows; false gives
+    ///   the connection SQLite's default cache again (a write of a few rows beside a scan, whose pages would otherwise
+    ///   all be held in memory).
+    func write<T>(_ context: String, largeCache: Bool = true, _ body: (Database) throws -> T) throws -> T {
         do {
             return try writer.write { db in
-                try Self.growPageCache(db)
+                if largeCache {
+                    try Self.growPageCache(db)
+                } else {
+                    try db.execute(sql: "PRAGMA cache_size = -2000")
+                }
                 return try body(db)
             }
         } catch {

@@ -45,6 +45,27 @@ import Testing
         #expect(!left.contains { $0.hasPrefix(".newsdb-snapshot-") })
     }
 
+    @Test("A change the server takes after a clone is in the next clone, and an unchanged server serves the same bytes")
+    func changeAfterClone() async throws {
+        let token = try alice.database.createToken(name: "erin").token
+        let server = try await RunningServer.start(alice)
+        let remote = PeerServer(name: "", url: server.url, token: token)
+        let first = try await SnapshotClient.clone(
+            from: remote, to: folder.path("erin.sqlite"), replicaName: "erin", newsdbVersion: "test")
+        let again = try await SnapshotClient.clone(
+            from: remote, to: folder.path("frank.sqlite"), replicaName: "frank", newsdbVersion: "test")
+        #expect(first.annotations == 1 && again.annotations == 1 && again.snapshotBytes == first.snapshotBytes)
+        _ = try alice.database.annotate(AnnotationDraft(article: try alice.articleIDs[0], quote: "nine to four"))
+        let after = try await SnapshotClient.clone(
+            from: remote, to: folder.path("gina.sqlite"), replicaName: "gina", newsdbVersion: "test")
+        #expect(after.annotations == 2)
+        let gina = TestReplica(
+            name: "gina", database: try NewsDatabase.open(at: folder.path("gina.sqlite"), options: .init(backup: false))
+        )
+        #expect(try gina.snapshot() == alice.snapshot())
+        try await server.stop()
+    }
+
     @Test("The snapshot route needs a token: without one or with a wrong one it is 401, and nothing is made")
     func tokenRequired() async throws {
         _ = try alice.database.createToken(name: "erin")

@@ -86,6 +86,17 @@ extension NewsDatabase {
     }
 }
 
+extension NewsDatabase {
+    /// Seals a snapshot (``sealSnapshot(in:newsdbVersion:)``) whole into a nameless file in `folder`, compressed,
+    /// for a server to stream again and again (``SnapshotCache``); the uncompressed copy is removed.
+    /// - Throws: `StoreError` (`.io` when a file cannot be written; nothing is left).
+    public func sealSnapshotFile(in folder: String, newsdbVersion: String) throws -> SealedSnapshot {
+        let stream = try sealSnapshot(in: folder, newsdbVersion: newsdbVersion)
+        defer { stream.remove() }
+        return try SealedSnapshot(stream, in: folder)
+    }
+}
+
 /// A snapshot's bytes, a block at a time: its header line, its database file compressed as it is read, and the
 /// trailer with the SHA-256 of all before it, so that a server can stream it without holding it in memory.
 ///
@@ -165,15 +176,15 @@ public final class SnapshotStream: @unchecked Sendable {
 }
 
 extension NewsDatabase.AsyncAccess {
-    /// As ``NewsDatabase/sealSnapshot(in:newsdbVersion:)``, on a thread of its own: the copy reads the whole
+    /// As ``NewsDatabase/sealSnapshotFile(in:newsdbVersion:)``, on a thread of its own: the copy reads the whole
     /// database, which must not hold a thread of Swift's cooperative pool or of NIO's event loops.
     /// - Throws: `StoreError`.
-    public func sealSnapshot(in folder: String, newsdbVersion: String) async throws -> SnapshotStream {
+    public func sealSnapshotFile(in folder: String, newsdbVersion: String) async throws -> SealedSnapshot {
         let database = self.database
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(
-                    with: Result { try database.sealSnapshot(in: folder, newsdbVersion: newsdbVersion) })
+                    with: Result { try database.sealSnapshotFile(in: folder, newsdbVersion: newsdbVersion) })
             }
         }
     }

@@ -186,15 +186,7 @@ public final class SnapshotReceiver {
     }
 
     private func write(_ bytes: UnsafeRawBufferPointer) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else {
-                throw StoreError(.io, "cannot write \(partial): \(String(cString: strerror(errno)))")
-            }
-            offset += written
-        }
+        if let reason = writeAll(bytes, to: descriptor) { throw StoreError(.io, "cannot write \(partial): \(reason)") }
     }
 
     private var notSnapshot: StoreError {

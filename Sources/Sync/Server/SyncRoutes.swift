@@ -92,25 +92,36 @@ extension SyncServer {
         return Self.json(try JSONEncoder().encode(result))
     }
 
-    /// `GET /v1/sync/snapshot`: the snapshot, sealed into a temporary file beside the database, then compressed and
-    /// streamed a block at a time (chunked: its compressed size is known only at its end) and removed.
+    /// `GET /v1/sync/snapshot`: the snapshot of the database as it is (sealed again only when something was
+    /// committed since the last one, ``SnapshotCache``), streamed from its file a block at a time, never held in
+    /// memory.
     private func snapshot() async throws -> Response {
         // A hub on PostgreSQL relays changes and holds no database to copy: a new teammate syncs from it instead.
-        guard let database = (store as? DatabaseSyncStore)?.database else {
+        guard let store = store as? DatabaseSyncStore else {
             throw SyncError(
                 .notFound,
                 "this server is a team hub, which offers no snapshot; make an empty database and `newsdb sync` with it instead"
             )
         }
-        let folder = URL(fileURLWithPath: database.path).deletingLastPathComponent().path
-        let stream = try await database.async.sealSnapshot(in: folder, newsdbVersion: configuration.newsdbVersion)
-        let body = ResponseBody { writer in
-            defer { stream.remove() }
-            while let block = try stream.next() { try await writer.write(ByteBuffer(bytes: block)) }
+        let sealed = try await store.snapshots.snapshot(newsdbVersion: configuration.newsdbVersion)
+        let body = ResponseBody(contentLength: Int(sealed.bytes)) { writer in
+            var offset: Int64 = 0
+            while offset < sealed.bytes {
+                var buffer = ByteBufferAllocator().buffer(capacity: Self.snapshotBlockBytes)
+                let count = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.snapshotBlockBytes) {
+                    try sealed.read(
+                        at: offset, into: UnsafeMutableRawBufferPointer(rebasing: $0.prefix(Self.snapshotBlockBytes)))
+                }
+                offset += Int64(count)
+                try await writer.write(buffer)
+            }
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: body)
     }
+
+    /// How much of a snapshot is read and written at a time.
+    private static let snapshotBlockBytes = 1 << 20
 
     private static func json(_ data: Data) -> Response {
         Response(

@@ -40,10 +40,13 @@ public protocol SyncStore: Sendable {
 public struct DatabaseSyncStore: SyncStore {
     /// The database served.
     public let database: NewsDatabase
+    /// The snapshot `GET /v1/sync/snapshot` streams, kept while the database is unchanged.
+    public let snapshots: SnapshotCache
 
     /// Serves `database`, best opened with `.pool` connections.
     public init(_ database: NewsDatabase) {
         self.database = database
+        snapshots = SnapshotCache(database)
     }
 
     public func replicaAndKnowledge() async throws -> (Replica, Knowledge) {
