@@ -6,7 +6,7 @@ Run from the repository root:
     python3 benchmarks/run.py                      # build, run every workload, print a table
     python3 benchmarks/run.py --only import --runs 5
     python3 benchmarks/run.py --no-build --json    # reuse .build/release/newsdb, print JSON
-    python3 benchmarks/run.py --floor-only         # measure only the floors (no newsdb needed)
+    python3 benchmarks/run.py --floor-only         # measure only the floors that need no newsdb
 
 The corpus (default: <repo>/../shared/corpus/bbc, five category folders of NNN.txt files) is copied
 four times into a temporary directory, with each copy's titles changed so that every copy yields
@@ -27,8 +27,7 @@ different articles. Workloads:
 The annotation workloads use one copy of the corpus (its five category folders), imported by newsdb:
 
   annotations-import  `newsdb annotations import FILE` of 100,000 generated JSON Lines annotations as a whole
-          process, against Python's sqlite3 inserting the same rows (annotations, tags, note index) into the
-          same schema (migrations/*.sql). Target: <= 2 x floor.
+          process, against the C floor (below) inserting the rows that import ended with. Target: <= 2 x floor.
   show-500  `newsdb show ID` of the longest article holding 500 annotations, as a whole process (median and
           p95), with `newsdb --version` as an informational floor. Target: median < 50 ms.
   reanchor  `newsdb import --revision-of` of revised texts of 100 annotated articles; the per-annotation
@@ -38,10 +37,17 @@ The sync workloads use two replicas made by `newsdb init --name`, each importing
 holds the 100,000 annotations (each with an id), then edits the notes of 50,000 and deletes 10,000; bob has none.
 
   sync-import  `newsdb sync import FILE` on bob of alice's full change file (`sync export --out FILE`, timed too,
-          no target) as a whole process, with its peak RSS. Floors: Python's sqlite3 inserting the final rows
-          (live and deleted annotations, tags, note index) into the same schema (migrations/*.sql); pycrdt (Yjs)
-          applying an update holding the same final state to an empty document, in-process (best run). Targets:
-          <= 3 x sqlite3 floor, < Yjs apply, file <= Yjs update, peak RSS < 3 x file size.
+          no target) as a whole process, with its peak RSS. Floors: the C floor (below) inserting the rows that
+          import ended with; pycrdt (Yjs) applying an update holding the same final state to an empty document,
+          in-process (best run). Targets: <= 2 x C floor, < Yjs apply, file <= Yjs update, peak RSS < 3 x file size.
+
+  The C floor (benchmarks/floor/sync_floor.c, built with `cc -O2 ... -lsqlite3` against the system's SQLite, which
+  newsdb links) reads every row newsdb's import wrote (annotations, tags and tag instances, change rows, origins,
+  knowledge, peers, and the note index's entries: FLOOR_SPECS) from the database it ended with, then, timed from open
+  to close, inserts them into a fresh copy of the database the import began with, through one prepared statement per
+  table in one transaction, with newsdb's settings (WAL, synchronous=FULL, foreign keys on); the first run checks that
+  the copy then holds as many rows in every table as newsdb's. It takes turns with newsdb's runs. --floor-breakdown
+  also times it with each kind of row added in turn (JSON details: floor_breakdown_cpu_s): what each costs.
   sync-delta  After bob's export for alice is imported by alice, alice edits 10 notes; `newsdb sync export --for
           bob` on alice and `newsdb sync import` of that delta on bob, each as a whole process (median and p95),
           with `newsdb --version` as an informational floor. Targets: each median < 50 ms, delta file < 10 KB.
@@ -109,6 +115,7 @@ import os
 import platform
 import random
 import re
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -156,7 +163,7 @@ REANCHOR_ARTICLES = 100
 REANCHOR_MAX_P99_MS = 5.0
 SYNC_EDITS = 50_000  # notes alice edits after the bulk import, then...
 SYNC_DELETES = 10_000  # ...annotations she deletes
-SYNC_MAX_SQLITE_RATIO = 3.0
+SYNC_MAX_FLOOR_RATIO = 2.0
 SYNC_MAX_RSS_RATIO = 3.0  # peak RSS of the import, to the size of the change file
 DELTA_EDITS = 10
 DELTA_MAX_MEDIAN_MS = 50.0
@@ -169,8 +176,7 @@ HTTP_WRK_SECONDS = 10
 HTTP_WRK_CONNECTIONS = 32
 HTTP_BUSY_WRK_SECONDS = 3  # wrk during a push of the whole history, which takes longer than this
 ANNOTATED_AT = "2026-01-02T00:00:00Z"
-EDITED_AT = "2026-01-03T00:00:00Z"  # the sync floors' time of alice's edits and deletions
-DELETED_AT = "2026-01-04T00:00:00Z"
+EDITED_AT = "2026-01-03T00:00:00Z"  # the CRDT peers' time of alice's edits
 SELECTOR_CONTEXT = 32  # characters of prefix and suffix newsdb stores around a quote
 TAGS = ("claim", "check", "quote", "numbers", "source")
 COLORS = ("yellow", "green", "blue", "pink", "purple", "orange")
@@ -228,6 +234,7 @@ class Context:
     floor_only: bool
     html_corpus: Path = DEFAULT_HTML_CORPUS
     baseline: Path | None = None  # another newsdb binary the startup workload times beside BINARY
+    breakdown: bool = False  # also time the C floors without each kind of row (--floor-breakdown)
     shape: str = "simple"  # the annotations' shape: SHAPES
     _db_counter: int = 0
     _imported_db: Path | None = None
@@ -376,6 +383,13 @@ def run_process(argv: list[str], env: dict | None = None) -> tuple[float, subpro
     start = time.perf_counter()
     proc = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     return time.perf_counter() - start, proc
+
+
+def child_cpu() -> float:
+    """CPU seconds (user and system) of this process's children that have ended: the difference across one
+    subprocess.run() is that process's."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def tail(text: str, lines: int = 5) -> str:
@@ -707,75 +721,85 @@ def write_jsonl(path: Path, annotations: list[Annotation]) -> None:
     path.write_text("".join(a.json_line() + "\n" for a in annotations), encoding="utf-8")
 
 
-def floor_annotation_rows(annotations: list[Annotation],
-                          author: str = "bench") -> list[tuple[tuple, list[tuple[str, str]], str | None]]:
-    """For each annotation, its `annotations` row (ending with modified_at, deleted_at), its `annotation_tags` rows
-    and its note, as newsdb stores them."""
-    rows = []
-    for a in annotations:
-        annotation_id = a.id or str(uuid.uuid4())
-        row = (annotation_id, a.article, 1, a.quote, a.prefix, a.suffix, a.start, a.end, 1, a.start, a.end, "exact",
-               a.note, a.color or "yellow", a.motivation, author, ANNOTATED_AT, ANNOTATED_AT, None)
-        rows.append((row, [(annotation_id, tag) for tag in a.tags], a.note))
-    return rows
+# The rows the annotation and sync floors copy (benchmarks/floor/sync_floor.c), in an order that satisfies the foreign
+# keys: every table an `annotations import` or `sync import` writes rows into, then the note index's entries.
+FLOOR_SPECS = ("origins", "annotations", "annotation_tags", "tag_adds", "changes", "pending_changes", "knowledge",
+               "peers", "annotation_notes_fts=SELECT seq AS rowid, note FROM annotation_notes")
+FLOOR_SOURCE = REPO / "benchmarks" / "floor" / "sync_floor.c"
+_floor_binary: Path | None = None
 
 
-def create_schema(db: Path) -> None:
-    """A fresh database with every migration applied, as newsdb creates it."""
-    with closing(sqlite3.connect(db, isolation_level=None)) as conn:
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        for migration in sorted(MIGRATIONS.glob("*.sql")):
-            conn.executescript(migration.read_text(encoding="utf-8"))
+def floor_binary(tmp: Path) -> Path:
+    """sync_floor.c compiled (once per run) against the system's SQLite, the library newsdb links."""
+    global _floor_binary
+    if _floor_binary is None:
+        out = tmp / "sync_floor"
+        proc = subprocess.run(["cc", "-O2", "-o", str(out), str(FLOOR_SOURCE), "-lsqlite3"], capture_output=True,
+                              text=True)
+        if proc.returncode != 0:
+            raise BenchError(f"cannot build the C floor (it needs cc and libsqlite3-dev): {tail(proc.stderr)}")
+        _floor_binary = out
+    return _floor_binary
 
 
-def floor_insert_annotations(db: Path, rows: list[tuple[tuple, list[tuple[str, str]], str | None]]) -> float:
-    """Insert precomputed annotation rows, their tags and their note index entries into `db` (schema already
-    created) in one transaction; return seconds from connect to close."""
-    insert = ('INSERT INTO annotations (id, article_id, revision, exact, prefix, suffix, start, "end", '
-              "anchor_revision, anchor_start, anchor_end, anchor_state, note, color, motivation, author, created_at, "
-              "modified_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-    start = time.perf_counter()
-    conn = sqlite3.connect(db, isolation_level=None)
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("BEGIN")
-    for row, tags, note in rows:
-        cursor = conn.execute(insert, row)
-        if tags:
-            conn.executemany("INSERT INTO annotation_tags (annotation_id, tag) VALUES (?, ?)", tags)
-        if note:
-            conn.execute("INSERT INTO annotation_notes_fts(rowid, note) VALUES (?, ?)", (cursor.lastrowid, note))
-    conn.execute("COMMIT")
-    conn.close()
-    elapsed = time.perf_counter() - start
-    with closing(sqlite3.connect(db)) as check:  # sanity check, untimed
-        count = check.execute("SELECT count(*) FROM annotations").fetchone()[0]
-    if count != len(rows):
-        raise BenchError(f"floor database {db.name} holds {count} annotations, expected {len(rows)}")
-    return elapsed
+def table_counts(db: Path) -> dict[str, int]:
+    """The number of rows of every table of `db` but SQLite's own and the full-text indexes' shadow tables (whose
+    layout depends on the order entries were written in), and of every full-text index's documents."""
+    with closing(sqlite3.connect(db)) as conn:
+        names = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                                "AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%'")]
+        fts = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL%'")]
+        shadows = {f"{index}_{part}" for index in fts for part in ("data", "idx", "docsize", "config", "content")}
+        counts = {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+                  for name in names if name not in shadows}
+        counts |= {f"{index} documents": conn.execute(f'SELECT count(*) FROM "{index}_docsize"').fetchone()[0]
+                   for index in fts}
+        return counts
 
 
-def floor_annotation_runs(ctx: "Context", rows: list, prefix: str) -> list[float]:
-    """Seconds of each of ctx.runs floor inserts of `rows` into a fresh database with newsdb's schema."""
-    times = []
-    for _ in range(ctx.runs):
-        db = ctx.fresh_db(prefix)
-        create_schema(db)  # untimed: the floor's timer starts with a new connection
-        times.append(floor_insert_annotations(db, rows))
-        remove_db(db)
-    return times
+def c_floor(ctx: "Context", source: Path, start: Path, specs: tuple[str, ...] = FLOOR_SPECS,
+            check: bool = False) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of the C floor inserting the rows `specs` name, read from `source` (a database newsdb wrote), into a
+    fresh copy of `start` made as newsdb's was (copy_db(): a replica of its own, as the copy newsdb's import began
+    with); with `check`, that the copy then holds as many rows in every table as `source` (the same rows: nothing
+    left out, nothing added)."""
+    db = ctx.copy_db(start, "floor")
+    proc = subprocess.run([str(floor_binary(ctx.tmp)), str(source), str(db), *specs], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise BenchError(f"the C floor exited {proc.returncode}: {tail(proc.stderr)}")
+    report = json.loads(proc.stdout)
+    if check:
+        want, got = table_counts(source), table_counts(db)
+        if want != got:
+            differ = {name: (got.get(name), count) for name, count in want.items() if got.get(name) != count}
+            raise BenchError(f"the C floor's database differs from newsdb's (table: floor, newsdb): {differ}")
+    remove_db(db)
+    return report["seconds"], report["cpu_seconds"]
 
 
-def newsdb_annotations_import(db: Path, path: Path, expected: int, outcome: str = "created") -> float:
+def floor_breakdown(ctx: "Context", source: Path, start: Path) -> dict[str, float]:
+    """What each kind of row costs the C floor: its CPU seconds (median of ctx.runs) with the first 1, 2, ... of
+    FLOOR_SPECS, in their order (each kind after those its foreign keys need), by the last kind added. CPU, not
+    wall-clock: the differences are small, and other work on the machine stretches the wall clock."""
+    parts = {}
+    for count in range(1, len(FLOOR_SPECS) + 1):
+        specs = FLOOR_SPECS[:count]
+        parts[specs[-1].split("=")[0]] = statistics.median(c_floor(ctx, source, start, specs)[1]
+                                                           for _ in range(ctx.runs))
+    return parts
+
+
+def newsdb_annotations_import(db: Path, path: Path, expected: int, outcome: str = "created") -> tuple[float, float]:
     """Run `newsdb annotations import FILE` into `db`; check that it reported `expected` annotations as `outcome`
-    ("created" or "updated"); return wall-clock seconds."""
+    ("created" or "updated"); return wall-clock seconds and CPU seconds (user and system)."""
+    before = child_cpu()
     elapsed, proc = run_process([str(BINARY), "annotations", "import", str(path)], dict(os.environ, NEWSDB_DB=str(db)))
     summary = re.search(r"created (?P<created>\d+), updated (?P<updated>\d+), unchanged (\d+), skipped (\d+)",
                         proc.stdout)
     if proc.returncode != 0 or not summary or int(summary[outcome]) != expected:
         raise BenchError(f"`newsdb annotations import` exited {proc.returncode}, expected 0 and {outcome} {expected}; "
                          f"stdout:\n{tail(proc.stdout)}\nstderr:\n{tail(proc.stderr)}")
-    return elapsed
+    return elapsed, child_cpu() - before
 
 
 def revise_text(title: str, body: str, rng: random.Random) -> str:
@@ -843,22 +867,6 @@ def plan_sync(annotations: list[Annotation], rng: random.Random, shape: str = "s
                 note = realistic_note(pools[a.article], rng)
             edits[a.id] = note
     return SyncPlan(with_ids, edits, [with_ids[i].id for i in deleted])
-
-
-def sync_floor_rows(plan: SyncPlan) -> list[tuple[tuple, list[tuple[str, str]], str | None]]:
-    """floor_annotation_rows() of alice's final state: edited notes (motivation unchanged, as an edit leaves it) with
-    modified_at EDITED_AT, and deleted annotations kept as tombstones (with their tags and note) with deleted_at."""
-    deleted = set(plan.deleted)
-    rows = []
-    for row, tags, note in floor_annotation_rows(plan.annotations, REPLICA_A):
-        annotation_id, modified_at, deleted_at = row[0], row[-2], row[-1]
-        if annotation_id in plan.edits:
-            note, modified_at = plan.edits[annotation_id], EDITED_AT
-        if annotation_id in deleted:
-            deleted_at = DELETED_AT
-        # The row's 13th column is the note; it ends with created_at, modified_at, deleted_at.
-        rows.append(((*row[:12], note, *row[13:-2], modified_at, deleted_at), tags, note))
-    return rows
 
 
 ARTICLE_FIELDS = ("title", "dek", "byline", "source", "url", "published_at", "body")
@@ -1005,37 +1013,40 @@ def newsdb_run(db: Path, *args: str) -> tuple[float, subprocess.CompletedProcess
     return elapsed, proc
 
 
-# Run by run_alone(): spawns argv[1:] (stdout to /dev/null), reaps it with os.wait4, prints "seconds maxrss status".
+# Run by run_alone(): spawns argv[1:] (stdout to /dev/null), reaps it with os.wait4, prints "seconds maxrss status
+# cpu-seconds".
 RUSAGE_HELPER = """
 import os, sys, time
 start = time.perf_counter()
 pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ,
                      file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
 _, status, usage = os.wait4(pid, 0)
-print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status),
+      usage.ru_utime + usage.ru_stime)
 """
 
 
-def run_alone(argv: list[str]) -> tuple[float, int, int, str]:
+def run_alone(argv: list[str]) -> tuple[float, int, int, str, float]:
     """Run argv (an absolute path first) from a small helper process that reaps it with os.wait4, so that the resource
-    usage is its own; return (wall-clock seconds, peak RSS in bytes, exit status, standard error). Not spawned from
+    usage is its own; return (wall-clock seconds, peak RSS in bytes, exit status, standard error, CPU seconds: user
+    and system, which a machine busy with other work stretches less than the wall clock). Not spawned from
     here: on Linux a child's peak RSS starts at its parent's at the fork (exec records the old address space's
     high-water mark), and this process holds hundreds of MB by now. The helper's own (~8 MB) is the least it reports."""
     _, proc = run_process([sys.executable, "-I", "-S", "-c", RUSAGE_HELPER, *argv])
     try:
-        seconds, maxrss, status = proc.stdout.split()
+        seconds, maxrss, status, cpu = proc.stdout.split()
     except ValueError:
         raise BenchError(f"the wait4 helper exited {proc.returncode}; stderr:\n{tail(proc.stderr)}") from None
     rss = int(maxrss) * (1 if sys.platform == "darwin" else 1024)  # bytes on macOS, KiB on Linux
-    return float(seconds), rss, int(status), proc.stderr
+    return float(seconds), rss, int(status), proc.stderr, float(cpu)
 
 
-def newsdb_sync_import(db: Path, path: Path) -> tuple[float, int]:
-    """Run `newsdb --db DB sync import FILE`; return wall-clock seconds and peak RSS in bytes."""
-    elapsed, rss, status, stderr = run_alone([str(BINARY), "--db", str(db), "sync", "import", str(path)])
+def newsdb_sync_import(db: Path, path: Path) -> tuple[float, int, float]:
+    """Run `newsdb --db DB sync import FILE`; return wall-clock seconds, peak RSS in bytes and CPU seconds."""
+    elapsed, rss, status, stderr, cpu = run_alone([str(BINARY), "--db", str(db), "sync", "import", str(path)])
     if status != 0:
         raise BenchError(f"`newsdb sync import {path.name}` exited {status}; stderr:\n{tail(stderr)}")
-    return elapsed, rss
+    return elapsed, rss, cpu
 
 
 def checkpoint(db: Path) -> None:
@@ -1101,6 +1112,14 @@ def ratio_result(name: str, times: list[float], floor: float, target: str, max_r
     ratio = newsdb / floor
     details.update(newsdb_s=newsdb, newsdb_runs_s=times, ratio=ratio)
     return Result(name, f"{newsdb:.2f} s", f"{floor:.2f} s", f"{ratio:.2f}x", target, ratio <= max_ratio, details)
+
+
+def cpu_result(name: str, cpus: list[float], floor_cpus: list[float]) -> Result:
+    """An informational row beside a ratio to the C floor: the same in CPU seconds (user and system, medians), which
+    other work on the machine stretches less than the wall clock."""
+    newsdb, floor = statistics.median(cpus), statistics.median(floor_cpus)
+    return Result(name, f"{newsdb:.2f} s CPU", f"{floor:.2f} s CPU (C floor)", f"{newsdb / floor:.2f}x",
+                  "informational", None, {"newsdb_cpu_runs_s": cpus, "floor_cpu_runs_s": floor_cpus})
 
 
 @workload("import")
@@ -1248,26 +1267,33 @@ def startup_workload(ctx: Context) -> list[Result]:
 
 
 @workload("annotations-import")
-def annotations_import_workload(ctx: Context) -> Result:
+def annotations_import_workload(ctx: Context) -> list[Result]:
     annotations = ctx.annotations()
     path = ctx.annotations_file()
-    floor_times = floor_annotation_runs(ctx, floor_annotation_rows(annotations), "floor-annotations")
-    floor = statistics.median(floor_times)
     details = {"annotations": len(annotations), "articles": len({a.article for a in annotations}),
-               "notes": sum(1 for a in annotations if a.note), "tag_rows": sum(len(a.tags) for a in annotations),
-               "floor_s": floor, "floor_runs_s": floor_times}
-    target = f"<= {ANNOTATIONS_IMPORT_MAX_RATIO:g} x floor"
-    if ctx.floor_only:
-        return Result("annotations-import", "-", f"{floor:.2f} s", "-", target, None, details)
-    times = []
-    for _ in range(ctx.runs):
+               "notes": sum(1 for a in annotations if a.note), "tag_rows": sum(len(a.tags) for a in annotations)}
+    target = f"<= {ANNOTATIONS_IMPORT_MAX_RATIO:g} x C floor"
+    if ctx.floor_only:  # the C floor inserts the rows newsdb wrote
+        return [Result("annotations-import", "-", "-", "-", target, None, details)]
+    times, cpus, floor_times, floor_cpus = [], [], [], []
+    for run in range(ctx.runs):  # newsdb and the floor take turns, so that both see the machine as it is
         db = ctx.copy_db(ctx.one_copy_db(), "annotations")
-        times.append(newsdb_annotations_import(db, path, len(annotations)))
+        elapsed, cpu = newsdb_annotations_import(db, path, len(annotations))
+        times.append(elapsed)
+        cpus.append(cpu)
         if ctx._annotated_db is None:
             ctx._annotated_db = db  # reused by the reanchor workload
         else:
             remove_db(db)
-    return ratio_result("annotations-import", times, floor, target, ANNOTATIONS_IMPORT_MAX_RATIO, details)
+        floor_s, floor_cpu = c_floor(ctx, ctx._annotated_db, ctx.one_copy_db(), check=run == 0)
+        floor_times.append(floor_s)
+        floor_cpus.append(floor_cpu)
+    floor = statistics.median(floor_times)
+    details.update(floor_s=floor, floor_runs_s=floor_times)
+    if ctx.breakdown:
+        details.update(floor_breakdown_cpu_s=floor_breakdown(ctx, ctx._annotated_db, ctx.one_copy_db()))
+    return [ratio_result("annotations-import", times, floor, target, ANNOTATIONS_IMPORT_MAX_RATIO, details),
+            cpu_result("annotations-import", cpus, floor_cpus)]
 
 
 def show_annotations(article_id: str, body: str, count: int, rng: random.Random) -> list[Annotation]:
@@ -1369,35 +1395,42 @@ def sync_import_workload(ctx: Context) -> list[Result]:
     plan = ctx.sync_plan()
     update, yjs_times, yjs_encode = yjs_floor(plan, ctx.runs)
     yjs = min(yjs_times)
-    floor_times = floor_annotation_runs(ctx, sync_floor_rows(plan), "floor-sync")
-    floor = statistics.median(floor_times)
     details = {"annotations": len(plan.annotations), "edits": len(plan.edits), "deletes": len(plan.deleted),
                "yjs_apply_s": yjs, "yjs_apply_runs_s": yjs_times, "yjs_encode_s": yjs_encode,
-               "yjs_update_bytes": len(update), "floor_s": floor, "floor_runs_s": floor_times}
-    targets = (f"<= {SYNC_MAX_SQLITE_RATIO:g} x floor", "< Yjs apply", "file <= Yjs update",
+               "yjs_update_bytes": len(update)}
+    targets = (f"<= {SYNC_MAX_FLOOR_RATIO:g} x C floor", "< Yjs apply", "file <= Yjs update",
                f"peak RSS < {SYNC_MAX_RSS_RATIO:g} x file")
     yjs_text, update_text = f"{yjs:.2f} s (Yjs)", f"{len(update) / 1e6:.1f} MB (Yjs)"
-    if ctx.floor_only:
-        return [Result("sync-import", "-", f"{floor:.2f} s", "-", targets[0], None, details),
+    if ctx.floor_only:  # the C floor inserts the rows newsdb wrote
+        return [Result("sync-import", "-", "-", "-", targets[0], None, details),
                 Result("sync-import", "-", yjs_text, "-", targets[1], None),
                 Result("sync-import", "-", update_text, "-", targets[2], None),
                 Result("sync-import", "-", "-", "-", targets[3], None)]
     replicas = ctx.sync_replicas()
-    times, peaks = [], []
-    for _ in range(ctx.runs):
+    times, cpus, peaks, floor_times, floor_cpus = [], [], [], [], []
+    for run in range(ctx.runs):  # newsdb and the floor take turns, so that both see the machine as it is
         db = ctx.copy_db(replicas.bob, "sync-bob")
-        elapsed, rss = newsdb_sync_import(db, replicas.full)
+        elapsed, rss, cpu = newsdb_sync_import(db, replicas.full)
         times.append(elapsed)
+        cpus.append(cpu)
         peaks.append(rss)
         if ctx._synced_bob is None:
             check_synced(replicas.alice, db)  # untimed
             ctx._synced_bob = db  # reused by the sync-delta workload
         else:
             remove_db(db)
+        floor_s, floor_cpu = c_floor(ctx, ctx._synced_bob, replicas.bob, check=run == 0)
+        floor_times.append(floor_s)
+        floor_cpus.append(floor_cpu)
+    floor = statistics.median(floor_times)
     size, peak = replicas.full.stat().st_size, max(peaks)
-    details.update(export_s=replicas.export_s, file_bytes=size, peak_rss_bytes=peak, peak_rss_runs_bytes=peaks)
+    details.update(export_s=replicas.export_s, file_bytes=size, peak_rss_bytes=peak, peak_rss_runs_bytes=peaks,
+                   floor_s=floor, floor_runs_s=floor_times)
+    if ctx.breakdown:
+        details.update(floor_breakdown_cpu_s=floor_breakdown(ctx, ctx._synced_bob, replicas.bob))
     newsdb = statistics.median(times)
-    return [ratio_result("sync-import", times, floor, targets[0], SYNC_MAX_SQLITE_RATIO, details),
+    return [ratio_result("sync-import", times, floor, targets[0], SYNC_MAX_FLOOR_RATIO, details),
+            cpu_result("sync-import", cpus, floor_cpus),
             Result("sync-import", f"{newsdb:.2f} s", yjs_text, f"{newsdb / yjs:.2f}x", targets[1], newsdb < yjs),
             Result("sync-import", f"{size / 1e6:.1f} MB file", update_text, f"{size / len(update):.2f}x", targets[2],
                    size <= len(update)),
@@ -1432,7 +1465,7 @@ def sync_delta_workload(ctx: Context) -> list[Result]:
     import_samples = []
     for i in range(SEARCH_WARMUPS + ctx.search_runs):  # each run on a fresh copy of bob
         db = ctx.copy_db(bob, "delta-bob")
-        elapsed, _ = newsdb_sync_import(db, delta)
+        elapsed, _, _ = newsdb_sync_import(db, delta)
         if i == 0:  # untimed check
             with closing(sqlite3.connect(db)) as conn:
                 got = dict(conn.execute(f"SELECT id, note FROM annotations WHERE id IN ({', '.join('?' * len(notes))})",
@@ -1516,7 +1549,7 @@ def http_sync_workload(ctx: Context) -> list[Result]:
         source, target = ctx.copy_db(replicas.alice, "file-alice"), ctx.copy_db(replicas.bob, "file-bob")
         full = ctx.tmp / "http-floor.json"
         export_s, _ = newsdb_run(source, "sync", "export", "--out", str(full))
-        import_s, _ = newsdb_sync_import(target, full)
+        import_s, _, _ = newsdb_sync_import(target, full)
         file_times.append(export_s + import_s)
         for db in (source, target):
             remove_db(db)
@@ -1526,7 +1559,8 @@ def http_sync_workload(ctx: Context) -> list[Result]:
         _, proc = newsdb_run(alice, "tokens", "create", REPLICA_B)
         token = proc.stdout.strip()
         server = Server(alice, ctx.tmp / f"serve-{run}.log")
-        elapsed, rss, status, stderr = run_alone([str(BINARY), "--db", str(bob), "sync", server.url, "--token", token])
+        elapsed, rss, status, stderr, _ = run_alone([str(BINARY), "--db", str(bob), "sync", server.url, "--token",
+                                                     token])
         if status != 0:
             server.stop()
             raise BenchError(f"`newsdb sync URL` exited {status}; stderr:\n{tail(stderr)}")
@@ -1624,7 +1658,7 @@ def http_busy_workload(ctx: Context) -> Result:
 def newsdb_clone(source: str, target: Path, *extra: str) -> tuple[float, int]:
     """Run `newsdb --db TARGET clone SOURCE --name carol EXTRA...`; return wall-clock seconds and peak RSS in bytes."""
     argv = [str(BINARY), "--db", str(target), "clone", source, "--name", REPLICA_C, *extra]
-    elapsed, rss, status, stderr = run_alone(argv)
+    elapsed, rss, status, stderr, _ = run_alone(argv)
     if status != 0:
         raise BenchError(f"`newsdb clone {source}` exited {status}; stderr:\n{tail(stderr)}")
     return elapsed, rss
@@ -1872,12 +1906,13 @@ def print_table(info: dict, results: list[Result]) -> None:
             d = r.details
             print(f"  {r.workload}: baseline {d['baseline_median_ms']:.1f} ms ({d['baseline_ratio']:.2f}x sqlite3), "
                   f"newsdb {d['median_ms']:.1f} ms ({d['ratio']:.2f}x)")
-        if r.workload == "annotations-import":
+        if r.workload == "annotations-import" and "annotations" in r.details:
             d = r.details
             print(f"annotations-import: {d['annotations']} annotations on {d['articles']} articles ({d['notes']} notes, "
-                  f"{d['tag_rows']} tags); newsdb on a fresh copy of the imported corpus per run; floor = Python "
-                  "sqlite3, same rows + tags + note index in one transaction, timed from connect to close "
-                  "(schema created beforehand, untimed)")
+                  f"{d['tag_rows']} tags); newsdb on a fresh copy of the imported corpus per run; C floor = the rows "
+                  "newsdb's import ended with, inserted into a fresh copy by prepared statements in one "
+                  "transaction, timed from open to close")
+            print_breakdown(d)
         elif r.workload == "show-500" and r.details:
             d = r.details
             print(f"show-500: article {d['article'][:12]} ({d['words']} words), {d['annotations']} annotations "
@@ -1890,13 +1925,15 @@ def print_table(info: dict, results: list[Result]) -> None:
                   f"import --revision-of median {d['import_median_ms']:.1f} ms per article")
             for mismatch in d["count_mismatches"]:
                 print(f"  reanchor count mismatch: {mismatch}")
-        elif r.workload == "sync-import" and r.details:
+        elif r.workload == "sync-import" and "annotations" in r.details:
             d = r.details
             export = f"; alice's full export took {d['export_s']:.2f} s" if "export_s" in d else ""
             print(f"sync-import: {d['annotations']} annotations, {d['edits']} notes edited, {d['deletes']} deleted; "
-                  "newsdb on a fresh copy of bob per run; sqlite3 floor = the final rows + tags + note index in one "
+                  "newsdb on a fresh copy of bob per run; C floor = the rows newsdb's import ended with (annotations, "
+                  "tags, tag instances, change rows, origins, knowledge, peers, note index) in one "
                   f"transaction; Yjs floor = pycrdt, best of {len(d['yjs_apply_runs_s'])} in-process runs (encoding "
                   f"took {d['yjs_encode_s']:.2f} s){export}")
+            print_breakdown(d)
         elif r.workload == "html-import" and r.newsdb.endswith(" s import"):
             d = r.details
             print(f"html-import: {d['pages']} saved pages; newsdb's import median of {d['runs']} runs, pages it skipped "
@@ -1925,6 +1962,17 @@ def print_table(info: dict, results: list[Result]) -> None:
                   "(median, no target)")
 
 
+def print_breakdown(details: dict) -> None:
+    """What each kind of row costs the C floor (--floor-breakdown): its CPU seconds with each kind added."""
+    parts = details.get("floor_breakdown_cpu_s")
+    if parts:
+        costs, before = [], 0.0
+        for name, seconds in parts.items():
+            costs.append(f"{name} {seconds - before:+.3f} s")
+            before = seconds
+        print(f"  C floor CPU with each kind of row added in turn: {', '.join(costs)} (total {before:.3f} s)")
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: %(default)s)")
@@ -1945,6 +1993,9 @@ def parse_args() -> argparse.Namespace:
                         help="the annotations of the annotation and sync workloads: the simple shape (3-8 word quotes, "
                              "a third with a short note), the realistic one (3 words to 3 sentences, most with a "
                              "varied note, 0-3 tags), or both (default)")
+    parser.add_argument("--floor-breakdown", action="store_true",
+                        help="also time the annotation and sync C floors with each kind of row added in turn (what "
+                             "each costs; JSON details: floor_breakdown_cpu_s)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary folder (corpus copies, databases, annotation files) for profiling")
     args = parser.parse_args()
@@ -1982,7 +2033,7 @@ def main() -> int:
         corpus = tmp / "corpus"
         files, invalid, rows = prepare_corpus(args.corpus, corpus)
         ctx = Context(tmp, corpus, args.corpus, files, invalid, rows, args.runs, args.search_runs, args.floor_only,
-                      args.html_corpus, args.baseline)
+                      args.html_corpus, args.baseline, breakdown=args.floor_breakdown)
         shaped: dict[str, Context] = {}
         info = machine_info() | {"corpus": str(args.corpus), "files": files, "invalid_utf8": invalid,
                                  "megabytes": sum(p.stat().st_size for p in corpus.rglob("*.txt")) / 1e6}
