@@ -105,7 +105,7 @@ export class ArticleView {
     if (data.lang) body.lang = data.lang;
     if (data.dir) body.dir = data.dir;
     const highlights = data.annotations
-      .filter((a) => a.state !== "orphan" && Number.isInteger(a.start) && Number.isInteger(a.end))
+      .filter((a) => a.part === "body" && a.state !== "orphan" && Number.isInteger(a.start) && Number.isInteger(a.end))
       .map((a) => ({ id: a.id, color: a.color, start16: this.index.toUTF16(a.start), end16: this.index.toUTF16(a.end) }));
     this.layout = drawBody(body, data.body, highlights);
     body.addEventListener("click", (event) => {
