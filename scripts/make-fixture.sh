@@ -23,6 +23,10 @@ if "$bin" annotate --help >/dev/null 2>&1; then
     gone=$("$bin" annotate "$strike" --quote "Three days we can just about absorb" --tag quote --json \
         | sed -n 's/^  "id" : "\([0-9a-f-]\{36\}\)".*/\1/p')
     "$bin" annotations delete "$gone" >/dev/null
+    if "$bin" annotate --help | grep -q -- '--in <part>'; then
+        title=$("$bin" show --json "$strike" | sed -n 's/^  "title" : "\(.*\)",$/\1/p' | head -n 1)
+        "$bin" annotate "$strike" --in title --quote "${title%% *}" --note "Misleading headline" --color pink >/dev/null
+    fi
 fi
 if "$bin" tokens --help >/dev/null 2>&1; then
     "$bin" tokens create teammate >/dev/null 2>&1

@@ -3,10 +3,10 @@
 import { api } from "./api.js";
 import { el, formatDate, replace, count } from "./dom.js";
 import { openEditor, editorIsOpen } from "./editor.js";
-import { drawBody } from "./highlighter.js";
+import { drawBody, drawLine } from "./highlighter.js";
 import { ScalarIndex, selectorFor } from "./offsets.js";
 import { drawPanel } from "./panel.js";
-import { SelectionToolbar, selectedRange } from "./selection.js";
+import { SelectionToolbar, selectedPart } from "./selection.js";
 import { exportLinks } from "./exports.js";
 import { toast } from "./toast.js";
 import { colors, defaultColor, rememberColor } from "./vocabulary.js";
@@ -98,23 +98,25 @@ export class ArticleView {
   render() {
     const data = this.data;
     document.title = `${data.title} · newsdb`;
-    this.index = new ScalarIndex(data.body);
-    const body = el("div", {
-      className: "article-body",
-      on: { pointerdown: () => (this.dragging = true) },
-    });
+    // The headline, the dek and the body are each a text of their own: an annotation's offsets count in its part's.
+    const texts = { title: data.title, dek: data.dek ?? "", body: data.body };
+    this.indexes = Object.fromEntries(Object.entries(texts).map(([part, text]) => [part, new ScalarIndex(text)]));
+    const highlights = (part) => data.annotations
+      .filter((a) => a.part === part && a.state !== "orphan" && Number.isInteger(a.start) && Number.isInteger(a.end))
+      .map((a) => ({
+        id: a.id, color: a.color, start16: this.indexes[part].toUTF16(a.start), end16: this.indexes[part].toUTF16(a.end),
+      }));
+    const drag = { pointerdown: () => (this.dragging = true) };
+    const body = el("div", { className: "article-body", on: drag });
     if (data.lang) body.lang = data.lang;
     if (data.dir) body.dir = data.dir;
-    const highlights = data.annotations
-      .filter((a) => a.state !== "orphan" && Number.isInteger(a.start) && Number.isInteger(a.end))
-      .map((a) => ({ id: a.id, color: a.color, start16: this.index.toUTF16(a.start), end16: this.index.toUTF16(a.end) }));
-    this.layout = drawBody(body, data.body, highlights);
-    body.addEventListener("click", (event) => {
-      const segment = event.target.closest(".hl");
-      if (!segment || !document.getSelection().isCollapsed) return;
-      const ids = segment.dataset.ids.split(" ");
-      this.choose(this.all().findIndex((a) => a.id === ids[0]), { scrollBody: false });
-    });
+    const title = el("h1", { className: "article-title", on: drag });
+    const dek = data.dek ? el("p", { className: "article-dek", on: drag }) : null;
+    this.parts = [
+      { part: "title", text: texts.title, layout: drawLine(title, texts.title, highlights("title")) },
+      ...(dek ? [{ part: "dek", text: texts.dek, layout: drawLine(dek, texts.dek, highlights("dek")) }] : []),
+      { part: "body", text: texts.body, layout: drawBody(body, data.body, highlights("body")) },
+    ];
 
     const panel = el("aside", { className: "panel", attrs: { "aria-label": "Annotations" } });
     this.items = drawPanel(panel, { annotations: data.annotations, orphans: data.orphans, editable: this.latest }, {
@@ -124,14 +126,20 @@ export class ArticleView {
       resolve: (a, field, keep) => this.resolve(a, field, keep),
     });
 
-    const article = el("article", { className: "article" }, this.header(), this.revisionNotice(), body);
+    const article = el("article", { className: "article" }, this.header(title, dek), this.revisionNotice(), body);
+    article.addEventListener("click", (event) => {
+      const segment = event.target.closest(".hl");
+      if (!segment || !document.getSelection().isCollapsed) return;
+      const ids = segment.dataset.ids.split(" ");
+      this.choose(this.all().findIndex((a) => a.id === ids[0]), { scrollBody: false });
+    });
     if (data.lang) article.lang = data.lang;
     replace(this.main, el("div", { className: "reader" }, article, panel));
   }
 
-  header() {
+  /** The header around the drawn headline (`title`) and dek. */
+  header(title, dek) {
     const data = this.data;
-    const title = el("h1", { className: "article-title", textContent: data.title });
     const meta = el("p", { className: "article-meta" });
     const parts = [];
     if (data.source) parts.push(el("span", { className: "source", textContent: data.source }));
@@ -158,7 +166,7 @@ export class ArticleView {
             el("a", { href: `/articles/${encodeURIComponent(this.id)}/diff`, dataset: { link: "" }, textContent: "What changed" }), " ", picker)
           : null),
       title,
-      data.dek ? el("p", { className: "article-dek", textContent: data.dek }) : null,
+      dek,
       data.byline ? el("p", { className: "article-byline", textContent: data.byline }) : null,
       meta);
   }
@@ -194,7 +202,7 @@ export class ArticleView {
     if (!annotation) return;
     const item = this.items.get(annotation.id);
     item?.classList.add("current");
-    const segments = this.layout.segments.get(annotation.id) ?? [];
+    const segments = this.parts.flatMap(({ layout }) => layout.segments.get(annotation.id) ?? []);
     for (const segment of segments) segment.classList.add("current");
     if (!scroll) return;
     if (scrollBody) (segments[0] ?? item)?.scrollIntoView({ block: "center", behavior: "instant" });
@@ -206,7 +214,7 @@ export class ArticleView {
 
   updateToolbar() {
     if (editorIsOpen()) return;
-    const range = this.layout && selectedRange(this.layout, this.data.body);
+    const range = this.parts && selectedPart(this.parts);
     if (!range) {
       if (this.toolbar.visible) this.closeToolbar();
       else this.afterDialog();
@@ -233,7 +241,7 @@ export class ArticleView {
       this.closeToolbar();
       return;
     }
-    const selector = selectorFor(this.index, range.start16, range.end16);
+    const selector = { part: range.part, ...selectorFor(this.indexes[range.part], range.start16, range.end16) };
     if (action === "highlight") this.create(selector, { color: defaultColor() });
     else if (action === "color") {
       rememberColor(color);

@@ -1,5 +1,5 @@
-// Draws an article's body: one <p> per paragraph, every text node remembered with its UTF-16 offset in the body,
-// and every highlight in its color. Text is split into segments at every highlight's start and end, so
+// Draws an article's body (one <p> per paragraph) or its headline or dek (one run of text), every text node
+// remembered with its UTF-16 offset in that text, and every highlight in its color. Text is split into segments at every highlight's start and end, so
 // overlapping highlights are each visible: the innermost as the background, the next as a thick underline.
 
 import { paragraphRanges } from "./offsets.js";
@@ -48,6 +48,18 @@ export function drawBody(root, body, highlights) {
     fragment.append(p);
   }
   root.replaceChildren(fragment);
+  return layout;
+}
+
+/**
+ * Draws `text` (a headline or dek: one line, no paragraphs) into `root` with `highlights`, as drawBody does.
+ * Returns its layout.
+ */
+export function drawLine(root, text, highlights) {
+  const layout = new BodyLayout(root, text);
+  root.replaceChildren();
+  const here = highlights.filter((h) => h.end16 > h.start16);
+  if (text.length) drawParagraph(root, text, { start: 0, end: text.length }, here, layout);
   return layout;
 }
 

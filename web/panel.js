@@ -4,6 +4,8 @@
 
 import { el, replace, timeElement } from "./dom.js";
 
+const partNames = { title: "headline", dek: "dek" };
+
 const stateText = {
   moved: "moved: found elsewhere in this text",
   fuzzy: "fuzzy: a close passage, the words changed",
@@ -54,7 +56,8 @@ function annotationItem(annotation, isOrphan, editable, handlers) {
   li.append(
     el("blockquote", { className: "annotation-quote" },
       el("span", { className: `swatch c-${annotation.color}`, title: annotation.color }),
-      el("span", { className: "quote-text", textContent: annotation.quote })),
+      el("span", { className: "quote-text", textContent: annotation.quote }),
+      annotation.part === "body" ? null : el("span", { className: "part", textContent: partNames[annotation.part] })),
   );
   if (annotation.noteHTML) {
     const note = el("div", { className: "note" });

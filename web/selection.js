@@ -1,12 +1,13 @@
-// The text selected in an article's body, as a UTF-16 range of the body, and the small toolbar shown by it.
+// The text selected in an article's headline, dek or body, as a UTF-16 range of that part's text, and the small
+// toolbar shown by it.
 
 import { bodyOffset } from "./highlighter.js";
 import { el } from "./dom.js";
 import { colors } from "./vocabulary.js";
 
 /**
- * The selected range of the body, `{start16, end16}` with white space trimmed from both ends, or null when
- * nothing (or only white space) of the body is selected.
+ * The selected range of one drawn text (`layout`, whose text is `body`), `{start16, end16}` with white space
+ * trimmed from both ends, or null when nothing (or only white space) of it is selected.
  */
 export function selectedRange(layout, body) {
   const selection = document.getSelection();
@@ -18,6 +19,18 @@ export function selectedRange(layout, body) {
   while (start16 < end16 && /\s/.test(body[start16])) start16++;
   while (end16 > start16 && /\s/.test(body[end16 - 1])) end16--;
   return start16 < end16 ? { start16, end16 } : null;
+}
+
+/**
+ * The selection in the first of `parts` (`[{part, layout, text}]`, in document order) that it reaches:
+ * `{part, start16, end16}`, or null. A selection running from the headline into the body ends with the headline.
+ */
+export function selectedPart(parts) {
+  for (const { part, layout, text } of parts) {
+    const range = selectedRange(layout, text);
+    if (range) return { part, ...range };
+  }
+  return null;
 }
 
 /** The toolbar by the selection: Highlight, Note, Tag, the six colors and Close. */

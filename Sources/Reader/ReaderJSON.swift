@@ -17,13 +17,14 @@ enum ReaderJSON {
         let conflicts: [Conflict]
 
         enum CodingKeys: String, CodingKey {
-            case id, quote, prefix, suffix, start, end, state, color, motivation, note, noteHTML, tags, author,
+            case id, part, quote, prefix, suffix, start, end, state, color, motivation, note, noteHTML, tags, author,
                 created, updated, deleted, revision, conflicts
         }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(annotation.id, forKey: .id)
+            try container.encode(annotation.part.rawValue, forKey: .part)
             try container.encode(annotation.selector.exact, forKey: .quote)
             try container.encode(annotation.selector.prefix, forKey: .prefix)
             try container.encode(annotation.selector.suffix, forKey: .suffix)

@@ -11,9 +11,11 @@ extension ReaderServer {
             let article = try context.parameters.require("id")
             let body = try await self.decode(
                 NewAnnotation.self, from: request,
-                shape: #"{"quote", "prefix", "suffix", "start", "end", "color"?, "note"?, "tags"?, "motivation"?}"#)
+                shape:
+                    #"{"part"?, "quote", "prefix", "suffix", "start", "end", "color"?, "note"?, "tags"?, "motivation"?}"#
+            )
             let draft = AnnotationDraft(
-                article: article, quote: body.quote,
+                article: article, part: try Self.part(body.part), quote: body.quote,
                 position: PassagePosition(start: body.start, end: body.end, prefix: body.prefix, suffix: body.suffix),
                 note: body.note, tags: body.tags ?? [], color: try Self.color(body.color),
                 motivation: try Self.motivation(body.motivation))
@@ -108,6 +110,14 @@ extension ReaderServer {
         return ReaderJSON.AnnotationJSON(annotation: annotation, conflicts: conflicts)
     }
 
+    private static func part(_ name: String?) throws -> ArticlePart {
+        guard let name else { return .body }
+        guard let part = ArticlePart(rawValue: name) else {
+            throw ReaderError(.badRequest, "part must be one of title, dek, body")
+        }
+        return part
+    }
+
     private static func color(_ name: String?) throws -> AnnotationColor {
         guard let name else { return .default }
         guard let color = AnnotationColor(rawValue: name) else {
@@ -128,6 +138,8 @@ extension ReaderServer {
 
     /// The body of `POST /api/articles/{id}/annotations`.
     struct NewAnnotation: Decodable {
+        /// `title`, `dek` or `body` (the default): the text the offsets count in.
+        let part: String?
         let quote: String
         let prefix: String
         let suffix: String

@@ -70,13 +70,19 @@ extension NewsDatabase {
                 let article = try Row.fetchOne(
                     db, sql: "SELECT body, title, dek FROM articles WHERE id = ?", arguments: [articleID])
             else { throw StoreError(.notFound, "no article matches '\(draft.article)'; run `newsdb list`") }
-            let body: String = article["body"]
-            let text = AnchoringText(body)
+            let partText = draft.part.text(article)
+            if draft.part == .dek && TextScanning.trimmed(partText).isEmpty {
+                throw StoreError(
+                    .invalidInput, "article \(articleID.prefix(8)) has no dek; annotate its headline or its body")
+            }
+            let text = AnchoringText(partText)
+            let headings: [(name: String, text: String?)] =
+                draft.part == .body ? [("title", article["title"]), ("dek", article["dek"])] : []
             let range =
-                try draft.position?.range(of: draft.quote, in: text, articleID: articleID)
+                try draft.position?.range(of: draft.quote, in: text, articleID: articleID, part: draft.part)
                 ?? QuoteLocator.locate(
-                    draft.quote, occurrence: draft.occurrence, in: text, articleID: articleID,
-                    headings: [("title", article["title"]), ("dek", article["dek"])])
+                    draft.quote, occurrence: draft.occurrence, in: text, articleID: articleID, part: draft.part,
+                    headings: headings)
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM annotations WHERE id = ?)", arguments: [id])
                 == true
             {
@@ -86,7 +92,7 @@ extension NewsDatabase {
             try local.record(
                 .create(
                     AnnotationCreation(
-                        id: id, articleID: articleID, textHash: sha256Hex(body),
+                        id: id, articleID: articleID, part: draft.part, textHash: sha256Hex(partText),
                         selector: TextSelector.make(range, in: text),
                         note: note, color: draft.color,
                         motivation: draft.motivation ?? .implied(note: note, tags: tags),
@@ -117,7 +123,7 @@ extension NewsDatabase {
                 db,
                 sql: """
                     SELECT \(Self.annotationSelection) FROM annotations a \(whereClause)
-                    ORDER BY a.article_id, a.anchor_start IS NULL, a.anchor_start, a.created_at, a.id
+                    ORDER BY a.article_id, a.anchor_start IS NULL, \(Self.partOrder), a.anchor_start, a.created_at, a.id
                     """,
                 arguments: arguments)
         }
@@ -194,8 +200,11 @@ extension NewsDatabase {
 
     // MARK: - Shared by the annotation features
 
+    /// Sorts annotations' parts in document order (headline, dek, body) in an `ORDER BY` on `annotations a`.
+    static let partOrder = "CASE a.part WHEN 'title' THEN 0 WHEN 'dek' THEN 1 ELSE 2 END"
+
     static let annotationSelection = """
-        a.id, a.article_id, a.revision, a.exact, a.prefix, a.suffix, a.start, a."end", a.anchor_revision,
+        a.id, a.article_id, a.revision, a.part, a.exact, a.prefix, a.suffix, a.start, a."end", a.anchor_revision,
         a.anchor_start, a.anchor_end, a.anchor_state, a.note, a.color, a.motivation, a.author, a.created_at,
         a.modified_at, a.deleted_at,
         (SELECT group_concat(t.tag, char(31)) FROM annotation_tags t WHERE t.annotation_id = a.id) AS tags

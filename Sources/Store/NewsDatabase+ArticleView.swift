@@ -61,6 +61,7 @@ extension NewsDatabase {
             }
             let placed = annotations.filter { $0.anchor.range != nil }.sorted { left, right in
                 let (l, r) = (left.anchor.range!, right.anchor.range!)
+                if left.part != right.part { return left.part < right.part }
                 return (l.lowerBound, l.upperBound, left.createdAt, left.id) < (
                     r.lowerBound, r.upperBound, right.createdAt, right.id
                 )
@@ -74,29 +75,34 @@ extension NewsDatabase {
         }
     }
 
-    /// `annotations` anchored on `article`'s text (an earlier revision), each from the text it was made on.
+    /// `annotations` anchored on `article`'s text (an earlier revision), each from the text of its part it was made
+    /// on.
     private static func anchored(_ annotations: [Annotation], on article: Article, _ db: Database) throws
         -> [Annotation]
     {
-        let text = AnchoringText(article.body)
-        var madeOn: [Int: AnchoringText] = [article.revision: text]
+        var shown: [ArticlePart: AnchoringText] = [:]
+        var madeOn: [ArticlePart: [Int: AnchoringText]] = [:]
         return try annotations.map { annotation in
-            if madeOn[annotation.revision] == nil {
-                let body =
-                    try String.fetchOne(
-                        db, sql: "SELECT body FROM article_revisions WHERE article_id = ? AND revision = ?",
+            let part = annotation.part
+            let text = shown[part] ?? AnchoringText(part.text(of: article))
+            shown[part] = text
+            if annotation.revision != article.revision && madeOn[part]?[annotation.revision] == nil {
+                let row =
+                    try Row.fetchOne(
+                        db,
+                        sql: "SELECT title, dek, body FROM article_revisions WHERE article_id = ? AND revision = ?",
                         arguments: [article.id, annotation.revision])
-                    ?? String.fetchOne(
-                        db, sql: "SELECT body FROM articles WHERE id = ? AND revision = ?",
+                    ?? Row.fetchOne(
+                        db, sql: "SELECT title, dek, body FROM articles WHERE id = ? AND revision = ?",
                         arguments: [article.id, annotation.revision])
-                guard let body else {
+                guard let row else {
                     throw StoreError(
                         .database, "revision \(annotation.revision) of article \(article.id.prefix(8)) is missing")
                 }
-                madeOn[annotation.revision] = AnchoringText(body)
+                madeOn[part, default: [:]][annotation.revision] = AnchoringText(part.text(row))
             }
             let (state, range) = anchor(
-                annotation.selector, madeOn: madeOn[annotation.revision] ?? text, on: text,
+                annotation.selector, madeOn: madeOn[part]?[annotation.revision] ?? text, on: text,
                 sameText: annotation.revision == article.revision)
             var copy = annotation
             copy.anchor = Anchor(state: state, revision: article.revision, range: range)

@@ -52,7 +52,8 @@ extension NewsDatabase {
             let oldRange = segments[index].old.lowerBound..<segments[end - 1].old.upperBound
             let newRange = segments[index].new.lowerBound..<segments[end - 1].new.upperBound
             let touched = old.annotations.filter { annotation in
-                guard let range = annotation.anchor.range else { return false }
+                // The words compared are the body's; the headline's and dek's annotations count in their own texts.
+                guard annotation.part == .body, let range = annotation.anchor.range else { return false }
                 // A deletion overlaps the passage; an insertion lands inside it.
                 return oldRange.isEmpty
                     ? range.lowerBound < oldRange.lowerBound && oldRange.lowerBound < range.upperBound

@@ -70,24 +70,29 @@ extension NewsDatabase {
             ])
         try ArticleIndex.add(
             seq: seq, title: merged.title, dek: merged.dek, byline: merged.byline, body: merged.body, db)
-        try reanchorAnnotations(articleID: id, body: merged.body, revision: oldRevision + 1, db)
+        try reanchorAnnotations(
+            articleID: id, texts: [.title: merged.title, .dek: merged.dek ?? "", .body: merged.body],
+            revision: oldRevision + 1, db)
         return oldRevision + 1
     }
 
     /// Anchors every annotation of an article (tombstones too, so a restored one is in place) on its current text,
-    /// `body`, which is revision `revision`. Each is looked for from where it was made (its selector on the text
-    /// of its own revision), not from its last anchor, so that where an annotation lands does not depend on which
-    /// revisions a replica received in between, or in which order.
-    static func reanchorAnnotations(articleID: String, body: String, revision: Int, _ db: Database) throws {
+    /// `texts` (the headline, dek and body), which is revision `revision`: each on the text of its own part. Each is
+    /// looked for from where it was made (its selector on that part of its own revision), not from its last anchor,
+    /// so that where an annotation lands does not depend on which revisions a replica received in between, or in
+    /// which order.
+    static func reanchorAnnotations(
+        articleID: String, texts: [ArticlePart: String], revision: Int, _ db: Database
+    ) throws {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT id, revision, exact, prefix, suffix, start, "end" FROM annotations WHERE article_id = ?
+                SELECT id, revision, part, exact, prefix, suffix, start, "end" FROM annotations WHERE article_id = ?
                 """,
             arguments: [articleID])
         guard !rows.isEmpty else { return }
-        let text = AnchoringText(body)
-        var madeOn: [Int: AnchoringText] = [revision: text]
+        var current: [ArticlePart: AnchoringText] = [:]
+        var madeOn: [ArticlePart: [Int: AnchoringText]] = [:]
         let update = try db.cachedStatement(
             sql: """
                 UPDATE annotations SET anchor_revision = ?, anchor_start = ?, anchor_end = ?, anchor_state = ? WHERE id = ?
@@ -97,17 +102,21 @@ extension NewsDatabase {
             let selector = TextSelector(
                 exact: row["exact"], prefix: row["prefix"], suffix: row["suffix"], start: row["start"], end: row["end"])
             let made: Int = row["revision"]
-            if madeOn[made] == nil {
+            let part = try ArticlePart.stored(row["part"])
+            let text = current[part] ?? AnchoringText(texts[part] ?? "")
+            current[part] = text
+            if made != revision && madeOn[part]?[made] == nil {
                 guard
-                    let old = try String.fetchOne(
-                        db, sql: "SELECT body FROM article_revisions WHERE article_id = ? AND revision = ?",
+                    let old = try Row.fetchOne(
+                        db, sql: "SELECT title, dek, body FROM article_revisions WHERE article_id = ? AND revision = ?",
                         arguments: [articleID, made])
                 else {
                     throw StoreError(.database, "revision \(made) of article \(articleID.prefix(8)) is missing")
                 }
-                madeOn[made] = AnchoringText(old)
+                madeOn[part, default: [:]][made] = AnchoringText(part.text(old))
             }
-            let (state, range) = anchor(selector, madeOn: madeOn[made] ?? text, on: text, sameText: made == revision)
+            let (state, range) = anchor(
+                selector, madeOn: madeOn[part]?[made] ?? text, on: text, sameText: made == revision)
             try update.execute(arguments: [
                 revision, range?.lowerBound, range?.upperBound, state.rawValue, row["id"] as String,
             ])

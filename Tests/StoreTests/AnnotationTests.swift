@@ -81,7 +81,7 @@ import Testing
             }
             #expect(
                 error?.message
-                    == "the quote is from the \(heading) of article \(id.prefix(8)), not its body; titles and deks cannot be annotated, only the body"
+                    == "the quote is from the \(heading) of article \(id.prefix(8)), not its body; give --in \(heading) to annotate it there"
             )
         }
         #expect(

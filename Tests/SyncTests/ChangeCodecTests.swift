@@ -45,11 +45,36 @@ import Testing
         let line = """
              [ 0 , 7,1795257441056,3, "2026-11-21T10:37:21Z" ,"c","\(annotation)",["\(article)","\(String(repeating: "8102008f", count: 8))"],\
             "a \\"shortage\\" of crew","blames ",".",99,117,"caf\\u00e9 \\ud83d\\ude00 a\\/b","pink","commenting","alice",["claim"],\
-            "2026-11-20T09:00:00Z", {"later": [1, 2.5e3, true, false, null]}, "more" ]\t
+            "2026-11-20T09:00:00Z" , "dek", {"later": [1, 2.5e3, true, false, null]}, "more" ]\t
             """
         let change = try #require(try decode(line))
         guard case .create(let creation) = change.body else { throw TestFailure("not a creation") }
         #expect(creation.note == "café 😀 a/b" && creation.selector.exact == "a \"shortage\" of crew")
+        #expect(creation.part == .dek)
+    }
+
+    @Test("A creation on the headline or dek ends with its part; one on the body is written as schema 6 wrote it")
+    func part() throws {
+        let body = try creation(note: nil)
+        var writer = ChangeCodec(origins: [origin], definesTexts: false)
+        let bodyLine = try #require(try writer.encode(body).last)
+        #expect(bodyLine.hasSuffix(#",["claim"],"2026-11-20T09:00:00Z"]"#))
+        guard case .create(var made) = body.body else { throw TestFailure("not a creation") }
+        for part in [ArticlePart.title, .dek] {
+            made.part = part
+            let change = Change(id: body.id, clock: body.clock, at: body.at, body: .create(made))
+            let line = try #require(try writer.encode(change).last)
+            #expect(line.hasSuffix(#""2026-11-20T09:00:00Z","\#(part.rawValue)"]"#))
+            #expect(try decode(line) == change)
+        }
+        for spelling in ["null", #""body""#] {
+            let line = bodyLine.dropLast() + ",\(spelling)]"
+            #expect(try decode(String(line)) == body)
+        }
+        let error = try #require(throws: StoreError.self) {
+            try decode(String(bodyLine.dropLast() + #","byline"]"#))
+        }
+        #expect(error.message == #"a change is on an unknown part of its article "byline""#)
     }
 
     @Test("A line that is not JSON, or not a change, is refused")

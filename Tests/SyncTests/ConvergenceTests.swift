@@ -64,13 +64,16 @@ import Testing
         case 0..<6 where live.count < 12, 0..<2:
             let articleIDs = try replica.articleIDs
             let id = articleIDs[Int.random(in: 0..<articleIDs.count, using: &random)]
-            let words = try database.article(id).body.split(separator: " ")
-            let start = Int.random(in: 0..<(words.count - 4), using: &random)
-            let quote = words[start..<(start + 4)].joined(separator: " ")
+            // One in four on the headline, whose revisions re-anchor it as the body's do.
+            let part: ArticlePart = Int.random(in: 0..<4, using: &random) == 0 ? .title : .body
+            let words = part.text(of: try database.article(id)).split(separator: " ")
+            let length = min(4, words.count - 1)
+            let start = Int.random(in: 0..<(words.count - length), using: &random)
+            let quote = words[start..<(start + length)].joined(separator: " ")
             do {
                 _ = try database.annotate(
                     AnnotationDraft(
-                        article: id, quote: quote,
+                        article: id, part: part, quote: quote,
                         note: Bool.random(using: &random) ? "note \(random.next() % 100)" : nil,
                         tags: Bool.random(using: &random) ? [tags[Int(random.next() % 4)]] : []))
             } catch let error as StoreError where error.code == .ambiguous || error.code == .notFound {
@@ -105,8 +108,13 @@ import Testing
             let id = articleIDs[Int.random(in: 0..<articleIDs.count, using: &random)]
             let article = try database.article(id)
             let body = article.body + " Updated by \(replica.name) \(random.next() % 100)."
+            // Now and then the headline changes too: its last word, which some headline annotations hold.
+            let title =
+                Bool.random(using: &random)
+                ? article.title.split(separator: " ").dropLast().joined(separator: " ") + " \(replica.name)"
+                : article.title
             _ = try database.importArticles(
-                [.data(Data("\(article.title)\n\n\(body)\n".utf8), name: "revision.txt")], revisionOf: id)
+                [.data(Data("\(title)\n\n\(body)\n".utf8), name: "revision.txt")], revisionOf: id)
         default:
             return
         }

@@ -101,7 +101,8 @@ struct TestReplica: Sendable {
         }
         let annotations = try database.annotations(AnnotationFilter(includeDeleted: true)).map { annotation in
             AnnotationSnapshot(
-                id: annotation.id, articleID: annotation.articleID, selector: annotation.selector,
+                id: annotation.id, articleID: annotation.articleID, part: annotation.part,
+                selector: annotation.selector,
                 anchorState: annotation.anchor.state, anchorRange: annotation.anchor.range, note: annotation.note,
                 tags: annotation.tags, color: annotation.color, motivation: annotation.motivation,
                 author: annotation.author, createdAt: annotation.createdAt, modifiedAt: annotation.modifiedAt,
@@ -132,6 +133,7 @@ struct ArticleSnapshot: Equatable {
 
 struct AnnotationSnapshot: Equatable {
     var id, articleID: String
+    var part: ArticlePart
     var selector: TextSelector
     var anchorState: AnchorState
     var anchorRange: Range<Int>?

@@ -217,13 +217,14 @@ class Reader:
             chain.send_keys(key)
         chain.perform()
 
-    def text_rects(self, text, occurrence=1):
-        """The viewport rectangles of the first and last characters of `text` in the article body, after
-        scrolling it into the middle of the window. Located by the page's own text nodes, in UTF-16 units."""
+    def text_rects(self, text, occurrence=1, root=".article-body"):
+        """The viewport rectangles of the first and last characters of `text` in the article body (or the
+        element `root` names: `.article-title`, `.article-dek`), after scrolling it into the middle of the window.
+        Located by the page's own text nodes, in UTF-16 units."""
         rects = self.driver.execute_script(
             """
-            const [wanted, occurrence] = arguments;
-            const body = document.querySelector('.article-body');
+            const [wanted, occurrence, root] = arguments;
+            const body = document.querySelector(root);
             const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
             const nodes = [];
             let text = '';
@@ -247,15 +248,15 @@ class Reader:
             const last = wanted.length - (/[\\uDC00-\\uDFFF]$/.test(wanted) ? 2 : 1);
             const first = rectOf(at, 1), end = rectOf(at + last, wanted.length - last);
             return [first.left, first.top, first.height, end.right, end.top, end.height];
-            """, text, occurrence)
-        assert rects, f"{text!r} is not in the article body"
+            """, text, occurrence, root)
+        assert rects, f"{text!r} is not in {root}"
         return rects
 
-    def drag_select(self, text, occurrence=1):
-        """Selects `text` in the article body with a real mouse drag: press just inside its first character,
-        move, release just inside its last one."""
+    def drag_select(self, text, occurrence=1, root=".article-body"):
+        """Selects `text` in the article body (or in `root`) with a real mouse drag: press just inside its first
+        character, move, release just inside its last one."""
         from selenium.webdriver.common.actions.action_builder import ActionBuilder
-        left, top, height, right, end_top, end_height = self.text_rects(text, occurrence)
+        left, top, height, right, end_top, end_height = self.text_rects(text, occurrence, root)
         actions = ActionBuilder(self.driver)
         pointer = actions.pointer_action
         pointer.move_to_location(int(left + 1), int(top + height / 2))

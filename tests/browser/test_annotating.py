@@ -169,7 +169,7 @@ def test_a_selection_outside_the_body_shows_no_toolbar(page, newsdb):
     open_tide(page, newsdb)
     page.driver.execute_script("""
         const range = document.createRange();
-        range.selectNodeContents(document.querySelector('.article-title'));
+        range.selectNodeContents(document.querySelector('.article-byline'));
         document.getSelection().removeAllRanges();
         document.getSelection().addRange(range);
     """)

@@ -9,6 +9,9 @@ public struct Annotation: Sendable, Equatable, Codable {
     public let articleID: String
     /// The article revision the annotation was made on.
     public let revision: Int
+    /// The part of the article it is on (the body unless made on the headline or dek): the selector and anchor count
+    /// in that part's text.
+    public let part: ArticlePart
     /// Where the annotation was made, in the manner of the W3C Web Annotation selectors.
     public let selector: TextSelector
     /// Where the annotation stands on the article's current text (or, from ``NewsDatabase/articleView(_:revision:)``,
@@ -32,7 +35,7 @@ public struct Annotation: Sendable, Equatable, Codable {
     public let deletedAt: String?
 
     static let columns = """
-        id, article_id, revision, exact, prefix, suffix, start, "end", anchor_revision, anchor_start, anchor_end,
+        id, article_id, revision, part, exact, prefix, suffix, start, "end", anchor_revision, anchor_start, anchor_end,
         anchor_state, note, color, motivation, author, created_at, modified_at, deleted_at
         """
 
@@ -40,6 +43,7 @@ public struct Annotation: Sendable, Equatable, Codable {
         id = row["id"]
         articleID = row["article_id"]
         revision = row["revision"]
+        part = try ArticlePart.stored(row["part"])
         selector = TextSelector(
             exact: row["exact"], prefix: row["prefix"], suffix: row["suffix"], start: row["start"], end: row["end"])
         let stateName: String = row["anchor_state"]
@@ -73,15 +77,16 @@ public struct Annotation: Sendable, Equatable, Codable {
 }
 
 /// A passage of an article: the W3C TextQuoteSelector (the exact text with up to 32 characters of context on either
-/// side) and TextPositionSelector (offsets in Unicode scalars of the body) together.
+/// side) and TextPositionSelector (offsets in Unicode scalars of the annotated part's text, the body unless the
+/// annotation is on the headline or dek) together.
 public struct TextSelector: Sendable, Equatable, Codable {
     /// The passage itself.
     public let exact: String
-    /// Up to 32 Unicode scalars of the body before the passage.
+    /// Up to 32 Unicode scalars of the text before the passage.
     public let prefix: String
-    /// Up to 32 Unicode scalars of the body after the passage.
+    /// Up to 32 Unicode scalars of the text after the passage.
     public let suffix: String
-    /// The offset of the passage's first scalar in the body.
+    /// The offset of the passage's first scalar in the text.
     public let start: Int
     /// The offset just past the passage's last scalar.
     public let end: Int
@@ -105,7 +110,7 @@ public struct Anchor: Sendable, Equatable, Codable {
     public let state: AnchorState
     /// The revision it is anchored on.
     public let revision: Int
-    /// The offsets, in Unicode scalars of that revision's body; nil for an orphan.
+    /// The offsets, in Unicode scalars of that revision's text of the annotated part; nil for an orphan.
     public let range: Range<Int>?
 
     private enum CodingKeys: String, CodingKey { case state, revision, start, end }

@@ -2,6 +2,8 @@
 public struct AnnotationDraft: Sendable, Equatable {
     /// The article: its id, or a unique prefix of it.
     public var article: String
+    /// The part of the article the passage is in: the body unless the reader annotates the headline or dek.
+    public var part: ArticlePart
     /// The passage as the reader typed or pasted it; matched across line breaks, runs of spaces and curly quotes.
     public var quote: String
     /// Which occurrence (from 1) when the quote occurs more than once.
@@ -21,11 +23,13 @@ public struct AnnotationDraft: Sendable, Equatable {
 
     /// Creates a draft.
     public init(
-        article: String, quote: String, occurrence: Int? = nil, position: PassagePosition? = nil,
+        article: String, part: ArticlePart = .body, quote: String, occurrence: Int? = nil,
+        position: PassagePosition? = nil,
         note: String? = nil, tags: [String] = [], color: AnnotationColor = .default, motivation: Motivation? = nil,
         id: String? = nil
     ) {
         self.article = article
+        self.part = part
         self.quote = quote
         self.occurrence = occurrence
         self.position = position

@@ -3,7 +3,9 @@ import GRDB
 
 /// What an import will do with one record, worked out (and checked) before anything is written.
 enum PlannedAnnotation {
-    case create(articleID: String, revision: Int, selector: TextSelector, state: AnchorState, range: Range<Int>?)
+    case create(
+        articleID: String, part: ArticlePart, revision: Int, selector: TextSelector, state: AnchorState,
+        range: Range<Int>?)
     case update(
         id: String, seq: Int64,
         reselect: (selector: TextSelector, revision: Int, state: AnchorState, range: Range<Int>?)?)
@@ -14,8 +16,23 @@ struct AnnotationImportPlan {
     enum Outcome { case created, updated, unchanged }
 
     let db: Database
-    private var articles: [String: (id: String, revision: Int, text: AnchoringText)] = [:]
+    private var articles: [String: ImportedArticle] = [:]
     private var hashes: [String: String] = [:]
+
+    /// An article records name, with the texts of its parts prepared for anchoring as they are first needed.
+    private struct ImportedArticle {
+        let id: String
+        let revision: Int
+        let row: Row
+        var texts: [ArticlePart: AnchoringText] = [:]
+
+        mutating func text(_ part: ArticlePart) -> AnchoringText {
+            if let text = texts[part] { return text }
+            let text = AnchoringText(part.text(row))
+            texts[part] = text
+            return text
+        }
+    }
 
     init(db: Database) {
         self.db = db
@@ -25,16 +42,29 @@ struct AnnotationImportPlan {
     /// the same article.
     /// - Throws: `StoreError` saying what is wrong with the record.
     mutating func plan(_ record: AnnotationRecord) throws -> PlannedAnnotation {
-        let article = try self.article(record.article, alternatives: record.alternateArticles)
+        var article = try self.article(record.article, alternatives: record.alternateArticles)
+        defer { articles[record.article] = article }
+        if record.part == .dek && TextScanning.trimmed(ArticlePart.dek.text(article.row)).isEmpty {
+            throw StoreError(.invalidInput, "article \(article.id.prefix(8)) has no dek")
+        }
         if let id = record.id,
             let existing = try Row.fetchOne(
                 db,
-                sql:
-                    "SELECT seq, article_id, exact, anchor_start, anchor_end, deleted_at FROM annotations WHERE id = ?",
+                sql: """
+                    SELECT seq, article_id, part, exact, anchor_start, anchor_end, deleted_at FROM annotations
+                    WHERE id = ?
+                    """,
                 arguments: [id])
         {
             guard existing["article_id"] == article.id else {
                 throw StoreError(.invalidInput, "annotation \(id.prefix(8)) is on another article")
+            }
+            let part = try ArticlePart.stored(existing["part"])
+            guard part == record.part else {
+                throw StoreError(
+                    .invalidInput,
+                    "annotation \(id.prefix(8)) is on the \(part.displayName), not the \(record.part.displayName); an annotation stays on its part"
+                )
             }
             guard (existing["deleted_at"] as String?) == nil else {
                 throw StoreError(.invalidInput, "annotation \(id.prefix(8)) was deleted; it cannot be updated")
@@ -44,7 +74,7 @@ struct AnnotationImportPlan {
             if record.position == nil && AnchoringText.folded(record.quote) == AnchoringText.folded(existing["exact"]) {
                 return .update(id: id, seq: existing["seq"], reselect: nil)
             }
-            let located = try locate(record, in: article)
+            let located = try locate(record, in: article.id, text: article.text(record.part))
             let start: Int? = existing["anchor_start"]
             let end: Int? = existing["anchor_end"]
             let moved = located.range != nil && (located.range?.lowerBound != start || located.range?.upperBound != end)
@@ -52,10 +82,10 @@ struct AnnotationImportPlan {
                 id: id, seq: existing["seq"],
                 reselect: moved ? (located.selector, article.revision, located.state, located.range) : nil)
         }
-        let located = try locate(record, in: article)
+        let located = try locate(record, in: article.id, text: article.text(record.part))
         return .create(
-            articleID: article.id, revision: article.revision, selector: located.selector, state: located.state,
-            range: located.range)
+            articleID: article.id, part: record.part, revision: article.revision, selector: located.selector,
+            state: located.state, range: located.range)
     }
 
     /// Writes a planned record, as changes of `local`.
@@ -64,15 +94,15 @@ struct AnnotationImportPlan {
         _ local: inout LocalChanges
     ) throws -> Outcome {
         switch planned {
-        case .create(let articleID, _, let selector, let state, _):
+        case .create(let articleID, let part, _, let selector, let state, _):
             let tags = Set(record.tags ?? []).sorted()
             let note = try NewsDatabase.cleanNote(record.note)
             let createdAt = record.createdAt ?? now
             try local.record(
                 .create(
                     AnnotationCreation(
-                        id: record.id ?? randomUUIDString(), articleID: articleID,
-                        textHash: state == .orphan ? AnnotationCreation.noText : try textHash(articleID),
+                        id: record.id ?? randomUUIDString(), articleID: articleID, part: part,
+                        textHash: state == .orphan ? AnnotationCreation.noText : try textHash(articleID, part),
                         selector: selector, note: note, color: record.color ?? .default,
                         motivation: record.motivation ?? .implied(note: note, tags: tags),
                         author: record.author ?? author,
@@ -103,30 +133,33 @@ struct AnnotationImportPlan {
             if let reselect {
                 try local.record(
                     .set(
-                        annotation: id, value: .selector(reselect.selector, textHash: try textHash(current.articleID)),
+                        annotation: id,
+                        value: .selector(
+                            reselect.selector, textHash: try textHash(current.articleID, current.part)),
                         seen: local.seen))
             }
             return .updated
         }
     }
 
-    /// The SHA-256 of the current body of an article the plan looked at.
-    private mutating func textHash(_ articleID: String) throws -> String {
-        if let hash = hashes[articleID] { return hash }
-        guard let body = try String.fetchOne(db, sql: "SELECT body FROM articles WHERE id = ?", arguments: [articleID])
+    /// The SHA-256 of the current text of `part` of an article the plan looked at.
+    private mutating func textHash(_ articleID: String, _ part: ArticlePart) throws -> String {
+        let key = part.rawValue + ":" + articleID
+        if let hash = hashes[key] { return hash }
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT title, dek, body FROM articles WHERE id = ?", arguments: [articleID])
         else {
             throw StoreError(.notFound, "article \(articleID.prefix(8)) vanished during the import")
         }
-        let hash = sha256Hex(body)
-        hashes[articleID] = hash
+        let hash = sha256Hex(part.text(row))
+        hashes[key] = hash
         return hash
     }
 
     /// The article a record names: by id or unique prefix, by URL (or one of `alternatives`, other URLs of the
     /// same page), or by `urn:newsdb:article:ID`.
-    private mutating func article(_ reference: String, alternatives: [String] = []) throws -> (
-        id: String, revision: Int, text: AnchoringText
-    ) {
+    private mutating func article(_ reference: String, alternatives: [String] = []) throws -> ImportedArticle {
         if let cached = articles[reference] { return cached }
         let id: String
         if reference.contains("://") {
@@ -142,11 +175,13 @@ struct AnnotationImportPlan {
         } else {
             id = try NewsDatabase.resolveArticleID(reference, db)
         }
-        guard let row = try Row.fetchOne(db, sql: "SELECT body, revision FROM articles WHERE id = ?", arguments: [id])
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT title, dek, body, revision FROM articles WHERE id = ?", arguments: [id])
         else {
             throw StoreError(.notFound, "no article matches '\(reference)'")
         }
-        let entry = (id: id, revision: row["revision"] as Int, text: AnchoringText(row["body"]))
+        let entry = ImportedArticle(id: id, revision: row["revision"], row: row)
         articles[reference] = entry
         return entry
     }
@@ -154,9 +189,8 @@ struct AnnotationImportPlan {
     /// Where the record's passage is. With selectors made by a tool (a W3C or Hypothesis export), placed as
     /// ``SelectorAnchoring`` places it, orphans allowed; otherwise the quote must occur once, or `occurrence` picks one.
     private func locate(
-        _ record: AnnotationRecord, in article: (id: String, revision: Int, text: AnchoringText)
+        _ record: AnnotationRecord, in articleID: String, text: AnchoringText
     ) throws -> (selector: TextSelector, state: AnchorState, range: Range<Int>?) {
-        let text = article.text
         if record.anchorsBySelector {
             // An orphan made without a position keeps 0 to the quote's length as its own.
             let made = record.position ?? 0..<record.quote.unicodeScalars.count
@@ -187,7 +221,7 @@ struct AnnotationImportPlan {
             return (TextSelector.make(found[0], in: text), .exact, found[0])
         }
         let range = try QuoteLocator.locate(
-            record.quote, occurrence: record.occurrence, in: text, articleID: article.id)
+            record.quote, occurrence: record.occurrence, in: text, articleID: articleID, part: record.part)
         return (TextSelector.make(range, in: text), .exact, range)
     }
 }

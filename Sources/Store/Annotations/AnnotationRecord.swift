@@ -10,6 +10,8 @@ struct AnnotationRecord: Sendable {
     var id: String?
     /// The article: an id or unique prefix, its URL, or `urn:newsdb:article:ID`.
     var article: String
+    /// The part of the article the quote is in (`"part"` in JSON Lines, the selector's refinement in a W3C export).
+    var part: ArticlePart = .body
     var quote: String
     var prefix: String?
     var suffix: String?
@@ -122,7 +124,8 @@ enum AnnotationRecordReader {
         }
     }
 
-    /// A JSON Lines object: `article`, `quote` (required), `note`, `tags`, `color`, `id`, `occurrence`, `motivation`.
+    /// A JSON Lines object: `article`, `quote` (required), `part`, `note`, `tags`, `color`, `id`, `occurrence`,
+    /// `motivation`.
     private static func jsonLinesRecord(_ value: Any, place: String) throws -> AnnotationRecord {
         guard let object = value as? [String: Any] else {
             throw StoreError(.invalidInput, "an annotation must be a JSON object")
@@ -142,6 +145,12 @@ enum AnnotationRecordReader {
         }
         var record = AnnotationRecord(place: place, article: article, quote: quote)
         record.id = try string("id").map(NewsDatabase.checkedAnnotationID)
+        if let part = try string("part") {
+            guard let parsed = ArticlePart(rawValue: part) else {
+                throw StoreError(.invalidInput, "part \"\(part)\" is not one of title, dek, body")
+            }
+            record.part = parsed
+        }
         if object["note"] != nil {
             record.note = try string("note")
             record.noteGiven = true

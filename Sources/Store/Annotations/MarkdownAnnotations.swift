@@ -1,5 +1,5 @@
 /// Annotations as Markdown, ready to paste into a story draft: per article its title, source and date, then each
-/// quote as a blockquote with its note and tags.
+/// quote as a blockquote with its note and tags (a quote from the headline or dek says so).
 enum MarkdownAnnotations {
     static func document(_ annotations: [Annotation], articles: [String: Article]) -> String {
         var lines: [String] = []
@@ -20,16 +20,18 @@ enum MarkdownAnnotations {
             .compactMap { $0 }
             if !details.isEmpty { lines.append("*\(details.joined(separator: " · "))*") }
             if let url = article.url { lines.append("<\(url)>") }
-            let text = AnchoringText(article.body)
+            var texts: [ArticlePart: AnchoringText] = [:]
             for annotation in byArticle[id] ?? [] {
                 lines.append("")
+                let text = texts[annotation.part] ?? AnchoringText(annotation.part.text(of: article))
+                texts[annotation.part] = text
                 // The passage as the article reads now (a fuzzy match may differ from what was highlighted).
                 var passage = annotation.selector.exact
                 if let range = annotation.anchor.range, range.upperBound <= text.scalars.count {
                     passage = text.string(range)
                 }
                 let quote = passage.split(whereSeparator: \.isNewline).joined(separator: " ")
-                lines.append("> \(quote)")
+                lines.append("> \(quote)" + (annotation.part == .body ? "" : " *(\(annotation.part.displayName))*"))
                 if annotation.anchor.state == .orphan {
                     lines.append(">")
                     lines.append("> *(no longer in the current text)*")

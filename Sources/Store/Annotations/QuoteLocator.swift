@@ -1,39 +1,42 @@
-/// Finds the passage a reader means by a quote in an article's body, or explains why it cannot.
+/// Finds the passage a reader means by a quote in a part of an article (its body, headline or dek), or explains why it
+/// cannot.
 enum QuoteLocator {
-    /// The body range of `quote` in `text`.
+    /// The range of `quote` in `text`, the text of `part`.
     /// - Parameters:
     ///   - occurrence: Which occurrence, from 1, when the quote occurs more than once.
     ///   - articleID: For messages.
-    ///   - headings: The article's title and dek, by name: a quote found there and not in the body is refused as
-    ///     such, since only the body can be annotated.
+    ///   - part: The part `text` is, for messages.
+    ///   - headings: For a quote looked for in the body, the article's title and dek, by name: a quote found there
+    ///     and not in the body is refused with the option that annotates it there.
     /// - Throws: `StoreError` `.notFound` showing the closest passage when the quote does not occur; `.ambiguous`
     ///   listing every occurrence with its context when it occurs more than once and `occurrence` is nil;
     ///   `.invalidInput` for an empty quote, an occurrence out of range, a quote from a heading, or one that occurs
     ///   only where it would split a character (occurrences that split one are not counted).
     static func locate(
-        _ quote: String, occurrence: Int?, in text: AnchoringText, articleID: String,
+        _ quote: String, occurrence: Int?, in text: AnchoringText, articleID: String, part: ArticlePart = .body,
         headings: [(name: String, text: String?)] = []
     ) throws -> Range<Int> {
         let pattern = AnchoringText.folded(quote)
         guard !pattern.isEmpty else { throw StoreError(.invalidInput, "the quote is empty") }
         let (found, splitting) = text.wholeOccurrences(of: pattern)
         let article = String(articleID.prefix(8))
-        if found.isEmpty && splitting > 0 { throw splitsCharacter(article) }
+        let place = part.place(inArticle: article)
+        if found.isEmpty && splitting > 0 { throw splitsCharacter(place) }
         if found.isEmpty,
             let heading = headings.first(where: { AnchoringText($0.text ?? "").occurrences(of: pattern).count > 0 })
         {
             throw StoreError(
                 .invalidInput,
-                "the quote is from the \(heading.name) of article \(article), not its body; titles and deks cannot be annotated, only the body"
+                "the quote is from the \(heading.name) of article \(article), not its body; give --in \(heading.name) to annotate it there"
             )
         }
         if found.isEmpty {
             guard let closest = text.closest(to: pattern) else {
-                throw StoreError(.notFound, "the quote does not occur in article \(article)")
+                throw StoreError(.notFound, "the quote does not occur in \(place)")
             }
             let passage = excerpt(wholeWords(text.bodyRange(closest.range), in: text), in: text, context: 0)
             throw StoreError(
-                .notFound, "the quote does not occur in article \(article); the closest passage is “\(passage)”")
+                .notFound, "the quote does not occur in \(place); the closest passage is “\(passage)”")
         }
         if let occurrence {
             guard (1...found.count).contains(occurrence) else {
@@ -50,17 +53,17 @@ enum QuoteLocator {
             }
             throw StoreError(
                 .ambiguous,
-                "the quote occurs \(found.count) times in article \(article); pick one with --occurrence N:\n"
+                "the quote occurs \(found.count) times in \(place); pick one with --occurrence N:\n"
                     + listing.joined(separator: "\n"))
         }
         return found[0]
     }
 
     /// The refusal of a quote found only where it starts or ends inside a character.
-    static func splitsCharacter(_ article: String) -> StoreError {
+    static func splitsCharacter(_ place: String) -> StoreError {
         StoreError(
             .invalidInput,
-            "the quote starts or ends inside a character of article \(article) (part of a flag, of an emoji with a skin tone or of a joined emoji, or an accent without its letter); quote whole characters"
+            "the quote starts or ends inside a character of \(place) (part of a flag, of an emoji with a skin tone or of a joined emoji, or an accent without its letter); quote whole characters"
         )
     }
 

@@ -3,10 +3,14 @@ import Foundation
 /// The W3C Web Annotation Data Model form of newsdb's annotations: an `AnnotationCollection` with one embedded
 /// `AnnotationPage`, each annotation with a `TextualBody` for its note and one per tag, and a target (the article's
 /// URL, or `urn:newsdb:article:ID` when it has none) with a TextQuoteSelector, a TextPositionSelector and a
-/// `styleClass` naming its color.
+/// `styleClass` naming its color. An annotation on the headline or dek has each of the two as the refinement
+/// (`refinedBy`) of a FragmentSelector naming the part, `title` or `dek`, by ``partSpecification``
+/// (docs/ANNOTATIONS.md).
 enum W3CAnnotations {
     static let context = "http://www.w3.org/ns/anno.jsonld"
     static let articleURNPrefix = "urn:newsdb:article:"
+    /// What the FragmentSelector of an annotation on the headline or dek conforms to: its value is the part's name.
+    static let partSpecification = "urn:newsdb:article-part"
     static let styleClassPrefix = "newsdb-"
     static var stylesheet: [String: Any] {
         [
@@ -24,10 +28,11 @@ enum W3CAnnotations {
         var texts: [String: AnchoringText] = [:]
         let items = annotations.map { annotation -> [String: Any] in
             let article = articles[annotation.articleID]
-            if texts[annotation.articleID] == nil, let article {
-                texts[annotation.articleID] = AnchoringText(article.body)
+            let key = annotation.part.rawValue + ":" + annotation.articleID
+            if texts[key] == nil, let article {
+                texts[key] = AnchoringText(annotation.part.text(of: article))
             }
-            return self.annotation(annotation, article: article, text: texts[annotation.articleID])
+            return self.annotation(annotation, article: article, text: texts[key])
         }
         return [
             "@context": context,
@@ -45,7 +50,7 @@ enum W3CAnnotations {
     }
 
     /// One annotation. Anchored annotations point at their current passage; an orphan keeps the selectors it was
-    /// made with.
+    /// made with. `text` is the current text of the annotation's part.
     static func annotation(_ annotation: Annotation, article: Article?, text: AnchoringText?) -> [String: Any] {
         var bodies: [[String: Any]] = []
         if let note = annotation.note {
@@ -69,19 +74,65 @@ enum W3CAnnotations {
             "creator": ["type": "Person", "name": annotation.author],
             "target": [
                 "source": source,
-                "selector": [
-                    [
-                        "type": "TextQuoteSelector", "exact": selector.exact, "prefix": selector.prefix,
-                        "suffix": selector.suffix,
-                    ],
-                    ["type": "TextPositionSelector", "start": selector.start, "end": selector.end],
-                ],
+                "selector": selectors(selector, part: annotation.part),
                 "styleClass": styleClassPrefix + annotation.color.rawValue,
             ] as [String: Any],
             "stylesheet": stylesheet,
         ]
         if !bodies.isEmpty { result["body"] = bodies }
         return result
+    }
+
+    /// The target's selectors: a TextQuoteSelector and a TextPositionSelector, alternatives that name the same
+    /// passage, each refining a FragmentSelector for the part when it is not the body.
+    static func selectors(_ selector: TextSelector, part: ArticlePart) -> [[String: Any]] {
+        let passage: [[String: Any]] = [
+            [
+                "type": "TextQuoteSelector", "exact": selector.exact, "prefix": selector.prefix,
+                "suffix": selector.suffix,
+            ],
+            ["type": "TextPositionSelector", "start": selector.start, "end": selector.end],
+        ]
+        guard part != .body else { return passage }
+        return passage.map { refinement in
+            [
+                "type": "FragmentSelector", "conformsTo": partSpecification, "value": part.rawValue,
+                "refinedBy": refinement,
+            ]
+        }
+    }
+
+    /// The part a target's selectors are on, and the selectors within it: a FragmentSelector conforming to
+    /// ``partSpecification`` names the part, and its refinements are the passage's selectors.
+    /// - Throws: `StoreError` `.invalidInput` for a part newsdb does not know, or selectors on different parts.
+    static func part(of selectors: [[String: Any]]) throws -> (part: ArticlePart, selectors: [[String: Any]]) {
+        var part: ArticlePart?
+        var passage: [[String: Any]] = []
+        for selector in selectors {
+            guard selector["type"] as? String == "FragmentSelector",
+                selector["conformsTo"] as? String == partSpecification
+            else {
+                if part != nil && part != .body { throw mixedParts }
+                part = .body
+                passage.append(selector)
+                continue
+            }
+            let name = selector["value"] as? String ?? ""
+            guard let named = ArticlePart(rawValue: name) else {
+                throw StoreError(.invalidInput, "the FragmentSelector names an unknown part \"\(name.prefix(20))\"")
+            }
+            if part != nil && part != named { throw mixedParts }
+            part = named
+            let refinements =
+                selector["refinedBy"] as? [[String: Any]] ?? (selector["refinedBy"] as? [String: Any]).map { [$0] }
+                ?? []
+            passage += refinements
+        }
+        return (part ?? .body, passage)
+    }
+
+    private static var mixedParts: StoreError {
+        StoreError(.invalidInput, "the target's selectors are on different parts of the article")
     }
 
     /// Whether a parsed JSON document is a W3C export (a collection, a page, one annotation or a list of them).
@@ -120,13 +171,14 @@ enum W3CAnnotations {
         guard let target = object["target"] as? [String: Any], let source = target["source"] as? String else {
             throw StoreError(.invalidInput, "the target has no source")
         }
-        let selectors =
-            target["selector"] as? [[String: Any]] ?? (target["selector"] as? [String: Any]).map { [$0] } ?? []
+        let (part, selectors) = try part(
+            of: target["selector"] as? [[String: Any]] ?? (target["selector"] as? [String: Any]).map { [$0] } ?? [])
         guard let quote = selectors.first(where: { $0["type"] as? String == "TextQuoteSelector" }),
             let exact = quote["exact"] as? String, !exact.isEmpty
         else { throw StoreError(.invalidInput, "the target has no TextQuoteSelector") }
         let article = source.hasPrefix(articleURNPrefix) ? String(source.dropFirst(articleURNPrefix.count)) : source
         var record = AnnotationRecord(place: place, article: article, quote: exact)
+        record.part = part
         record.anchorsBySelector = true
         record.prefix = quote["prefix"] as? String
         record.suffix = quote["suffix"] as? String

@@ -6,7 +6,8 @@ import Foundation
 ///
 /// ORIGIN is an index into the file's list of replica ids; AT is 0 when it is the timestamp's own second. Kinds:
 /// `a` article version, `c` annotation created, `s` field set, `+` tag added, `-` tag removed, `d` deleted,
-/// `r` restored. A `c` names the text it was made on by the index of a `t` line (`["t", ARTICLE, TEXT-SHA256]`,
+/// `r` restored. A `c` on the headline or dek ends with its part (`title`, `dek`). A `c` names the text it was made on
+/// (the SHA-256 of its part's text) by the index of a `t` line (`["t", ARTICLE, TEXT-SHA256]`,
 /// numbered from 0 in the order they appear) or, in a change stored alone, by `[ARTICLE, TEXT-SHA256]`.
 public struct ChangeCodec {
     /// Replica ids by index, as the file lists them.
@@ -57,6 +58,8 @@ public struct ChangeCodec {
                 "[" + creation.tags.map(quotedOrNull).joined(separator: ",") + "]",
                 creation.createdAt == change.at ? "0" : quotedOrNull(creation.createdAt),
             ]
+            // Schema 8 added the part; an annotation on the body is written as before.
+            if creation.part != .body { fields.append(quotedOrNull(creation.part.rawValue)) }
         case .set(let annotation, let value, let seen):
             let encoded: String
             switch value {
@@ -197,11 +200,18 @@ public struct ChangeCodec {
             let annotation = try reader.annotationID()
             let text = try textReference(&reader)
             let selector = try reader.selector()
-            body = .create(
-                AnnotationCreation(
-                    id: annotation, articleID: text.article, textHash: text.hash, selector: selector,
-                    note: try reader.optionalString(), color: try reader.color(), motivation: try reader.motivation(),
-                    author: try reader.string(), tags: try tags(&reader), createdAt: try reader.timeOrZero() ?? at))
+            var creation = AnnotationCreation(
+                id: annotation, articleID: text.article, textHash: text.hash, selector: selector,
+                note: try reader.optionalString(), color: try reader.color(), motivation: try reader.motivation(),
+                author: try reader.string(), tags: try tags(&reader), createdAt: try reader.timeOrZero() ?? at)
+            // Absent (or null) for the body, as schemas before 8 wrote every creation.
+            if let part = try reader.optionalString() {
+                guard let parsed = ArticlePart(rawValue: part) else {
+                    throw invalid("is on an unknown part of its article \"\(part.prefix(20))\"")
+                }
+                creation.part = parsed
+            }
+            body = .create(creation)
         case "s":
             let annotation = try reader.annotationID()
             let field = try reader.string()

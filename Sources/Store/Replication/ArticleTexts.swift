@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
 
-/// The texts of one article that annotations can be made on (its current body and earlier revisions), found by the
-/// SHA-256 of the body, which is how a change names the text its selector counts in. Only the current body's hash
-/// and length are worked out up front; the texts prepared for anchoring are made when a passage must be looked for.
+/// The texts of one article that annotations can be made on (the headline, dek and body of its current revision and
+/// of earlier ones), found by the SHA-256 of the part's text, which is how a change names the text its selector
+/// counts in. Only the current texts' hashes are worked out up front; the texts prepared for anchoring are made when
+/// a passage must be looked for.
 struct ArticleTexts {
     let articleID: String
     /// The current revision number.
@@ -13,47 +14,87 @@ struct ArticleTexts {
     /// The number of Unicode scalars in the current body.
     let currentLength: Int
     private let body: String
-    private var earlier: [String: (revision: Int, body: String)]?
+    private let title: String
+    private let dek: String
+    private let titleHash: String
+    private let dekHash: String
+    /// Earlier revisions' texts by revision, read when first needed.
+    private var earlier: [Int: (title: String, dek: String, body: String)]?
+    /// For each part asked for, the revision whose text has a SHA-256 (the latest of those with the same text).
+    private var revisionsByHash: [ArticlePart: [String: Int]] = [:]
 
     /// Reads the article's current text; nil when the article is not here.
     init?(articleID: String, _ db: Database) throws {
         guard
             let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT revision, body FROM articles WHERE id = ?"), arguments: [articleID])
+                db.cachedStatement(sql: "SELECT revision, title, dek, body FROM articles WHERE id = ?"),
+                arguments: [articleID])
         else { return nil }
         self.articleID = articleID
         revision = row["revision"]
         body = row["body"]
+        title = ArticlePart.title.text(row)
+        dek = ArticlePart.dek.text(row)
         currentHash = sha256Hex(body)
         currentLength = body.unicodeScalars.count
+        titleHash = sha256Hex(title)
+        dekHash = sha256Hex(dek)
     }
 
-    /// The current text, prepared for anchoring.
+    /// The current text of `part`.
+    func currentText(_ part: ArticlePart) -> String {
+        switch part {
+        case .title: title
+        case .dek: dek
+        case .body: body
+        }
+    }
+
+    /// The SHA-256 of the current text of `part`.
+    func currentHash(_ part: ArticlePart) -> String {
+        switch part {
+        case .title: titleHash
+        case .dek: dekHash
+        case .body: currentHash
+        }
+    }
+
+    /// The number of Unicode scalars in the current text of `part`.
+    func currentLength(_ part: ArticlePart) -> Int {
+        part == .body ? currentLength : currentText(part).unicodeScalars.count
+    }
+
+    /// The current body, prepared for anchoring.
     var current: AnchoringText { AnchoringText(body) }
 
-    /// The revision number and body of the text whose body has the SHA-256 `hash`; nil when no revision has it.
-    mutating func text(hash: String, _ db: Database) throws -> (revision: Int, body: String)? {
-        if hash == currentHash { return (revision, body) }
-        if earlier == nil {
-            var found: [String: (revision: Int, body: String)] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT revision, body FROM article_revisions WHERE article_id = ? ORDER BY revision",
-                arguments: [articleID])
-            {
-                let body: String = row["body"]
-                found[sha256Hex(body)] = (row["revision"], body)
+    /// The current text of `part`, prepared for anchoring.
+    func current(_ part: ArticlePart) -> AnchoringText { AnchoringText(currentText(part)) }
+
+    /// The revision number and text of `part` whose SHA-256 is `hash` (the current one if it has it, else the latest
+    /// earlier one that has it); nil when no revision has it.
+    mutating func text(hash: String, part: ArticlePart = .body, _ db: Database) throws -> (
+        revision: Int, text: String
+    )? {
+        if hash == currentHash(part) { return (revision, currentText(part)) }
+        let texts = try earlierTexts(db)
+        if revisionsByHash[part] == nil {
+            var found: [String: Int] = [:]
+            for (number, text) in texts.sorted(by: { $0.key < $1.key }) {
+                found[sha256Hex(Self.text(part, of: text))] = number
             }
-            earlier = found
+            revisionsByHash[part] = found
         }
-        return earlier?[hash]
+        guard let number = revisionsByHash[part]?[hash], let text = texts[number] else { return nil }
+        return (number, Self.text(part, of: text))
     }
 
-    /// Whether the current body's scalars in `range` are `exact`'s. A creation made on the current text holds its
-    /// quote there, unless it was placed approximately (an imported quote that differed a little from the text).
-    func holds(_ exact: String, at range: Range<Int>) -> Bool {
-        var body = body
+    /// Whether the current text of `part` holds `exact`'s scalars in `range`. A creation made on the current text
+    /// holds its quote there, unless it was placed approximately (an imported quote that differed a little from the
+    /// text).
+    func holds(_ exact: String, at range: Range<Int>, in part: ArticlePart = .body) -> Bool {
+        var text = currentText(part)
         var exact = exact
-        return body.withUTF8 { text in
+        return text.withUTF8 { text in
             exact.withUTF8 { quote in
                 // The byte where scalar `range.lowerBound` starts: scalars start at every byte that is not a
                 // UTF-8 continuation byte (10xxxxxx).
@@ -74,13 +115,34 @@ struct ArticleTexts {
         }
     }
 
-    /// The body hash of revision `revision`.
-    mutating func hash(revision wanted: Int, _ db: Database) throws -> String {
-        if wanted == revision { return currentHash }
-        _ = try text(hash: "", db)
-        guard let found = earlier?.first(where: { $0.value.revision == wanted }) else {
+    /// The SHA-256 of the text of `part` at revision `revision`.
+    /// - Throws: `StoreError` `.database` when the revision is missing.
+    mutating func hash(revision wanted: Int, part: ArticlePart = .body, _ db: Database) throws -> String {
+        if wanted == revision { return currentHash(part) }
+        guard let text = try earlierTexts(db)[wanted] else {
             throw StoreError(.database, "revision \(wanted) of article \(articleID.prefix(8)) is missing")
         }
-        return found.key
+        return sha256Hex(Self.text(part, of: text))
+    }
+
+    private mutating func earlierTexts(_ db: Database) throws -> [Int: (title: String, dek: String, body: String)] {
+        if let earlier { return earlier }
+        var found: [Int: (title: String, dek: String, body: String)] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT revision, title, dek, body FROM article_revisions WHERE article_id = ?",
+            arguments: [articleID])
+        {
+            found[row["revision"]] = (ArticlePart.title.text(row), ArticlePart.dek.text(row), row["body"])
+        }
+        earlier = found
+        return found
+    }
+
+    private static func text(_ part: ArticlePart, of texts: (title: String, dek: String, body: String)) -> String {
+        switch part {
+        case .title: texts.title
+        case .dek: texts.dek
+        case .body: texts.body
+        }
     }
 }

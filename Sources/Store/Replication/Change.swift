@@ -90,11 +90,13 @@ public struct ArticleVersion: Sendable, Equatable {
     }
 }
 
-/// A new annotation as one change carries it. `textHash` (SHA-256 of the article body the annotation was made on)
-/// says which text the selector's offsets count in, whatever revision number that text has on a replica.
+/// A new annotation as one change carries it. `textHash` (SHA-256 of the text of the article's `part` the annotation
+/// was made on) says which text the selector's offsets count in, whatever revision number that text has on a replica.
 public struct AnnotationCreation: Sendable, Equatable {
     public var id: String
     public var articleID: String
+    /// The part of the article it is on (schema 7; the body in a change from an older newsdb).
+    public var part: ArticlePart
     public var textHash: String
     public var selector: TextSelector
     public var note: String?
@@ -112,11 +114,12 @@ public struct AnnotationCreation: Sendable, Equatable {
 
     /// Creates a creation.
     public init(
-        id: String, articleID: String, textHash: String, selector: TextSelector, note: String?, color: AnnotationColor,
-        motivation: Motivation, author: String, tags: [String], createdAt: String
+        id: String, articleID: String, part: ArticlePart = .body, textHash: String, selector: TextSelector,
+        note: String?, color: AnnotationColor, motivation: Motivation, author: String, tags: [String], createdAt: String
     ) {
         self.id = id
         self.articleID = articleID
+        self.part = part
         self.textHash = textHash
         self.selector = selector
         self.note = note
@@ -138,7 +141,7 @@ public enum FieldValue: Sendable, Equatable {
     case note(String?)
     case color(AnnotationColor)
     case motivation(Motivation)
-    /// A passage on the article text whose SHA-256 is `textHash`.
+    /// A passage on the article text whose SHA-256 is `textHash`, a text of the part the annotation is on.
     case selector(TextSelector, textHash: String)
 
     /// The field it is a value of.

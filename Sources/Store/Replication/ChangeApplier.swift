@@ -121,27 +121,28 @@ struct ChangeApplier {
         let state: AnchorState
         let range: Range<Int>?
         let selector = creation.selector
+        let part = creation.part
         if creation.textHash == AnnotationCreation.noText {
             // Made where its passage was not found (an import of an annotation whose text had changed): an orphan.
             (made, state, range) = (article.revision, .orphan, nil)
-        } else if creation.textHash == article.currentHash {
+        } else if creation.textHash == article.currentHash(part) {
             // Made on the current text: its selector is where it is, as the replica that made it checked.
-            guard selector.end <= article.currentLength else {
+            guard selector.end <= article.currentLength(part) else {
                 if try isDuplicate(creation, change) { return .applied }
                 throw StoreError(.invalidInput, "annotation \(creation.id.prefix(8)) lies outside its article's text")
             }
             // An imported quote placed approximately is fuzzy here as on the replica that placed it.
             let placed = selector.start..<selector.end
             (made, state, range) = (
-                article.revision, article.holds(selector.exact, at: placed) ? .exact : .fuzzy, placed
+                article.revision, article.holds(selector.exact, at: placed, in: part) ? .exact : .fuzzy, placed
             )
         } else {
-            guard let madeOn = try article.text(hash: creation.textHash, db) else {
+            guard let madeOn = try article.text(hash: creation.textHash, part: part, db) else {
                 if try isDuplicate(creation, change) { return .applied }
                 return .waiting(subject: creation.articleID)
             }
             let anchored = NewsDatabase.anchor(
-                selector, madeOn: AnchoringText(madeOn.body), on: article.current, sameText: false)
+                selector, madeOn: AnchoringText(madeOn.text), on: article.current(part), sameText: false)
             (made, state, range) = (madeOn.revision, anchored.state, anchored.range)
         }
         texts[creation.articleID] = article
@@ -152,7 +153,7 @@ struct ChangeApplier {
             creation.selector.suffix, creation.selector.start, creation.selector.end, article.revision,
             range?.lowerBound, range?.upperBound, state.rawValue, note, creation.color.rawValue,
             creation.motivation.rawValue, creation.author, creation.createdAt, change.at, origin, change.id.counter,
-            hlc, hlc)
+            hlc, hlc, part.rawValue)
         guard db.changesCount == 1 else {
             if try isDuplicate(creation, change) { return .applied }
             throw StoreError(.database, "annotation \(creation.id.prefix(8)) was neither inserted nor found")
@@ -224,15 +225,18 @@ struct ChangeApplier {
         case .selector(let selector, let textHash):
             try touch(state)
             guard
-                let articleID = try String.fetchOne(
-                    db, sql: "SELECT article_id FROM annotations WHERE seq = ?", arguments: [state.seq]),
-                var article = try articleTexts(articleID)
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT article_id, part FROM annotations WHERE seq = ?", arguments: [state.seq]),
+                var article = try articleTexts(row["article_id"])
             else { throw StoreError(.database, "annotation \(annotation.prefix(8)) has no article") }
+            let articleID: String = row["article_id"]
+            // The part is the annotation's for good: a selector moves it within that part's text.
+            let part = try ArticlePart.stored(row["part"])
             // A selector on a text this replica does not have (yet) keeps the annotation where it is.
-            guard let madeOn = try article.text(hash: textHash, db) else { return }
+            guard let madeOn = try article.text(hash: textHash, part: part, db) else { return }
             texts[articleID] = article
             let (anchorState, range) = NewsDatabase.anchor(
-                selector, madeOn: AnchoringText(madeOn.body), on: article.current,
+                selector, madeOn: AnchoringText(madeOn.text), on: article.current(part),
                 sameText: madeOn.revision == article.revision)
             try db.execute(
                 sql: """

@@ -28,8 +28,8 @@ final class ChangeStatements {
                 """
                 INSERT INTO annotations (id, article_id, revision, exact, prefix, suffix, start, "end",
                     anchor_revision, anchor_start, anchor_end, anchor_state, note, color, motivation, author,
-                    created_at, modified_at, origin, counter, hlc, latest_hlc)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    created_at, modified_at, origin, counter, hlc, latest_hlc, part)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO NOTHING
                 """
             case .touch: "UPDATE annotations SET latest_hlc = ?, modified_at = ? WHERE seq = ?"

@@ -35,10 +35,11 @@ public struct ChangeSetHeader: Sendable, Equatable {
 
 extension NewsDatabase {
     /// The schema version of the changes this newsdb exchanges: the latest migration that changed what a change
-    /// carries (6, which gave articles a language and direction; 3 made the change log). A migration that leaves changes alone (4: tokens and servers) does not
-    /// raise it, so teammates a newsdb version apart still sync. A migration that changes what changes carry raises
-    /// it to its own number (docs/MIGRATIONS.md).
-    public static let changeSchemaVersion = 6
+    /// carries (8, which put annotations on an article's headline or dek; 6 gave articles a language and direction;
+    /// 3 made the change log). A migration that leaves changes alone (4: tokens and servers; 7: saved pages) does
+    /// not raise it, so teammates a newsdb version apart still sync. A migration that changes what changes carry
+    /// raises it to its own number (docs/MIGRATIONS.md).
+    public static let changeSchemaVersion = 8
 
     /// Everything this replica has received, its own changes included.
     /// - Throws: `StoreError`.
@@ -239,7 +240,7 @@ private final class ChangeExporter {
         try each(
             table: "annotations",
             columns: """
-                seq, id, article_id, revision, anchor_revision, anchor_state, exact, prefix, suffix, start, "end", note,
+                seq, id, article_id, revision, part, anchor_revision, anchor_state, exact, prefix, suffix, start, "end", note,
                 color, motivation, author,
                 created_at, modified_at, latest_hlc,
                 EXISTS (SELECT 1 FROM changes c WHERE c.annotation_id = annotations.id AND c.field = 'note') AS note_replaced,
@@ -303,7 +304,9 @@ private final class ChangeExporter {
         let madeAsOrphan =
             (row["anchor_state"] as String) == AnchorState.orphan.rawValue
             && (row["revision"] as Int) == (row["anchor_revision"] as Int)
-        let textHash = madeAsOrphan ? AnnotationCreation.noText : try article.hash(revision: row["revision"], db)
+        let part = try ArticlePart.stored(row["part"])
+        let textHash =
+            madeAsOrphan ? AnnotationCreation.noText : try article.hash(revision: row["revision"], part: part, db)
         texts[articleID] = article
         guard let color = AnnotationColor(rawValue: row["color"]),
             let motivation = Motivation(rawValue: row["motivation"])
@@ -320,7 +323,7 @@ private final class ChangeExporter {
             id: id, clock: clock, at: at,
             body: .create(
                 AnnotationCreation(
-                    id: row["id"], articleID: articleID, textHash: textHash,
+                    id: row["id"], articleID: articleID, part: part, textHash: textHash,
                     selector: TextSelector(
                         exact: row["exact"], prefix: row["prefix"], suffix: row["suffix"], start: row["start"],
                         end: row["end"]),

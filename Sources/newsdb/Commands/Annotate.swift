@@ -6,6 +6,10 @@ extension AnnotationColor: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }
 
+extension ArticlePart: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
+
 extension Motivation: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }
@@ -16,13 +20,18 @@ struct Annotate: ParsableCommand {
         discussion: """
             The quote matches across line breaks, runs of spaces and curly or straight quotes. A quote that does not \
             occur is refused with the closest passage; one that occurs more than once is refused with the list of \
-            occurrences, unless --occurrence picks one. Colors: \(AnnotationColor.allCases.map(\.rawValue).joined(separator: ", ")).
+            occurrences, unless --occurrence picks one. The quote is looked for in the body, or with --in title in the \
+            headline, with --in dek in the dek. Colors: \(AnnotationColor.allCases.map(\.rawValue).joined(separator: ", ")).
             """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("The article's id or a unique prefix of it.", valueName: "article")) var article:
         String
     @Option(help: "The passage to highlight, as it reads in the article.") var quote: String
+    @Option(
+        name: .customLong("in"),
+        help: ArgumentHelp("The part the quote is in: title (the headline), dek or body.", valueName: "part"))
+    var part: ArticlePart = .body
     @Option(parsing: .unconditional, help: "Which occurrence of the quote, from 1, when it occurs more than once.")
     var occurrence: Int?
     @Option(help: "A note (Markdown).") var note: String?
@@ -42,14 +51,17 @@ struct Annotate: ParsableCommand {
     func run() throws {
         let annotation = try global.open().annotate(
             AnnotationDraft(
-                article: article, quote: quote, occurrence: occurrence, note: note, tags: tags, color: color,
+                article: article, part: part, quote: quote, occurrence: occurrence, note: note, tags: tags,
+                color: color,
                 motivation: motivation))
         if output.json {
             try JSONOutput.print(annotation)
         } else {
             print(
-                "annotated \(Terminal.styled(String(annotation.id.prefix(8)), .yellow)) on article "
-                    + "\(annotation.articleID.prefix(8)): “\(AnnotationText.excerpt(annotation.selector.exact, 60))”")
+                "annotated \(Terminal.styled(String(annotation.id.prefix(8)), .yellow)) on "
+                    + (annotation.part == .body ? "" : "the \(annotation.part.displayName) of ")
+                    + "article \(annotation.articleID.prefix(8)): “\(AnnotationText.excerpt(annotation.selector.exact, 60))”"
+            )
         }
     }
 }

@@ -73,6 +73,7 @@ struct ShowAnnotation: ParsableCommand {
         var rows: [(String, String)] = [
             ("id", annotation.id),
             ("article", annotation.articleID),
+            ("part", annotation.part.displayName),
             ("passage", "…\(selector.prefix)" + Terminal.styled(selector.exact, .bold) + "\(selector.suffix)…"),
             (
                 "anchor",
@@ -87,6 +88,7 @@ struct ShowAnnotation: ParsableCommand {
             ("created", annotation.createdAt),
             ("modified", annotation.modifiedAt),
         ]
+        if annotation.part == .body { rows.remove(at: 2) }
         if !annotation.tags.isEmpty { rows.append(("tags", annotation.tags.map { "#" + $0 }.joined(separator: " "))) }
         if let deleted = annotation.deletedAt { rows.append(("deleted", deleted)) }
         for (label, value) in rows {

@@ -34,8 +34,17 @@ struct Show: ParsableCommand {
             return
         }
         let width = Terminal.width.map { min($0, 100) }
-        print(Terminal.styled(Text.wrapped(shown.title, to: width), .bold))
-        if let dek = shown.dek { print(Terminal.styled(Text.wrapped(dek, to: width), .italic)) }
+        // The headline, the dek and the body each show their own highlights; footnotes run on through the three.
+        var renderings: [AnnotatedRendering] = []
+        for part in ArticlePart.allCases {
+            renderings.append(
+                AnnotatedRendering(
+                    body: part.text(of: shown), revision: shown.revision,
+                    annotations: annotations.filter { $0.part == part },
+                    firstFootnote: renderings.reduce(1) { $0 + $1.footnotes.count }))
+        }
+        print(Terminal.styled(Text.wrapped(renderings[0].body, to: width), .bold))
+        if shown.dek != nil { print(Terminal.styled(Text.wrapped(renderings[1].body, to: width), .italic)) }
         let details = [shown.byline.map { "By \($0)" }, shown.source, shown.publishedAt].compactMap { $0 }
         if !details.isEmpty { print(Terminal.styled(details.joined(separator: " · "), .dim)) }
         if let url = shown.url { print(Terminal.styled(url, .underline)) }
@@ -44,13 +53,14 @@ struct Show: ParsableCommand {
         if let writing = Self.writing(shown) { facts += " · \(writing)" }
         print(Terminal.styled(facts, .dim))
         print()
-        let rendering = AnnotatedRendering(body: shown.body, revision: shown.revision, annotations: annotations)
-        print(Text.wrapped(rendering.body, to: width))
-        if !rendering.footnotes.isEmpty || !rendering.orphans.isEmpty { print() }
-        for footnote in rendering.footnotes { print(Text.wrapped(footnote, to: width)) }
-        if !rendering.orphans.isEmpty {
+        print(Text.wrapped(renderings[2].body, to: width))
+        let footnotes = renderings.flatMap(\.footnotes)
+        let orphans = renderings.flatMap(\.orphans)
+        if !footnotes.isEmpty || !orphans.isEmpty { print() }
+        for footnote in footnotes { print(Text.wrapped(footnote, to: width)) }
+        if !orphans.isEmpty {
             print(Terminal.styled("Orphaned annotations (their passage is not in this text):", .bold))
-            for orphan in rendering.orphans { print(Text.wrapped(orphan, to: width)) }
+            for orphan in orphans { print(Text.wrapped(orphan, to: width)) }
         }
     }
 }

@@ -1,13 +1,15 @@
 import Store
 
-/// An article body with its highlights marked (colored on a terminal, [bracketed] otherwise), footnote numbers
-/// after annotations that have a note or tags, and the footnotes and orphans to print after it.
+/// A part of an article (its body, headline or dek) with its highlights marked (colored on a terminal, [bracketed]
+/// otherwise), footnote numbers after annotations that have a note or tags, and the footnotes and orphans to print
+/// after it.
 struct AnnotatedRendering {
     let body: String
     let footnotes: [String]
     let orphans: [String]
 
-    init(body: String, revision: Int, annotations: [Annotation]) {
+    /// Marks `annotations` (those on `body`, a text of one part) on it, numbering footnotes from `firstFootnote`.
+    init(body: String, revision: Int, annotations: [Annotation], firstFootnote: Int = 1) {
         let highlighted = HighlightedText(body: body, revision: revision, annotations: annotations)
         var numbers: [Int: Int] = [:]
         var footnotes: [String] = []
@@ -24,7 +26,7 @@ struct AnnotatedRendering {
             for index in segment.ending {
                 let annotation = annotations[index]
                 guard annotation.note != nil || !annotation.tags.isEmpty else { continue }
-                let number = footnotes.count + 1
+                let number = footnotes.count + firstFootnote
                 numbers[index] = number
                 text += Terminal.useColor ? Terminal.styled("[\(number)]", .yellow) : "[\(number)]"
                 footnotes.append(Self.footnote(number: number, annotation))
@@ -33,7 +35,8 @@ struct AnnotatedRendering {
         self.body = text
         self.footnotes = footnotes
         orphans = annotations.filter { $0.anchor.range == nil || $0.anchor.revision != revision }.map { annotation in
-            var line = "  “\(annotation.selector.exact)” (\(annotation.id.prefix(8)))"
+            var line =
+                "  “\(annotation.selector.exact)”\(AnnotationText.partNote(annotation)) (\(annotation.id.prefix(8)))"
             if let note = annotation.note { line += " — \(note)" }
             if !annotation.tags.isEmpty { line += " " + annotation.tags.map { "#" + $0 }.joined(separator: " ") }
             return line
