@@ -31,7 +31,8 @@ export class LibraryView {
     this.state = libraryState(search);
     this.navigate = navigate;
     this.current = -1;
-    this.requests = 0;
+    this.loading = null;
+    this.stale = false;
   }
 
   async load() {
@@ -72,8 +73,25 @@ export class LibraryView {
     return { q, tag, color, author, has };
   }
 
+  /** Asks for the state's page and draws it. One request at a time: asked again meanwhile (a key typed), it asks
+   * for the latest state once the answer is back, so that a fast typist neither queues a request per key on the
+   * server nor waits for answers nobody will see. */
   async fetch() {
-    const request = ++this.requests;
+    if (this.loading) {
+      this.stale = true;
+      return this.loading;
+    }
+    this.stale = false;
+    this.loading = this.fetchOnce();
+    try {
+      await this.loading;
+    } finally {
+      this.loading = null;
+    }
+    if (this.stale) await this.fetch();
+  }
+
+  async fetchOnce() {
     const offset = Number(this.state.offset) || 0;
     let result;
     try {
@@ -83,11 +101,10 @@ export class LibraryView {
       });
     } catch (error) {
       // A query still being typed (an open quote) is refused: say why and keep the list shown.
-      if (request === this.requests) replace(this.summary, el("span", { className: "error", textContent: error.message }));
+      if (!this.stale) replace(this.summary, el("span", { className: "error", textContent: error.message }));
       return;
     }
-    if (request !== this.requests) return; // a newer search answered first or is on its way
-    this.draw(result, offset);
+    if (!this.stale) this.draw(result, offset); // else a newer state is asked for next
   }
 
   draw({ total, articles }, offset) {
