@@ -44,6 +44,20 @@ import Testing
         #expect(try firstParagraph(page(head: "", text: Array("Zoë €".utf8))) == "Zoë €")
     }
 
+    @Test("The declaration is the first charset= of a closed <meta> tag in the first 1,024 bytes, any case and quoting")
+    func declarations() {
+        func declared(_ head: String) -> String? { HTMLCharset.declaredCharset(Data(head.utf8)) }
+        #expect(declared(#"<meta charset="UTF-8">"#) == "utf-8")
+        #expect(declared(#"<META HTTP-EQUIV="Content-Type" CONTENT="text/html;CHARSET=Shift_JIS">"#) == "shift_jis")
+        #expect(declared(#"<meta name="charset" charset = ' koi8-r'>"#) == "koi8-r")
+        #expect(declared(#"<meta name="x"><meta charset=windows-1252>"#) == "windows-1252")
+        #expect(declared(#"<metadata charset="koi8-r"><meta charset="euc-jp">"#) == "euc-jp")
+        #expect(declared(#"<meta charset="koi8-r""#) == nil)
+        #expect(declared(#"<title>charset="koi8-r"</title>"#) == nil)
+        #expect(declared(#"<meta charset="">"#) == nil)
+        #expect(declared("") == nil)
+    }
+
     @Test("A byte order mark decides over a declaration")
     func byteOrderMark() throws {
         var data = Data([0xEF, 0xBB, 0xBF])

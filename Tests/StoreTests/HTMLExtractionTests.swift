@@ -294,11 +294,29 @@ func htmlDraft(_ html: String) throws -> ArticleDraft {
         #expect((span(" ") + span("")) == span(" "))
     }
 
+    @Test("A node's subtree is the nodes from it to its subtree's end, in document order, siblings after it")
+    func subtrees() throws {
+        let tree = try HTMLTree(
+            html: "<html><body><div><p>one <b>two</b></p><p>three</p></div><p>four</p></body></html>")
+        let div = try #require(tree.firstElement("div"))
+        #expect(tree.elements("p", under: div).map { tree.collapsedText($0) } == ["one two", "three"])
+        #expect(tree.elements("p").map { tree.collapsedText($0) } == ["one two", "three", "four"])
+        #expect(tree.textContent(div) == "one twothree")
+        let after = tree.subtreeEnd(div)
+        #expect(tree[after].name == "p" && tree.collapsedText(after) == "four")
+        #expect(tree.descendants(of: 0) == 0..<tree.nodes.count)
+        #expect(tree.firstElement("table") == nil)
+    }
+
     @Test("Class hints match within a class or id, case ignored, and an ad- class word counts as -ad-")
     func classHints() {
         #expect(ClassHints.matches("Site-SIDEBAR left", ClassHints.unlikely))
         #expect(!ClassHints.matches("story-body", ClassHints.unlikely))
         #expect(ClassHints.matches("wide ad-slot", ["-ad-"]))
+        #expect(ClassHints.matches("ad-slot", ["-ad-"]) && !ClassHints.matches("bad-slot", ["-ad-"]))
+        #expect(
+            ClassHints.matches("x-COMMENTS", ["comment", "combx"]) && ClassHints.matches("combx", ["comment", "combx"]))
+        #expect(!ClassHints.matches("comm", ["comment"]))
         #expect(!ClassHints.matches("", ClassHints.unlikely))
     }
 }

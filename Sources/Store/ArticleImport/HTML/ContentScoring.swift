@@ -88,10 +88,11 @@ struct ContentScoring {
                 || (HTMLText.blocks.contains(name) && hasTextChild(index))
             guard isParagraph, textLength[index] >= 25 else { continue }
             let points = 1 + Double(commas[index]) + Double(min(textLength[index] / 100, 3))
-            for (level, ancestor) in tree.ancestors(of: index).prefix(5).enumerated() {
-                if scores[ancestor] == nil { scores[ancestor] = initialScore(ancestor) }
+            var ancestor = tree.nodes[index].parent
+            for level in 0..<5 where ancestor > 0 {
                 let divider = level == 0 ? 1.0 : level == 1 ? 2.0 : Double(level * 3)
-                scores[ancestor]! += points / divider
+                scores[ancestor, default: initialScore(ancestor)] += points / divider
+                ancestor = tree.nodes[ancestor].parent
             }
         }
         for (index, score) in scores { scores[index] = score * (1 - linkDensity(index)) }
@@ -124,11 +125,15 @@ struct ContentScoring {
     /// The elements that are not removed, nor under a removed element, in document order.
     private func liveElements() -> [Int] {
         var result: [Int] = []
-        var stack = [0]
-        while let index = stack.popLast() {
-            guard !removed.contains(index) else { continue }
-            if tree[index].name != nil { result.append(index) }
-            stack.append(contentsOf: tree[index].children.reversed())
+        var index = 0
+        let end = tree.nodes.count
+        while index < end {
+            if removed.contains(index) {
+                index = tree.subtreeEnd(index)
+                continue
+            }
+            if tree.nodes[index].name != nil { result.append(index) }
+            index += 1
         }
         return result
     }

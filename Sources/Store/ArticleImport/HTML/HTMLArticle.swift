@@ -70,7 +70,9 @@ enum HTMLArticle {
         let body = paragraphs.joined(separator: "\n\n")
         let linkText = roots.reduce(0) { $0 + scoring.linkLength[$1] }
         let text = roots.reduce(0) { $0 + scoring.textLength[$1] }
-        guard body.count >= minimumBodyCharacters || isShortNote(body, text: text, linkText: linkText, tree, scoring),
+        // At least that many characters, counted no further than that.
+        let longEnough = !body.dropFirst(minimumBodyCharacters - 1).isEmpty
+        guard longEnough || isShortNote(body, text: text, linkText: linkText, tree, scoring),
             Double(linkText) <= maximumLinkDensity * Double(text)
         else {
             throw noArticle(tree, scoring: scoring)

@@ -41,17 +41,75 @@ enum HTMLCharset {
     }
 
     /// The character set named by the first `<meta charset=…>` or `<meta … content="…charset=…">` in `head`,
-    /// lowercased, or nil.
+    /// lowercased, or nil. Read on the bytes, whatever the page's encoding: the names and the markup are ASCII.
     static func declaredCharset(_ head: Data) -> String? {
-        // Latin-1 maps every byte to one character, so offsets and ASCII stay as they are whatever the encoding.
-        let text = String(head.map { Character(Unicode.Scalar($0)) }).lowercased()
-        // `charset=` stands alone (`<meta charset="…">`) or inside a Content-Type (`content="text/html; charset=…"`).
-        for match in text.matches(of: /<meta\b[^>]*>/) {
-            if let found = match.output.firstMatch(of: /charset\s*=\s*["']?\s*([a-z0-9._:\-]+)/) {
-                return String(found.1)
+        let bytes = Array(head)
+        var start = 0
+        while let tag = find("<meta", in: bytes, from: start) {
+            start = tag + 5
+            // `<meta` must end there (`<metadata>` is another element), and the tag must be closed.
+            guard start == bytes.count || !isWordByte(bytes[start]),
+                let close = bytes[start...].firstIndex(of: UInt8(ascii: ">"))
+            else { continue }
+            // `charset=` stands alone (`<meta charset="…">`) or inside a Content-Type (`content="text/html; charset=…"`).
+            var from = start
+            while let found = find("charset", in: bytes[..<close], from: from) {
+                from = found + 7
+                if let name = charsetName(bytes[from..<close]) { return name }
             }
+            start = close + 1
         }
         return nil
+    }
+
+    /// The name after `charset` in `rest`: `\s*=\s*["']?\s*` and then letters, digits and `._:-`, lowercased.
+    private static func charsetName(_ rest: ArraySlice<UInt8>) -> String? {
+        var index = rest.startIndex
+        func skipSpaces() { while index < rest.endIndex, isSpaceByte(rest[index]) { index += 1 } }
+        skipSpaces()
+        guard index < rest.endIndex, rest[index] == UInt8(ascii: "=") else { return nil }
+        index += 1
+        skipSpaces()
+        if index < rest.endIndex, rest[index] == UInt8(ascii: "\"") || rest[index] == UInt8(ascii: "'") { index += 1 }
+        skipSpaces()
+        var name: [UInt8] = []
+        while index < rest.endIndex {
+            let byte = lowered(rest[index])
+            let punctuation = byte == 0x2E || byte == 0x5F || byte == 0x3A || byte == 0x2D  // . _ : -
+            guard (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || punctuation else { break }
+            name.append(byte)
+            index += 1
+        }
+        return name.isEmpty ? nil : String(decoding: name, as: UTF8.self)
+    }
+
+    /// The first index at or after `start` where `word` (lowercase ASCII) stands in `bytes`, ASCII case ignored.
+    private static func find(_ word: String, in bytes: ArraySlice<UInt8>, from start: Int) -> Int? {
+        let word = Array(word.utf8)
+        guard word.count <= bytes.endIndex - start else { return nil }
+        for index in start...(bytes.endIndex - word.count)
+        where word.indices.allSatisfy({ lowered(bytes[index + $0]) == word[$0] }) {
+            return index
+        }
+        return nil
+    }
+
+    private static func find(_ word: String, in bytes: [UInt8], from start: Int) -> Int? {
+        find(word, in: bytes[...], from: start)
+    }
+
+    private static func lowered(_ byte: UInt8) -> UInt8 { byte &- 0x41 < 26 ? byte | 0x20 : byte }
+
+    /// White space as regular expressions' `\s` finds it in text read as Latin-1: ASCII's, NEL and no-break space.
+    private static func isSpaceByte(_ byte: UInt8) -> Bool {
+        TextScanning.isSpace(byte) || byte == 0x85 || byte == 0xA0
+    }
+
+    /// Whether a byte read as Latin-1 is a letter, a digit or `_` (what ends `\b` after `<meta`).
+    private static func isWordByte(_ byte: UInt8) -> Bool {
+        let lower = lowered(byte)
+        return (0x61...0x7A).contains(lower) || (0x30...0x39).contains(byte) || byte == 0x5F || byte == 0xAA
+            || byte == 0xB5 || byte == 0xBA || (byte >= 0xC0 && byte != 0xD7 && byte != 0xF7)
     }
 
     /// windows-1252 to text; the five bytes it leaves undefined become the C1 controls of the same value.

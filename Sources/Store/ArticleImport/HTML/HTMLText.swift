@@ -32,7 +32,11 @@ enum HTMLText {
                 guard let name = node.name else {
                     let text = preformatted ? node.text : collapsingRuns(node.text)
                     // Runs of white space on both sides of an inline element's edge are still one space.
-                    current += current.hasSuffix(" ") && text.hasPrefix(" ") ? String(text.dropFirst()) : text
+                    if current.utf8.last == 0x20 && text.utf8.first == 0x20 {
+                        current.append(contentsOf: text[text.utf8.index(after: text.utf8.startIndex)...])
+                    } else {
+                        current += text
+                    }
                     continue
                 }
                 if leaving {

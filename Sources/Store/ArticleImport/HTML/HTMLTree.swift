@@ -26,8 +26,11 @@ struct HTMLTree: Sendable {
     /// The longest attribute value a page may have (1 MiB).
     static let maximumAttributeBytes = 1 << 20
 
-    /// Every node; index 0 is the root, which stands for the document.
+    /// Every node; index 0 is the root, which stands for the document. Nodes are in document order (a node, then
+    /// its subtree, then its next sibling), so a node's subtree is the indices from it to its ``subtreeEnd(_:)``.
     private(set) var nodes: [Node]
+    /// The index after each node's subtree.
+    private var ends: [Int]
 
     /// Parses `html` (UTF-8) with libxml2 and copies its tree.
     /// - Throws: `StoreError` `.invalidInput` when the page nests elements more than ``maximumDepth`` deep, has an
@@ -72,6 +75,12 @@ struct HTMLTree: Sendable {
                 }
             }
         }
+        // Children come after their parent: one backward pass finds where every subtree ends.
+        var ends = [Int](repeating: 0, count: nodes.count)
+        for index in nodes.indices.reversed() {
+            if let last = nodes[index].children.last { ends[index] = ends[last] } else { ends[index] = index + 1 }
+        }
+        self.ends = ends
     }
 
     private static func attributes(_ node: xmlNodePtr) throws -> [String: String] {
@@ -98,20 +107,20 @@ struct HTMLTree: Sendable {
     /// The node at `index`.
     subscript(index: Int) -> Node { nodes[index] }
 
+    /// The index after the last node under `index`.
+    func subtreeEnd(_ index: Int) -> Int { ends[index] }
+
     /// The indices of `index` and every node under it, in document order.
-    func descendants(of index: Int) -> [Int] {
-        var result: [Int] = []
-        var stack = [index]
-        while let next = stack.popLast() {
-            result.append(next)
-            stack.append(contentsOf: nodes[next].children.reversed())
-        }
-        return result
-    }
+    func descendants(of index: Int) -> Range<Int> { index..<ends[index] }
 
     /// The elements named `name` under `index` (itself included), in document order.
     func elements(_ name: String, under index: Int = 0) -> [Int] {
         descendants(of: index).filter { nodes[$0].name == name }
+    }
+
+    /// The first element named `name` in the page, or nil.
+    func firstElement(_ name: String) -> Int? {
+        nodes.indices.first { nodes[$0].name == name }
     }
 
     /// The text under `index`, concatenated as it stands in the source (white space not collapsed).

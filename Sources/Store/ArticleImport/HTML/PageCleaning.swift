@@ -39,7 +39,14 @@ enum PageCleaning {
     private static func isHidden(_ node: HTMLTree.Node) -> Bool {
         let attributes = node.attributes
         if attributes["hidden"] != nil || attributes["aria-hidden"]?.lowercased() == "true" { return true }
-        guard let style = attributes["style"]?.lowercased().filter({ !$0.isWhitespace }) else { return false }
+        guard let value = attributes["style"] else { return false }
+        // Lowercased without its white space, on the bytes: a page may give thousands of elements a style.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(value.utf8.count)
+        for byte in value.utf8 where !TextScanning.isSpace(byte) {
+            bytes.append(byte &- 0x41 < 26 ? byte | 0x20 : byte)
+        }
+        let style = String(decoding: bytes, as: UTF8.self)
         return style.contains("display:none") || style.contains("visibility:hidden")
     }
 
@@ -59,8 +66,9 @@ enum PageCleaning {
 
     /// Whether an element's class or id names furniture (``ClassHints/unlikely``, unless ``ClassHints/maybe`` too).
     private static func classSaysFurniture(_ attributes: [String: String]) -> Bool {
-        let words = (attributes["class"] ?? "") + " " + (attributes["id"] ?? "")
-        return ClassHints.matches(words, ClassHints.unlikely) && !ClassHints.matches(words, ClassHints.maybe)
+        let (classes, id) = (attributes["class"] ?? "", attributes["id"] ?? "")
+        return (ClassHints.matches(classes, ClassHints.unlikely) || ClassHints.matches(id, ClassHints.unlikely))
+            && !ClassHints.matches(classes, ClassHints.maybe) && !ClassHints.matches(id, ClassHints.maybe)
     }
 
     /// Whether the element `index` lies inside a <main> or an <article>.

@@ -33,7 +33,7 @@ struct PageMetadata: Sendable, Equatable {
         func first(_ keys: [String]) -> String? { keys.lazy.compactMap { meta[$0] }.first }
 
         siteName = jsonLD?.publisher ?? first(["og:site_name", "application-name", "twitter:site:name"])
-        let documentTitle = tree.elements("title").first.map { tree.collapsedText($0) }.flatMap {
+        let documentTitle = tree.firstElement("title").map { tree.collapsedText($0) }.flatMap {
             $0.isEmpty ? nil : $0
         }
         if let headline = jsonLD?.title(documentTitle: documentTitle)
@@ -64,7 +64,7 @@ struct PageMetadata: Sendable, Equatable {
         let times = tree.elements("time").compactMap { tree[$0].attributes["datetime"] }
         publishedAt = (dates + times.map(Optional.some)).lazy.compactMap { $0 }.compactMap(DateLine.parse).first
 
-        let roots = ["html", "body"].compactMap { tree.elements($0).first }.map { tree[$0].attributes }
+        let roots = ["html", "body"].compactMap { tree.firstElement($0) }.map { tree[$0].attributes }
         let contentLanguage = tree.elements("meta").lazy.map { tree[$0].attributes }.first {
             $0["http-equiv"]?.lowercased() == "content-language"
         }?["content"]

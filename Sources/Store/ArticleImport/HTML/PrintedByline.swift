@@ -14,10 +14,11 @@ enum PrintedByline {
             stack.append(contentsOf: tree[index].children.reversed())
             guard tree[index].name != nil else { continue }
             let attributes = tree[index].attributes
-            let words = (attributes["class"] ?? "") + " " + (attributes["id"] ?? "")
             let marked =
                 PageMetadata.relations(tree, index).contains("author")
-                || attributes["itemprop"]?.contains("author") == true || ClassHints.matches(words, ClassHints.byline)
+                || attributes["itemprop"]?.contains("author") == true
+                || ClassHints.matches(attributes["class"] ?? "", ClassHints.byline)
+                || ClassHints.matches(attributes["id"] ?? "", ClassHints.byline)
             guard marked else { continue }
             // A date, or a row of links (a menu whose class says "author"), is not a byline.
             let full = tree.collapsedText(index)
