@@ -753,8 +753,12 @@ def run_store(store: str, args: argparse.Namespace, config: dict, work: str) -> 
                "machine": round(machine_busy_seconds() - busy, 1), "cores": os.cpu_count()}
         for process in processes:
             process.join()
-        contents = [hub_contents(port, tokens[0], config) for port in ports]
+        # A hub process that ended by itself (a crash) is a failure of the run, whatever the replicas received.
+        crashed = [f"the hub on port {hub.port} ended by itself ({hub.process.returncode}); see its log, {hub.log} "
+                   f"(--keep keeps it)" for hub in hubs if hub.process.poll() is not None]
+        contents = [hub_contents(hub.port, tokens[0], config) for hub in hubs if hub.process.poll() is None]
         summary = summarize(store, args, specs, desk, desk_digest, results, contents, faults, finished - started)
+        summary["problems"] = crashed + summary["problems"]
         summary["cpu_seconds"] = cpu
         return summary
     finally:
