@@ -746,7 +746,10 @@ def run_store(store: str, args: argparse.Namespace, config: dict, work: str) -> 
             try:
                 results.append(queue.get(timeout=args.seconds + args.drain_seconds + 120))
             except Exception:  # noqa: BLE001 (queue.Empty)
-                raise SystemExit("hub_load: a client process sent no results (it failed; see above)") from None
+                for process in processes:
+                    process.terminate()
+                raise SystemExit("hub_load: a client process sent no results in time (it failed, or the hubs are too "
+                                 "slow for --drain-seconds)") from None
         finished = time.monotonic()
         cpu = {"hubs": round(sum(hub.cpu + cpu_seconds(hub.process.pid) for hub in hubs), 1),
                "clients": round(sum(r["stats"]["cpu_seconds"] for r in results), 1),
