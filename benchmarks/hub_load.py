@@ -746,15 +746,22 @@ def run_store(store: str, args: argparse.Namespace, config: dict, work: str) -> 
             try:
                 results.append(queue.get(timeout=args.seconds + args.drain_seconds + 120))
             except Exception:  # noqa: BLE001 (queue.Empty)
-                raise SystemExit("hub_load: a client process sent no results (it failed; see above)") from None
+                for process in processes:
+                    process.terminate()
+                raise SystemExit("hub_load: a client process sent no results in time (it failed, or the hubs are too "
+                                 "slow for --drain-seconds)") from None
         finished = time.monotonic()
         cpu = {"hubs": round(sum(hub.cpu + cpu_seconds(hub.process.pid) for hub in hubs), 1),
                "clients": round(sum(r["stats"]["cpu_seconds"] for r in results), 1),
                "machine": round(machine_busy_seconds() - busy, 1), "cores": os.cpu_count()}
         for process in processes:
             process.join()
-        contents = [hub_contents(port, tokens[0], config) for port in ports]
+        # A hub process that ended by itself (a crash) is a failure of the run, whatever the replicas received.
+        crashed = [f"the hub on port {hub.port} ended by itself ({hub.process.returncode}); see its log, {hub.log} "
+                   f"(--keep keeps it)" for hub in hubs if hub.process.poll() is not None]
+        contents = [hub_contents(hub.port, tokens[0], config) for hub in hubs if hub.process.poll() is None]
         summary = summarize(store, args, specs, desk, desk_digest, results, contents, faults, finished - started)
+        summary["problems"] = crashed + summary["problems"]
         summary["cpu_seconds"] = cpu
         return summary
     finally:

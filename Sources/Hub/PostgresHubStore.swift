@@ -137,13 +137,25 @@ public struct PostgresHubStore: SyncStore {
             let ranges = remaining.ranges.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).flatMap {
                 origin in (remaining.ranges[origin] ?? []).map { (origin: origin, range: $0) }
             }
+            // Adds a stored change to the page, unless the page is full.
+            func add(_ line: String, of origin: String) throws -> Bool {
+                guard changes.count < wanted, bytes < budget else { return false }
+                let change = try Change(storedLine: line, origin: origin)
+                bytes += change.textBytes
+                changes.append(change)
+                return true
+            }
+            // Each query answers one row holding arrays, not a row per change: postgres-nio 1.33.2 stops the process
+            // (a precondition in its RowStreamStateMachine) when a long stream of rows is read under load.
             if !ranges.isEmpty && remaining.total <= Int64(wanted) {
                 // All of it fits in the page (the usual pull of a replica that syncs often: a few changes from
                 // each of many replicas): one query for every range, not one each. LATERAL, with its LIMIT, keeps
                 // each range an index scan of its own rather than a join over the whole table.
                 let rows = try await connection.query(
                     """
-                    SELECT c.counter, c.line, r.o FROM unnest(
+                    SELECT coalesce(array_agg(c.line ORDER BY r.n, c.counter), '{}'),
+                        coalesce(array_agg(r.o ORDER BY r.n, c.counter), '{}')
+                    FROM unnest(
                         \(ranges.map(\.origin))::text[], \(ranges.map(\.range.lowerBound))::int8[],
                         \(ranges.map(\.range.upperBound))::int8[]) WITH ORDINALITY AS r(o, lo, hi, n)
                     CROSS JOIN LATERAL (
@@ -151,35 +163,27 @@ public struct PostgresHubStore: SyncStore {
                         WHERE origin = r.o COLLATE "C" AND counter BETWEEN r.lo AND r.hi
                         ORDER BY counter LIMIT \(Int64(wanted))
                     ) AS c
-                    ORDER BY r.n, c.counter
                     """, logger: logger)
-                for try await (_, line, origin) in rows.decode((Int64, String, String).self) {
-                    guard bytes < budget else {
-                        full = true
-                        break
+                for try await (lines, origins) in rows.decode(([String], [String]).self) {
+                    for (line, origin) in zip(lines, origins) where !full {
+                        full = try !add(line, of: origin)
                     }
-                    let change = try Change(storedLine: line, origin: origin)
-                    bytes += change.textBytes
-                    changes.append(change)
                 }
             } else {
                 scan: for (origin, range) in ranges {
                     let room = Int64(wanted - changes.count + 1)
                     let rows = try await connection.query(
                         """
-                        SELECT counter, line FROM hub_changes
-                        WHERE origin = \(origin) AND counter BETWEEN \(range.lowerBound) AND \(range.upperBound)
-                        ORDER BY counter LIMIT \(room)
+                        SELECT coalesce(array_agg(line ORDER BY counter), '{}') FROM (
+                            SELECT counter, line FROM hub_changes
+                            WHERE origin = \(origin) AND counter BETWEEN \(range.lowerBound) AND \(range.upperBound)
+                            ORDER BY counter LIMIT \(room)
+                        ) AS s
                         """, logger: logger)
-                    for try await (_, line) in rows.decode((Int64, String).self) {
-                        guard changes.count < wanted, bytes < budget else {
-                            full = true
-                            break scan
-                        }
-                        let change = try Change(storedLine: line, origin: origin)
-                        bytes += change.textBytes
-                        changes.append(change)
+                    for try await lines in rows.decode([String].self) {
+                        for line in lines where !full { full = try !add(line, of: origin) }
                     }
+                    if full { break scan }
                 }
             }
             var covers = remaining
