@@ -44,13 +44,11 @@ extension NewsDatabase {
             batches.append(Array(files[start..<min(start + size, files.count)]))
             start += size
         }
-        // One batch is read and parsed while the one before it is written.
+        // One batch is read and parsed, its files on every core, while the one before it is written.
         let parsedBatches = ReadAhead<[ParsedFile]>(capacity: 1, name: "newsdb article reader") {
             [batches] yield in
             for batch in batches {
-                guard yield(batch.map { ParsedFile($0, source: source, revisionOf: target, raw: raw) }) else {
-                    return
-                }
+                guard yield(ParsedFile.reading(batch, source: source, revisionOf: target, raw: raw)) else { return }
             }
         }
         defer { parsedBatches.stop() }
@@ -61,11 +59,7 @@ extension NewsDatabase {
                 report.skipped += file.skipped
                 switch file.articles {
                 case .success(let articles):
-                    do {
-                        parsed.append((file.file, try articles.map { try $0.compressingPage() }))
-                    } catch let error as StoreError {
-                        report.skipped.append(SkippedFile(path: file.file.name, reason: error.message))
-                    }
+                    parsed.append((file.file, articles))
                 case .failure(let error):
                     report.skipped.append(SkippedFile(path: file.file.name, reason: error.message))
                 }

@@ -141,6 +141,20 @@ func htmlDraft(_ html: String) throws -> ArticleDraft {
     }
 
     @Test(
+        "A list of links in the story stays, as Readability keeps it, unless its class says story and it is all links")
+    func linkListsInStory() throws {
+        let sources = """
+            <ul><li><a href="/report">The harbour master's report for 2025</a></li>
+            <li><a href="/survey">The engineers' survey of the old wall</a></li></ul>
+            """
+        let marked =
+            #"<ul class="post-links"><li><a href="/a">Ferry timetable</a></li><li><a href="/b">Tides</a></li></ul>"#
+        let draft = try htmlDraft(page(body: "<article>\(storyParagraphs)\(sources)\(marked)</article>"))
+        #expect(draft.body.hasSuffix("The harbour master's report for 2025\n\nThe engineers' survey of the old wall"))
+        #expect(!draft.body.contains("Ferry timetable"))
+    }
+
+    @Test(
         "Headings, list items, quotations and preformatted text are paragraphs; inline markup is dropped; entities are decoded"
     )
     func blocks() throws {

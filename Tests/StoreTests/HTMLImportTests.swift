@@ -30,6 +30,34 @@ import Testing
         #expect(try database.articles().count == 1)
     }
 
+    @Test("Files read on every core come back in their order, each as read alone, pages compressed, failures kept")
+    func readingOnEveryCore() throws {
+        for number in 1...24 {
+            let name = String(format: "%02d", number)
+            switch number % 3 {
+            case 0: try folder.write("\(name).html", page(head: "<title>Page \(name)</title>", body: storyParagraphs))
+            case 1: try folder.write("\(name).txt", "Note \(name)\n\n\(harbourStory[number % 3])")
+            default: try folder.write("\(name).html", "<html><body><form><input type=password></form></body></html>")
+            }
+        }
+        let files = ArticleFile.expand([.path(folder.url.path)]).files
+        #expect(files.count == 24)
+        let parallel = ParsedFile.reading(files, source: nil, revisionOf: nil, raw: false)
+        #expect(parallel.map(\.file.name) == files.map(\.name))
+        for (together, file) in zip(parallel, files) {
+            let alone = ParsedFile(file, source: nil)
+            switch (together.articles, alone.articles) {
+            case (.success(let read), .success(let expected)):
+                #expect(read.map(\.id) == expected.map(\.id) && read.map(\.draft) == expected.map(\.draft))
+                #expect(read.allSatisfy { ($0.page != nil) == file.name.hasSuffix(".html") })
+            case (.failure(let error), .failure(let expected)):
+                #expect(error.message == expected.message)
+            default:
+                Issue.record("\(file.name) read differently on its own")
+            }
+        }
+    }
+
     @Test("A JSON article may carry the page in html; its own fields win over the page's")
     func jsonWithHTML() throws {
         let object: [String: Any] = [

@@ -30,14 +30,32 @@ extension ContentScoring {
         let inputs = tags[index].inputs
         let density = linkDensity(index)
         let length = textLength[index]
-        let isList = name == "ul" || name == "ol" || name == "dl"
-        if isList { return density > 0.5 }
+        // A list, or a block whose text is nearly all in lists, is not left out for holding links or items: only
+        // a list with a story's class that is mostly links is (as Readability cleans).
+        let isList = name == "ul" || name == "ol" || name == "dl" || Double(listLength(index)) > 0.9 * Double(length)
         if images > 1 && Double(paragraphs) / Double(images) < 0.5 && name != "figure" { return true }
-        if items > paragraphs { return true }
+        if !isList && items > paragraphs { return true }
         if inputs > paragraphs / 3 { return true }
-        if length < 25 && (images == 0 || images > 2) && name != "figure" { return true }
-        if weight < 25 && density > 0.2 { return true }
+        if !isList && length < 25 && (images == 0 || images > 2) && name != "figure" { return true }
+        if !isList && weight < 25 && density > 0.2 { return true }
         if weight >= 25 && density > 0.5 { return true }
         return false
+    }
+
+    /// The length of the text in the lists under `index` (not counting a list inside another twice).
+    private func listLength(_ index: Int) -> Int {
+        var total = 0
+        var node = index + 1
+        while node < tree.subtreeEnd(index) {
+            if removed.contains(node) {
+                node = tree.subtreeEnd(node)
+            } else if let name = tree.nodes[node].name, name == "ul" || name == "ol" || name == "dl" {
+                total += textLength[node]
+                node = tree.subtreeEnd(node)
+            } else {
+                node += 1
+            }
+        }
+        return total
     }
 }
