@@ -52,6 +52,27 @@ import Testing
         #expect(try alice.snapshot() == bob.snapshot())
     }
 
+    @Test("An annotation made before a headline-only revision and a later one exports and lands on the receiver")
+    func headlineOnlyRevision() throws {
+        let id = try alice.articleIDs[1]
+        let body = try alice.database.annotate(AnnotationDraft(article: id, quote: "3.2% pay offer"))
+        let title = try headline(alice, "third day")
+        let article = try alice.database.article(id)
+        for (heading, text) in [
+            ("Port strike enters its third day", article.body),
+            ("Port strike enters its third day", article.body + " Talks resume."),
+        ] {
+            clock.advance(1)
+            _ = try alice.database.importArticles(
+                [.data(Data("\(heading)\n\n\(text)\n".utf8), name: "revision.txt")], revisionOf: id)
+        }
+        #expect(try alice.database.article(id).revision == 3)
+        try alice.send(to: bob, in: folder)
+        #expect(try bob.database.annotation(body.id).anchor.state == .exact)
+        #expect(try bob.database.annotation(title.id).anchor.state == .moved)
+        #expect(try alice.snapshot() == bob.snapshot())
+    }
+
     @Test("A file of change schema 6, from before parts, still imports: its annotations are on the body")
     func previousSchema() throws {
         let made = try alice.database.annotate(

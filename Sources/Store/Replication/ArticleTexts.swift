@@ -22,6 +22,9 @@ struct ArticleTexts {
     private var earlier: [Int: (title: String, dek: String, body: String)]?
     /// For each part asked for, the revision whose text has a SHA-256 (the latest of those with the same text).
     private var revisionsByHash: [ArticlePart: [String: Int]] = [:]
+    /// The SHA-256 of each earlier revision's text of a part, worked out once: an export asks for it for every
+    /// annotation made on that revision.
+    private var hashesByRevision: [ArticlePart: [Int: String]] = [:]
 
     /// Reads the article's current text; nil when the article is not here.
     init?(articleID: String, _ db: Database) throws {
@@ -119,10 +122,13 @@ struct ArticleTexts {
     /// - Throws: `StoreError` `.database` when the revision is missing.
     mutating func hash(revision wanted: Int, part: ArticlePart = .body, _ db: Database) throws -> String {
         if wanted == revision { return currentHash(part) }
+        if let known = hashesByRevision[part]?[wanted] { return known }
         guard let text = try earlierTexts(db)[wanted] else {
             throw StoreError(.database, "revision \(wanted) of article \(articleID.prefix(8)) is missing")
         }
-        return sha256Hex(Self.text(part, of: text))
+        let hash = sha256Hex(Self.text(part, of: text))
+        hashesByRevision[part, default: [:]][wanted] = hash
+        return hash
     }
 
     private mutating func earlierTexts(_ db: Database) throws -> [Int: (title: String, dek: String, body: String)] {
