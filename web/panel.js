@@ -19,11 +19,23 @@ const stateText = {
  */
 export function drawPanel(root, { annotations, orphans, editable }, handlers) {
   const items = new Map();
+  const byID = new Map();
   const item = (annotation, isOrphan) => {
     const li = annotationItem(annotation, isOrphan, editable, handlers);
     items.set(annotation.id, li);
+    byID.set(annotation.id, annotation);
     return li;
   };
+  // One listener for every item and its Edit and Delete buttons: hundreds of annotations would otherwise add
+  // three listeners each, the largest part of drawing a long panel's script. (Keep stops its own click.)
+  root.addEventListener("click", (event) => {
+    const annotation = byID.get(event.target.closest(".annotation")?.dataset.id);
+    if (!annotation) return;
+    const action = event.target.closest("button[data-action]")?.dataset.action;
+    if (action === "edit") handlers.edit(annotation);
+    else if (action === "delete") handlers.remove(annotation);
+    else if (!event.target.closest("a, button")) handlers.select(annotation);
+  });
   const sections = [
     el("h2", { className: "panel-heading", textContent: `Annotations (${annotations.length})` }),
     annotations.length
@@ -42,17 +54,7 @@ export function drawPanel(root, { annotations, orphans, editable }, handlers) {
 }
 
 function annotationItem(annotation, isOrphan, editable, handlers) {
-  const li = el("li", {
-    className: `annotation c-${annotation.color}`,
-    tabIndex: -1,
-    dataset: { id: annotation.id },
-    on: {
-      click: (event) => {
-        if (event.target.closest("a, button")) return;
-        handlers.select(annotation);
-      },
-    },
-  });
+  const li = el("li", { className: `annotation c-${annotation.color}`, tabIndex: -1, dataset: { id: annotation.id } });
   li.append(
     el("blockquote", { className: "annotation-quote" },
       el("span", { className: `swatch c-${annotation.color}`, title: annotation.color }),
@@ -84,8 +86,8 @@ function annotationItem(annotation, isOrphan, editable, handlers) {
   if (editable) {
     li.append(
       el("div", { className: "actions" },
-        el("button", { type: "button", textContent: "Edit", title: "Edit (e)", on: { click: () => handlers.edit(annotation) } }),
-        el("button", { type: "button", textContent: "Delete", title: "Delete (Delete)", on: { click: () => handlers.remove(annotation) } })),
+        el("button", { type: "button", textContent: "Edit", title: "Edit (e)", dataset: { action: "edit" } }),
+        el("button", { type: "button", textContent: "Delete", title: "Delete (Delete)", dataset: { action: "delete" } })),
     );
   }
   return li;
