@@ -5,7 +5,9 @@ extension NewsDatabase {
     /// The shortest id prefix newsdb accepts, as git does for commits.
     public static let minimumPrefixLength = 4
 
-    /// Articles, most recently imported first.
+    /// Articles, most recently imported first. `imported_at` counts whole seconds, so articles imported in the
+    /// same second are ordered by the clock of the change that stored them (their `hlc`), which orders local
+    /// imports, updates and revisions as they happened.
     /// - Parameter limit: The most to return; nil for all.
     /// - Throws: `StoreError`.
     public func articles(limit: Int? = nil) throws -> [ArticleSummary] {
@@ -14,7 +16,8 @@ extension NewsDatabase {
             try Array(
                 Row.fetchCursor(
                     db,
-                    sql: "SELECT \(ArticleSummary.columns) FROM articles ORDER BY imported_at DESC, seq DESC LIMIT ?",
+                    sql:
+                        "SELECT \(ArticleSummary.columns) FROM articles ORDER BY imported_at DESC, hlc DESC, seq DESC LIMIT ?",
                     arguments: [limit ?? -1]
                 ).map(ArticleSummary.init(row:)))
         }

@@ -88,12 +88,13 @@ extension NewsDatabase {
             let (joins, conditions, arguments) = (filter.joins, filter.clause, filter.arguments)
             let order: String
             switch query.sort ?? (query.search?.matchExpression == nil ? .imported : .relevance) {
-            case .imported: order = "a.imported_at DESC, a.seq DESC"
-            case .published: order = "a.published_at IS NULL, a.published_at DESC, a.imported_at DESC, a.seq DESC"
+            case .imported: order = "a.imported_at DESC, a.hlc DESC, a.seq DESC"
+            case .published:
+                order = "a.published_at IS NULL, a.published_at DESC, a.imported_at DESC, a.hlc DESC, a.seq DESC"
             case .relevance:
                 order =
                     query.search?.matchExpression == nil
-                    ? "a.imported_at DESC, a.seq DESC" : "m.rank IS NULL, m.rank, a.seq"
+                    ? "a.imported_at DESC, a.hlc DESC, a.seq DESC" : "m.rank IS NULL, m.rank, a.seq"
             }
             let page: StatementArguments = [query.limit, query.offset]
             let count = "SELECT count(*) FROM articles a \(joins) \(conditions)"

@@ -79,6 +79,23 @@ import Testing
         #expect(try database.fullTextIndexIsConsistent())
     }
 
+    @Test("Articles imported, revised and updated in the same second list in the order that happened")
+    func sameSecondOrder() throws {
+        // The clock is fixed, so every import has the same `imported_at`: only the changes' clocks tell them apart.
+        let first = #"{"title": "Quay", "body": "First text.", "url": "https://example.com/quay"}"#
+        let other = #"{"title": "Ferry", "body": "Ferry text.", "url": "https://example.com/ferry"}"#
+        _ = try database.importArticles([.data(Data(first.utf8), name: "quay.json")])
+        _ = try database.importArticles([.data(Data(other.utf8), name: "ferry.json")])
+        #expect(try database.articles().map(\.title) == ["Ferry", "Quay"])
+        let revised = #"{"title": "Quay", "body": "Second text.", "url": "https://example.com/quay"}"#
+        #expect(try database.importArticles([.data(Data(revised.utf8), name: "quay.json")]).revisedCount == 1)
+        #expect(try database.articles().map(\.title) == ["Quay", "Ferry"])
+        let updated = #"{"title": "Ferry", "dek": "Later", "body": "Ferry text.", "url": "https://example.com/ferry"}"#
+        #expect(try database.importArticles([.data(Data(updated.utf8), name: "ferry.json")]).updatedCount == 1)
+        #expect(try database.articles(limit: 1).map(\.title) == ["Ferry"])
+        #expect(try database.library(LibraryQuery()).entries.map(\.article.title) == ["Ferry", "Quay"])
+    }
+
     @Test("The full-text check used by these tests catches an index out of step with the articles")
     func consistencyCheckCanFail() throws {
         _ = try database.importArticles([.data(Data(plainArticle(title: "T", body: "Original words.").utf8), name: "a")]
