@@ -31,35 +31,45 @@ export class DiffView {
   render() {
     const { article, diff } = this;
     document.title = `What changed: ${article.title} · newsdb`;
-    const text = el("div", { className: "diff-body article-body" });
+    // The headline's and dek's changes come first, as they read; marks and list items share one numbering.
+    const parts = [["title", diff.title], ["dek", diff.dek], ["body", diff]].filter(([, part]) => part);
+    this.changes = parts.flatMap(([, part]) => part.changes);
     this.marks = [];
+    const texts = {};
     let change = -1;
-    let inRun = false;
-    for (const segment of diff.segments) {
-      if (segment.kind === "same") {
-        inRun = false;
-        text.append(segment.text);
-        continue;
+    for (const [name, part] of parts) {
+      const text = el(name === "title" ? "h1" : name === "dek" ? "p" : "div", {
+        className: name === "title" ? "article-title" : name === "dek" ? "article-dek" : "diff-body article-body",
+      });
+      let inRun = false;
+      for (const segment of part.segments) {
+        if (segment.kind === "same") {
+          inRun = false;
+          text.append(segment.text);
+          continue;
+        }
+        if (!inRun) {
+          change += 1;
+          inRun = true;
+        }
+        const mark = el(segment.kind === "inserted" ? "ins" : "del", { textContent: segment.text, dataset: { change: String(change) } });
+        (this.marks[change] ??= []).push(mark);
+        text.append(mark);
       }
-      if (!inRun) {
-        change += 1;
-        inRun = true;
-      }
-      const mark = el(segment.kind === "inserted" ? "ins" : "del", { textContent: segment.text, dataset: { change: String(change) } });
-      (this.marks[change] ??= []).push(mark);
-      text.append(mark);
+      texts[name] = text;
     }
-    const list = el("ol", { className: "annotation-list changes" }, diff.changes.map((c, i) => this.changeItem(c, i)));
+    const list = el("ol", { className: "annotation-list changes" }, this.changes.map((c, i) => this.changeItem(c, i)));
     const panel = el("aside", { className: "panel", attrs: { "aria-label": "Changes" } },
-      el("h2", { className: "panel-heading", textContent: `Changes (${diff.changes.length})` }),
-      diff.changes.length ? list : el("p", { className: "hint", textContent: "The two texts are the same." }));
+      el("h2", { className: "panel-heading", textContent: `Changes (${this.changes.length})` }),
+      this.changes.length ? list : el("p", { className: "hint", textContent: "The two texts are the same." }));
     const header = el("header", { className: "article-header" },
       el("nav", { className: "crumbs" },
         el("a", { href: `/articles/${encodeURIComponent(article.id)}`, dataset: { link: "" }, textContent: "← The article" }),
         el("span", { className: "diff-pickers" }, this.picker("from", diff.from), " → ", this.picker("to", diff.to))),
-      el("h1", { className: "article-title", textContent: article.title }),
+      texts.title ?? el("h1", { className: "article-title", textContent: article.title }),
+      texts.dek ?? null,
       el("p", { className: "article-meta", textContent: `What changed from revision ${diff.from} to revision ${diff.to}` }));
-    replace(this.main, el("div", { className: "reader" }, el("article", { className: "article" }, header, text), panel));
+    replace(this.main, el("div", { className: "reader" }, el("article", { className: "article" }, header, texts.body), panel));
   }
 
   picker(name, selected) {
@@ -81,6 +91,7 @@ export class DiffView {
 
   changeItem(change, index) {
     const item = el("li", { className: "annotation change", tabIndex: -1, on: { click: () => this.choose(index) } });
+    if (change.part !== "body") item.append(el("p", { className: "change-part hint", textContent: change.part === "title" ? "In the headline" : "In the dek" }));
     if (change.deleted) item.append(el("p", {}, el("span", { className: "hint", textContent: "deleted " }), el("del", { textContent: change.deleted })));
     if (change.inserted) item.append(el("p", {}, el("span", { className: "hint", textContent: "inserted " }), el("ins", { textContent: change.inserted })));
     if (change.annotations.length) {
@@ -92,7 +103,7 @@ export class DiffView {
   }
 
   choose(index) {
-    if (index < 0 || index >= this.diff.changes.length) return;
+    if (index < 0 || index >= this.changes.length) return;
     this.current = index;
     for (const node of this.main.querySelectorAll(".current")) node.classList.remove("current");
     const item = this.main.querySelectorAll(".changes > li")[index];
@@ -104,7 +115,7 @@ export class DiffView {
   }
 
   onKey(event) {
-    if (event.key === "j") this.choose(Math.min(this.diff.changes.length - 1, this.current + 1));
+    if (event.key === "j") this.choose(Math.min(this.changes.length - 1, this.current + 1));
     else if (event.key === "k") this.choose(Math.max(0, this.current - 1));
     else return false;
     return true;

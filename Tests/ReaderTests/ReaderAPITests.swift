@@ -235,6 +235,8 @@ extension ReaderAPITests {
                 #expect(changes.count == 1)
                 #expect(changes.first?["deleted"] as? String == "main")
                 #expect(changes.first?["inserted"] as? String == "north")
+                #expect(changes.first?["part"] as? String == "body")
+                #expect(diff["title"] == nil && diff["dek"] == nil)
                 let touched = try #require(changes.first?["annotations"] as? [[String: Any]])
                 #expect(touched.map { $0["id"] as? String } == [gate.id])
                 #expect(touched.first?["state"] as? String == "fuzzy")

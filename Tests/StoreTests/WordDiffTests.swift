@@ -50,4 +50,30 @@ import Testing
         #expect(try database.diff(id, from: 2, to: 2).changes.isEmpty)
         #expect(throws: StoreError.self) { try database.diff(id, from: 3) }
     }
+
+    @Test("A rewritten headline and an added dek are compared too, with the headline's annotations they touched")
+    func headlineAndDek() throws {
+        let folder = try TemporaryDirectory()
+        let database = try NewsDatabase.open(at: folder.path("d.sqlite"), options: .init(backup: false))
+        let body = "The council approved the budget on Tuesday."
+        let first = #"{"title": "Council cuts library budget", "body": "\#(body)", "url": "https://example.com/b"}"#
+        let id = try database.importArticles([.data(Data(first.utf8), name: "a.json")]).articles[0].id
+        let headline = try database.annotate(AnnotationDraft(article: id, part: .title, quote: "cuts library"))
+        let second = """
+            {"title": "Council keeps library budget", "dek": "A late vote", "body": "\(body)",
+            "url": "https://example.com/b"}
+            """
+        #expect(try database.importArticles([.data(Data(second.utf8), name: "b.json")]).revisedCount == 1)
+        let diff = try database.diff(id)
+        #expect(diff.changes.isEmpty)
+        let title = try #require(diff.title)
+        #expect(title.changes.map(\.part) == [.title])
+        #expect(title.changes.first?.deleted == "cuts" && title.changes.first?.inserted == "keeps")
+        #expect(title.changes.first?.annotations.map(\.id) == [headline.id])
+        let dek = try #require(diff.dek)
+        #expect(dek.changes.map(\.inserted) == ["A late vote"])
+        #expect(diff.allChanges.map(\.part) == [.title, .dek])
+        let unchanged = try database.diff(id, from: 2, to: 2)
+        #expect(unchanged.title == nil && unchanged.dek == nil && unchanged.allChanges.isEmpty)
+    }
 }

@@ -104,14 +104,10 @@ import Testing
     @Test("newsdb diff marks deleted and inserted words and names the annotations they touched; --json too")
     func diff() throws {
         let scratch = try TemporaryDirectory()
-        let cli = CLIRunner(database: scratch.path("d.sqlite"))
-        let first = try scratch.write("a.txt", "Budget\n\nThe council approved 4.5 million for the main gate.\n")
-        #expect(try cli.run("import", first).status == 0)
-        let listed = try JSONSerialization.jsonObject(with: Data(try cli.run("list", "--json").stdout.utf8))
-        let id = try #require((listed as? [[String: Any]])?.first?["id"] as? String)
-        #expect(try cli.run("annotate", id, "--quote", "4.5 million").status == 0)
-        let second = try scratch.write("b.txt", "Budget\n\nThe council approved 5.1 million for the main gate.\n")
-        #expect(try cli.run("import", second, "--revision-of", id).status == 0)
+        let (cli, id) = try Self.revised(
+            in: scratch,
+            "Budget\n\nThe council approved 4.5 million for the main gate.\n",
+            to: "Budget\n\nThe council approved 5.1 million for the main gate.\n", annotating: "4.5 million")
         let text = try cli.run("diff", String(id.prefix(8)))
         #expect(text.status == 0)
         #expect(text.stdout.contains("[-4.5-]{+5.1+}"))
@@ -123,5 +119,38 @@ import Testing
         #expect(missing.status == 1)
         #expect(missing.stderr == "newsdb: article \(id.prefix(8)) has revisions 1 to 2; there is no revision 7\n")
         #expect(try cli.run("diff", id, "--to", "0").status == 64)
+    }
+
+    @Test("newsdb diff shows a rewritten headline first, named, and --json gives it under title")
+    func headline() throws {
+        let scratch = try TemporaryDirectory()
+        let (cli, id) = try Self.revised(
+            in: scratch,
+            "Council cuts library budget\n\nThe council met on Tuesday.\n",
+            to: "Council keeps library budget\n\nThe council met on Tuesday.\n")
+        let text = try cli.run("diff", id)
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("headline: …Council [-cuts-]{+keeps+} library budget…"))
+        #expect(!text.stdout.contains("no change"))
+        let json = try JSONSerialization.jsonObject(with: Data(try cli.run("diff", id, "--json").stdout.utf8))
+        let object = try #require(json as? [String: Any])
+        #expect((object["changes"] as? [Any])?.isEmpty == true)
+        let change = try #require(((object["title"] as? [String: Any])?["changes"] as? [[String: Any]])?.first)
+        #expect(change["part"] as? String == "title" && change["inserted"] as? String == "keeps")
+        #expect(object["dek"] == nil)
+    }
+
+    /// A database in `scratch` holding one article imported from `first` and revised to `second`, with an annotation
+    /// on `quote` made on the first text.
+    static func revised(
+        in scratch: TemporaryDirectory, _ first: String, to second: String, annotating quote: String? = nil
+    ) throws -> (CLIRunner, String) {
+        let cli = CLIRunner(database: scratch.path("d.sqlite"))
+        #expect(try cli.run("import", try scratch.write("a.txt", first)).status == 0)
+        let listed = try JSONSerialization.jsonObject(with: Data(try cli.run("list", "--json").stdout.utf8))
+        let id = try #require((listed as? [[String: Any]])?.first?["id"] as? String)
+        if let quote { #expect(try cli.run("annotate", id, "--quote", quote).status == 0) }
+        #expect(try cli.run("import", try scratch.write("b.txt", second), "--revision-of", id).status == 0)
+        return (cli, id)
     }
 }

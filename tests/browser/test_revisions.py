@@ -1,5 +1,7 @@
 """The revision picker and orphans: an earlier text with the annotations as they stood on it."""
 
+import json
+
 from selenium.webdriver.support.ui import Select
 
 
@@ -11,7 +13,6 @@ def revise_tide(newsdb, tmp_path):
     revised = dict(current)
     revised = {"title": current["title"], "body": current["body"].replace(
         "showed the sea wall repairs had held through the surge", "showed the harbour had held")}
-    import json
     (tmp_path / "revised.json").write_text(json.dumps(revised, ensure_ascii=False))
     newsdb.run("import", "--revision-of", article, str(tmp_path / "revised.json"))
     return article
@@ -63,3 +64,23 @@ def test_what_changed_marks_words_and_the_annotations_each_change_touched(page, 
     assert page.find_all(".panel .change.current")
     # The whole text is there, unchanged words as they were.
     assert "hardship fund" in page.find(".diff-body").text
+
+
+def test_what_changed_marks_a_rewritten_headline_first(page, newsdb, tmp_path):
+    article = newsdb.article_id("Tide gauge")
+    current = newsdb.article(article)
+    newsdb.run("annotate", article, "--in", "title", "--quote", "Tide gauge")
+    revised = {"title": current["title"].replace("Tide gauge", "Harbour gauge"), "dek": current["dek"],
+               "body": current["body"]}
+    (tmp_path / "headline.json").write_text(json.dumps(revised, ensure_ascii=False))
+    newsdb.run("import", "--revision-of", article, str(tmp_path / "headline.json"))
+    page.open(f"/articles/{article}/diff")
+    page.wait_ready()
+    assert page.texts(".article-title del") == ["Tide"]
+    assert page.texts(".article-title ins") == ["Harbour"]
+    assert page.find_all(".diff-body del, .diff-body ins") == []
+    [change] = page.find_all(".panel .change")
+    assert "In the headline" in change.text
+    assert "Tide gauge" in change.find_element("css selector", ".touched").text
+    page.press("j")
+    assert page.find_all(".article-title .current")

@@ -8,8 +8,9 @@ struct Diff: ParsableCommand {
             "Show what changed between two revisions of an article, word by word, and the annotations it touched.",
         discussion: """
             By default the revision before the current text is compared with the current one. Deleted words are \
-            shown [-like this-] and inserted ones {+like this+}, with a few words around them; beside each change, \
-            the annotations whose passage it touched and where each now stands (anchored, moved, fuzzy or orphan).
+            shown [-like this-] and inserted ones {+like this+}, with a few words around them, a change of the \
+            headline or dek first and named so; beside each change, the annotations whose passage it touched and \
+            where each now stands (anchored, moved, fuzzy or orphan).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -33,23 +34,26 @@ struct Diff: ParsableCommand {
             return
         }
         print("article \(diff.articleID.prefix(12)): revision \(diff.from) to \(diff.to)")
-        guard !diff.changes.isEmpty else {
+        guard !diff.allChanges.isEmpty else {
             print("no change")
             return
         }
-        let segments = diff.words.segments
-        for change in diff.changes {
-            print()
-            let before = segments.last { $0.kind == .same && $0.old.upperBound <= change.old.lowerBound }
-            let after = segments.first { $0.kind == .same && $0.old.lowerBound >= change.old.upperBound }
-            var line = before.map { "…" + Self.lastWords($0.text) } ?? ""
-            if !change.deleted.isEmpty { line += "[-\(change.deleted)-]" }
-            if !change.inserted.isEmpty { line += "{+\(change.inserted)+}" }
-            line += after.map { Self.firstWords($0.text) + "…" } ?? ""
-            print(Terminal.visible(line))
-            for annotation in change.annotations {
-                let state = annotation.anchor.state == .exact ? "anchored" : annotation.anchor.state.rawValue
-                print("  \(annotation.id.prefix(8))  \(state)  “\(Terminal.visible(annotation.selector.exact))”")
+        for part in diff.parts {
+            let segments = part.words.segments
+            for change in part.changes {
+                print()
+                let before = segments.last { $0.kind == .same && $0.old.upperBound <= change.old.lowerBound }
+                let after = segments.first { $0.kind == .same && $0.old.lowerBound >= change.old.upperBound }
+                var line = change.part == .body ? "" : "\(change.part.displayName): "
+                line += before.map { "…" + Self.lastWords($0.text) } ?? ""
+                if !change.deleted.isEmpty { line += "[-\(change.deleted)-]" }
+                if !change.inserted.isEmpty { line += "{+\(change.inserted)+}" }
+                line += after.map { Self.firstWords($0.text) + "…" } ?? ""
+                print(Terminal.visible(line))
+                for annotation in change.annotations {
+                    let state = annotation.anchor.state == .exact ? "anchored" : annotation.anchor.state.rawValue
+                    print("  \(annotation.id.prefix(8))  \(state)  “\(Terminal.visible(annotation.selector.exact))”")
+                }
             }
         }
     }
