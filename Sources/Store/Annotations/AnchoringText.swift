@@ -107,19 +107,22 @@ struct AnchoringText {
             pattern.withUnsafeBufferPointer { needle in
                 var found: [Int] = []
                 let length = needle.count
-                var shifts = [Int](repeating: length, count: 256)
-                for position in 0..<(length - 1) { shifts[Int(needle[position] & 0xFF)] = length - 1 - position }
-                let final = needle[length - 1]
-                var index = 0
-                let last = text.count - length
-                while index <= last {
-                    let scalar = text[index + length - 1]
-                    if scalar == final {
-                        var matched = 0
-                        while matched < length - 1 && text[index + matched] == needle[matched] { matched += 1 }
-                        if matched == length - 1 { found.append(index) }
+                // On the stack: this runs for every quote of an import, which allocated and cleared a table on the heap each time.
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { shifts in
+                    shifts.initialize(repeating: length)
+                    for position in 0..<(length - 1) { shifts[Int(needle[position] & 0xFF)] = length - 1 - position }
+                    let final = needle[length - 1]
+                    var index = 0
+                    let last = text.count - length
+                    while index <= last {
+                        let scalar = text[index + length - 1]
+                        if scalar == final {
+                            var matched = 0
+                            while matched < length - 1 && text[index + matched] == needle[matched] { matched += 1 }
+                            if matched == length - 1 { found.append(index) }
+                        }
+                        index += shifts[Int(scalar & 0xFF)]
                     }
-                    index += shifts[Int(scalar & 0xFF)]
                 }
                 return found
             }

@@ -25,6 +25,8 @@ struct ArticleTexts {
     /// The SHA-256 of each earlier revision's text of a part, worked out once: an export asks for it for every
     /// annotation made on that revision.
     private var hashesByRevision: [ArticlePart: [Int: String]] = [:]
+    /// See ``scalarMarks(_:)``.
+    private var marksByPart: [ArticlePart: [Int32]] = [:]
 
     /// Reads the article's current text; nil when the article is not here.
     init?(articleID: String, _ db: Database) throws {
@@ -94,15 +96,18 @@ struct ArticleTexts {
     /// Whether the current text of `part` holds `exact`'s scalars in `range`. A creation made on the current text
     /// holds its quote there, unless it was placed approximately (an imported quote that differed a little from the
     /// text).
-    func holds(_ exact: String, at range: Range<Int>, in part: ArticlePart = .body) -> Bool {
+    mutating func holds(_ exact: String, at range: Range<Int>, in part: ArticlePart = .body) -> Bool {
         var text = currentText(part)
+        let marks = scalarMarks(part)
         var exact = exact
         return text.withUTF8 { text in
             exact.withUTF8 { quote in
-                // The byte where scalar `range.lowerBound` starts: scalars start at every byte that is not a
-                // UTF-8 continuation byte (10xxxxxx).
-                var scalars = 0
-                var start = 0
+                // The byte where scalar `range.lowerBound` starts, from the nearest mark before it: scalars start at
+                // every byte that is not a UTF-8 continuation byte (10xxxxxx).
+                let mark = range.lowerBound / Self.scalarsPerMark
+                guard mark < marks.count else { return false }
+                var start = Int(marks[mark])
+                var scalars = mark * Self.scalarsPerMark
                 while start < text.count && scalars < range.lowerBound {
                     start += 1
                     while start < text.count && text[start] & 0xC0 == 0x80 { start += 1 }
@@ -116,6 +121,24 @@ struct ArticleTexts {
                 return after && quote.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } == range.count
             }
         }
+    }
+
+    /// How many scalars apart the marks of ``scalarMarks(_:)`` are.
+    private static let scalarsPerMark = 64
+
+    /// The byte offset of every 64th scalar of the current text of `part`, made when first asked for: a sync import
+    /// checks every creation's quote on its article, and scanning each article from its start cost as much as the
+    /// rest of the check. A few hundred bytes per article, so that the texts of a large import stay small.
+    private mutating func scalarMarks(_ part: ArticlePart) -> [Int32] {
+        if let marks = marksByPart[part] { return marks }
+        var marks: [Int32] = []
+        var scalars = 0
+        for (offset, byte) in currentText(part).utf8.enumerated() where byte & 0xC0 != 0x80 {
+            if scalars % Self.scalarsPerMark == 0 { marks.append(Int32(offset)) }
+            scalars += 1
+        }
+        marksByPart[part] = marks
+        return marks
     }
 
     /// The SHA-256 of the text of `part` at revision `revision`.
