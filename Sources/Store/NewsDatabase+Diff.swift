@@ -31,17 +31,19 @@ public struct ArticleDiff: Sendable, Equatable {
     /// The revisions compared.
     public let from: Int
     public let to: Int
-    /// The comparison of the bodies, run by run.
-    public let words: WordDiff
-    /// The changes of the body, in order.
-    public let changes: [Change]
+    /// The comparison of the bodies.
+    public let body: PartDiff
     /// The comparison of the headlines, when they differ.
     public let title: PartDiff?
     /// The comparison of the deks, when they differ (a dek added or removed compares with an empty one).
     public let dek: PartDiff?
 
+    /// The bodies compared, run by run.
+    public var words: WordDiff { body.words }
+    /// The changes of the body, in order.
+    public var changes: [Change] { body.changes }
     /// The parts compared, in document order: the headline and the dek when they differ, and the body.
-    public var parts: [PartDiff] { [title, dek].compactMap { $0 } + [PartDiff(words: words, changes: changes)] }
+    public var parts: [PartDiff] { [title, dek].compactMap { $0 } + [body] }
     /// Every change, the headline's first, then the dek's, then the body's.
     public var allChanges: [Change] { parts.flatMap(\.changes) }
 }
@@ -62,12 +64,9 @@ extension NewsDatabase {
                 part, old: part.text(of: old.article), new: part.text(of: new.article),
                 annotations: old.annotations.filter { $0.part == part }, after: after)
         }
-        let body = compare(.body)
         let headline = old.article.title == new.article.title ? nil : compare(.title)
         let dek = (old.article.dek ?? "") == (new.article.dek ?? "") ? nil : compare(.dek)
-        return ArticleDiff(
-            articleID: current.id, from: from, to: to, words: body.words, changes: body.changes, title: headline,
-            dek: dek)
+        return ArticleDiff(articleID: current.id, from: from, to: to, body: compare(.body), title: headline, dek: dek)
     }
 
     /// Compares the texts `old` and `new` of `part`, listing beside each change the `annotations` on the old text
@@ -123,7 +122,7 @@ extension ArticleDiff: Encodable {
         try container.encode(articleID, forKey: .article)
         try container.encode(from, forKey: .from)
         try container.encode(to, forKey: .to)
-        try Self.encode(PartDiff(words: words, changes: changes), in: &container)
+        try Self.encode(body, in: &container)
         for (key, part) in [(Keys.title, title), (.dek, dek)] {
             guard let part else { continue }
             var nested = container.nestedContainer(keyedBy: Keys.self, forKey: key)

@@ -90,7 +90,7 @@ enum ScrapedText {
     /// checked before the regular expression, which Swift builds again at each use: with it first, half the time of
     /// a plain-text import went to parsing it for every short paragraph.
     private static func isCredit(_ line: String) -> Bool {
-        line.utf8.count <= 480 && creditStarts.contains(line.prefix(5).lowercased()) && line.count <= 120
+        creditStarts.contains(line.prefix(5).lowercased()) && line.count <= 120
             && line.prefixMatch(of: #/(?i:photo|photograph|photos|image|picture|credit|photo credit)\s*:\s*\S/#) != nil
     }
 
